@@ -1,0 +1,576 @@
+package dev.taskhub.server.engine;
+
+import dev.taskhub.protocol.ActivityResponse;
+import dev.taskhub.protocol.HistoryEvent;
+import dev.taskhub.protocol.OrchestratorResponse;
+import dev.taskhub.protocol.WorkItem;
+import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.store.ActivityTask;
+import dev.taskhub.server.store.InboxMessage;
+import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.OrchestrationStep;
+import dev.taskhub.server.store.OrchestrationWorkItem;
+import dev.taskhub.server.store.Store;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pushes one task hub's ready work to its connected streams and takes their completions.
+ *
+ * <p>Instances with visible inbox events wait in {@code readyInstances}, activities in {@code
+ * readyActivities}; both are fed after each commit, so nothing polls. At most one episode per
+ * instance is in flight, and it carries every inbox event visible when it is built. Each stream gets
+ * work while it has credit and gRPC says it is ready; streams are served round-robin. Every dispatch
+ * holds a {@link Lease}; a lease that expires, is abandoned, or whose stream goes away is given back
+ * and the item dispatched again, until the poison limit fails it for good.
+ *
+ * <p>All fields are guarded by {@code this}; store I/O and sending happen outside the lock.
+ */
+final class Dispatcher {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final String hub;
+  private final Store store;
+  private final Clock clock;
+  private final Executor executor;
+  private final StepPlanner planner;
+  private final EngineSettings settings;
+  private final Waiters waiters;
+  private final Wakeups wakeups;
+
+  private final List<WorkerStream> streams = new ArrayList<>();
+  private final ArrayDeque<InstanceKey> readyInstances = new ArrayDeque<>();
+  private final Map<InstanceKey, InstanceSlot> instances = new HashMap<>();
+  private final ArrayDeque<PendingActivity> readyActivities = new ArrayDeque<>();
+  private final Map<PendingActivity.ActivityId, PendingActivity> activities = new HashMap<>();
+  private final Map<String, Lease> leasesByToken = new HashMap<>();
+  private final Map<InstanceKey, Lease> orchestrationLeases = new HashMap<>();
+  private final Map<PendingActivity.ActivityId, Lease> activityLeases = new HashMap<>();
+  private int cursor;
+
+  static final long ORCHESTRATION_PATIENCE_MILLIS = 100;
+
+  /** Schedules a future wake-up of an instance (timers, delayed starts, retries). */
+  interface Wakeups {
+    void wakeAt(InstanceKey key, long epochMillis);
+  }
+
+  Dispatcher(
+      String hub,
+      Store store,
+      Clock clock,
+      Executor executor,
+      StepPlanner planner,
+      EngineSettings settings,
+      Waiters waiters,
+      Wakeups wakeups) {
+    this.hub = hub;
+    this.store = store;
+    this.clock = clock;
+    this.executor = executor;
+    this.planner = planner;
+    this.settings = settings;
+    this.waiters = waiters;
+    this.wakeups = wakeups;
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  /** An inbox event of the instance is visible now. */
+  void wake(InstanceKey key) {
+    synchronized (this) {
+      wakeLocked(key);
+    }
+    dispatch();
+  }
+
+  /** Activities were committed and can be dispatched. */
+  void activitiesScheduled(List<ActivityTask> tasks) {
+    synchronized (this) {
+      tasks.forEach(this::enqueueActivityLocked);
+    }
+    dispatch();
+  }
+
+  void addStream(WorkerStream stream) {
+    synchronized (this) {
+      streams.add(stream);
+    }
+    log.info("Worker {} connected: up to {} orchestrations, {} activities, {} in all",
+        stream, stream.maxOrchestrations, stream.maxActivities, stream.maxTotal);
+    dispatch();
+  }
+
+  /** The stream ended: everything it held goes back to the queues at once. */
+  void removeStream(WorkerStream stream) {
+    int givenBack = 0;
+    synchronized (this) {
+      if (stream.closed) {
+        return;
+      }
+      stream.closed = true;
+      streams.remove(stream);
+      for (Lease lease : List.copyOf(stream.leases)) {
+        if (!lease.completing) {
+          giveBackLocked(lease);
+          givenBack++;
+        }
+      }
+    }
+    log.info("Worker {} disconnected; {} work items given back", stream, givenBack);
+    dispatch();
+  }
+
+  /** Stream readiness or credit changed. */
+  void streamReady() {
+    dispatch();
+  }
+
+  // ---------------------------------------------------------------- completions
+
+  void completeOrchestration(String token, OrchestratorResponse response) {
+    InstanceKey key = new InstanceKey(hub, response.getInstanceId());
+    Lease lease;
+    synchronized (this) {
+      lease = token.isEmpty() ? orchestrationLeases.get(key) : leasesByToken.get(token);
+      if (lease == null || lease.kind != Lease.Kind.ORCHESTRATION || !lease.key.equals(key) || lease.completing) {
+        lease = null;
+      } else {
+        lease.completing = true;
+        lease.stream.stalled = false;
+      }
+    }
+    if (lease == null) {
+      throw noOrchestrationLease(key);
+    }
+    long now = clock.millis();
+    OrchestrationStep step = planner.plan(lease.episode, response, now);
+    try {
+      store.applyStep(step);
+    } catch (TaskhubException.LeaseLost e) {
+      synchronized (this) {
+        releaseLeaseLocked(lease);
+        InstanceSlot slot = slotLocked(key);
+        slot.inFlight = false;
+        slot.pinned = null;
+        wakeLocked(key);
+      }
+      dispatch();
+      throw e;
+    } catch (RuntimeException e) {
+      synchronized (this) {
+        lease.completing = false;
+        giveBackLocked(lease);
+      }
+      dispatch();
+      throw e;
+    }
+    synchronized (this) {
+      releaseLeaseLocked(lease);
+      InstanceSlot slot = slotLocked(key);
+      slot.inFlight = false;
+      slot.pinned = null;
+      slot.deliveries = 0;
+      afterStepLocked(step, now);
+      if (slot.wakeAfterFlight) {
+        wakeLocked(key);
+      } else {
+        forgetIfIdleLocked(key, slot);
+      }
+    }
+    waiters.changed(key);
+    dispatch();
+  }
+
+  void completeActivity(String token, ActivityResponse response, HistoryEvent result) {
+    InstanceKey key = new InstanceKey(hub, response.getInstanceId());
+    PendingActivity.ActivityId id = new PendingActivity.ActivityId(key, response.getTaskId());
+    Lease lease;
+    synchronized (this) {
+      lease = activityLeases.get(id);
+      if (lease != null && (lease.completing || (!token.isEmpty() && !token.equals(lease.token)))) {
+        lease = null;
+      }
+      if (lease != null) {
+        lease.completing = true;
+        lease.stream.stalled = false;
+      }
+    }
+    Optional<ActivityTask> completed;
+    try {
+      completed = store.completeActivity(key, response.getTaskId(), result, clock.millis());
+    } catch (RuntimeException e) {
+      if (lease != null) {
+        synchronized (this) {
+          lease.completing = false;
+        }
+      }
+      throw e;
+    }
+    synchronized (this) {
+      if (lease != null) {
+        releaseLeaseLocked(lease);
+      }
+      PendingActivity pending = activities.remove(id);
+      if (pending != null) {
+        pending.done = true;
+      }
+      if (completed.isPresent()) {
+        wakeLocked(key);
+      } else {
+        log.debug("Ignored a repeated completion of activity {} of {}", response.getTaskId(), key);
+      }
+    }
+    dispatch();
+  }
+
+  void abandon(String token, Lease.Kind kind) {
+    synchronized (this) {
+      Lease lease = leasesByToken.get(token);
+      if (lease == null || lease.kind != kind || lease.completing) {
+        throw new TaskhubException.NotFound("No " + kind.name().toLowerCase() + " work item with completion token '" + token + "' is in flight");
+      }
+      giveBackLocked(lease);
+    }
+    dispatch();
+  }
+
+  /** Gives back every lease past its expiry; their streams get nothing new until they answer. */
+  void expireLeases(long now) {
+    boolean any = false;
+    synchronized (this) {
+      for (Lease lease : List.copyOf(leasesByToken.values())) {
+        if (!lease.completing && lease.expiresAt <= now) {
+          log.warn("Lease on {} work item of {} held by {} expired; giving it back", lease.kind, lease.key, lease.stream);
+          lease.stream.stalled = true;
+          giveBackLocked(lease);
+          any = true;
+        }
+      }
+    }
+    if (any) {
+      dispatch();
+    }
+  }
+
+  /** Ends every stream with the given status (server shutdown). */
+  void closeStreams(io.grpc.Status status) {
+    List<WorkerStream> open;
+    synchronized (this) {
+      open = List.copyOf(streams);
+    }
+    for (WorkerStream stream : open) {
+      removeStream(stream);
+      stream.fail(status);
+    }
+  }
+
+  synchronized int connectedStreams() {
+    return streams.size();
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  /** Hands ready work to streams with room, round-robin; the sends run on the executor. */
+  void dispatch() {
+    List<Runnable> sends = new ArrayList<>();
+    synchronized (this) {
+      boolean progress = true;
+      while (progress && !streams.isEmpty() && (!readyInstances.isEmpty() || !readyActivities.isEmpty())) {
+        progress = false;
+        int count = streams.size();
+        for (int i = 0; i < count; i++) {
+          WorkerStream stream = streams.get(Math.floorMod(cursor + i, count));
+          Runnable send;
+          if (orchestrationFirstLocked()) {
+            send = takeOrchestrationLocked(stream);
+            send = send != null ? send : takeActivityLocked(stream);
+          } else {
+            send = takeActivityLocked(stream);
+            send = send != null ? send : takeOrchestrationLocked(stream);
+          }
+          if (send != null) {
+            sends.add(send);
+            progress = true;
+          }
+        }
+        cursor++;
+      }
+    }
+    sends.forEach(executor::execute);
+  }
+
+  /**
+   * Where a stream's credit is shared between kinds (the official SDKs' streams), activities go
+   * first so that results pile up and one episode takes them all in; an instance that has waited
+   * {@link #ORCHESTRATION_PATIENCE_MILLIS} goes first, so fan-ins still make progress under load.
+   */
+  private boolean orchestrationFirstLocked() {
+    InstanceKey oldest = readyInstances.peek();
+    return oldest != null
+        && (readyActivities.isEmpty()
+            || clock.millis() - slotLocked(oldest).queuedAt >= ORCHESTRATION_PATIENCE_MILLIS);
+  }
+
+  private Runnable takeActivityLocked(WorkerStream stream) {
+    if (!stream.canTakeActivity()) {
+      return null;
+    }
+    PendingActivity pending;
+    do {
+      pending = readyActivities.poll();
+    } while (pending != null && pending.done);
+    if (pending == null) {
+      return null;
+    }
+    Lease lease = Lease.activity(UUID.randomUUID().toString(), stream, pending, clock.millis() + settings.leaseTimeoutMillis());
+    holdLocked(lease);
+    stream.activitiesInFlight++;
+    WorkItem item = WorkItem.newBuilder().setActivityRequest(pending.task.request()).setCompletionToken(lease.token).build();
+    return () -> stream.send(item);
+  }
+
+  private Runnable takeOrchestrationLocked(WorkerStream stream) {
+    if (readyInstances.isEmpty() || !stream.canTakeOrchestration()) {
+      return null;
+    }
+    InstanceKey key = readyInstances.poll();
+    InstanceSlot slot = slotLocked(key);
+    slot.queued = false;
+    slot.inFlight = true;
+    slot.wakeAfterFlight = false;
+    stream.orchestrationsInFlight++;
+    Episode pinned = slot.pinned;
+    return () -> prepareAndSend(stream, key, pinned);
+  }
+
+  /** Builds the episode (reading the store unless one is pinned) and sends it. */
+  private void prepareAndSend(WorkerStream stream, InstanceKey key, Episode pinned) {
+    Episode episode = pinned;
+    if (episode == null) {
+      try {
+        episode = buildEpisode(key).orElse(null);
+      } catch (RuntimeException e) {
+        log.error("Could not read the next work item of {}; retrying in 1 s", key, e);
+        synchronized (this) {
+          stream.orchestrationsInFlight--;
+          slotLocked(key).inFlight = false;
+        }
+        wakeups.wakeAt(key, clock.millis() + 1000);
+        dispatch();
+        return;
+      }
+    }
+    WorkItem item = null;
+    synchronized (this) {
+      InstanceSlot slot = slotLocked(key);
+      if (episode == null) {
+        stream.orchestrationsInFlight--;
+        slot.inFlight = false;
+        if (slot.wakeAfterFlight) {
+          wakeLocked(key);
+        } else {
+          forgetIfIdleLocked(key, slot);
+        }
+      } else if (stream.closed) {
+        slot.inFlight = false;
+        slot.pinned = episode;
+        wakeLocked(key);
+      } else {
+        Lease lease = Lease.orchestration(UUID.randomUUID().toString(), stream, key, episode, clock.millis() + settings.leaseTimeoutMillis());
+        holdLocked(lease);
+        slot.pinned = episode;
+        item = WorkItem.newBuilder().setOrchestratorRequest(episode.request()).setCompletionToken(lease.token).build();
+      }
+    }
+    if (item != null) {
+      stream.send(item);
+    } else {
+      dispatch();
+    }
+  }
+
+  /** Reads the instance and its visible inbox; drops events that can no longer be delivered. */
+  private Optional<Episode> buildEpisode(InstanceKey key) {
+    long now = clock.millis();
+    Optional<OrchestrationWorkItem> loaded = store.loadWorkItem(key, now);
+    if (loaded.isEmpty()) {
+      return Optional.empty();
+    }
+    OrchestrationWorkItem workItem = loaded.get();
+    List<Long> undeliverable = new ArrayList<>(workItem.staleInboxIds());
+    if (workItem.instance().isTerminal()) {
+      workItem.inbox().forEach(event -> undeliverable.add(event.id()));
+    }
+    if (!undeliverable.isEmpty()) {
+      log.debug("Dropping {} undeliverable inbox events of {}", undeliverable.size(), key);
+      store.discardInbox(key, undeliverable);
+    }
+    if (workItem.instance().isTerminal()) {
+      return Optional.empty();
+    }
+    return Episode.build(workItem, now);
+  }
+
+  // ---------------------------------------------------------------- bookkeeping (lock held)
+
+  private InstanceSlot slotLocked(InstanceKey key) {
+    return instances.computeIfAbsent(key, k -> new InstanceSlot());
+  }
+
+  private void forgetIfIdleLocked(InstanceKey key, InstanceSlot slot) {
+    if (slot.idle() && !slot.wakeAfterFlight) {
+      instances.remove(key);
+    }
+  }
+
+  private void wakeLocked(InstanceKey key) {
+    InstanceSlot slot = slotLocked(key);
+    if (slot.inFlight) {
+      slot.wakeAfterFlight = true;
+    } else if (!slot.queued) {
+      slot.queued = true;
+      slot.queuedAt = clock.millis();
+      slot.wakeAfterFlight = false;
+      readyInstances.add(key);
+    }
+  }
+
+  private void enqueueActivityLocked(ActivityTask task) {
+    PendingActivity pending = new PendingActivity(task);
+    if (activities.putIfAbsent(pending.id(), pending) == null) {
+      readyActivities.add(pending);
+    }
+  }
+
+  private void holdLocked(Lease lease) {
+    leasesByToken.put(lease.token, lease);
+    lease.stream.leases.add(lease);
+    if (lease.kind == Lease.Kind.ORCHESTRATION) {
+      orchestrationLeases.put(lease.key, lease);
+    } else {
+      activityLeases.put(lease.activity.id(), lease);
+    }
+  }
+
+  private void releaseLeaseLocked(Lease lease) {
+    if (leasesByToken.remove(lease.token) == null) {
+      return;
+    }
+    lease.stream.leases.remove(lease);
+    if (lease.kind == Lease.Kind.ORCHESTRATION) {
+      orchestrationLeases.remove(lease.key, lease);
+      lease.stream.orchestrationsInFlight--;
+    } else {
+      activityLeases.remove(lease.activity.id(), lease);
+      lease.stream.activitiesInFlight--;
+    }
+  }
+
+  /** Puts a leased item back in its queue, or fails it for good past the poison limit. */
+  private void giveBackLocked(Lease lease) {
+    releaseLeaseLocked(lease);
+    if (lease.kind == Lease.Kind.ORCHESTRATION) {
+      InstanceSlot slot = slotLocked(lease.key);
+      slot.inFlight = false;
+      slot.deliveries++;
+      if (slot.deliveries >= settings.poisonLimit()) {
+        slot.inFlight = true;
+        Episode episode = lease.episode;
+        int deliveries = slot.deliveries;
+        executor.execute(() -> failPoisonedOrchestration(lease.key, episode, deliveries));
+      } else {
+        wakeLocked(lease.key);
+      }
+    } else {
+      PendingActivity pending = lease.activity;
+      if (pending.done) {
+        return;
+      }
+      pending.deliveries++;
+      if (pending.deliveries >= settings.poisonLimit()) {
+        executor.execute(() -> failPoisonedActivity(pending));
+      } else {
+        readyActivities.addFirst(pending);
+      }
+    }
+  }
+
+  private void afterStepLocked(OrchestrationStep step, long now) {
+    if (step.terminal() || step.resetHistory()) {
+      // The store dropped the instance's open activities; stop offering the queued ones.
+      activities.values().removeIf(pending -> {
+        boolean drop = pending.task.key().equals(step.key()) && !activityLeases.containsKey(pending.id());
+        pending.done |= drop;
+        return drop;
+      });
+    }
+    step.activities().forEach(this::enqueueActivityLocked);
+    for (InboxMessage message : step.messages()) {
+      if (message.visibleAt() <= now) {
+        wakeLocked(message.target());
+      } else {
+        wakeups.wakeAt(message.target(), message.visibleAt());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- poison
+
+  private void failPoisonedOrchestration(InstanceKey key, Episode episode, int deliveries) {
+    String reason = "The orchestration work item of '" + key.instanceId() + "' was delivered " + deliveries
+        + " times without being completed (poison limit " + settings.poisonLimit() + ")";
+    log.error("{}; failing the instance", reason);
+    long now = clock.millis();
+    OrchestrationStep step = planner.fail(episode, now, Events.failure("PoisonMessage", reason));
+    try {
+      store.applyStep(step);
+    } catch (RuntimeException e) {
+      log.error("Could not fail poisoned instance {}", key, e);
+    }
+    synchronized (this) {
+      InstanceSlot slot = slotLocked(key);
+      slot.inFlight = false;
+      slot.pinned = null;
+      slot.deliveries = 0;
+      afterStepLocked(step, now);
+      forgetIfIdleLocked(key, slot);
+    }
+    waiters.changed(key);
+    dispatch();
+  }
+
+  private void failPoisonedActivity(PendingActivity pending) {
+    ActivityTask task = pending.task;
+    String reason = "Activity '" + task.request().getName() + "' (task " + task.taskId() + " of '"
+        + task.key().instanceId() + "') was delivered " + pending.deliveries
+        + " times without being completed (poison limit " + settings.poisonLimit() + ")";
+    log.error("{}; failing the task", reason);
+    HistoryEvent failed = Events.taskFailed(task.taskId(), Events.failure("PoisonMessage", reason), clock.millis());
+    ActivityResponse response =
+        ActivityResponse.newBuilder().setInstanceId(task.key().instanceId()).setTaskId(task.taskId()).build();
+    try {
+      completeActivity("", response, failed);
+    } catch (RuntimeException e) {
+      log.error("Could not fail poisoned activity {} of {}", task.taskId(), task.key(), e);
+    }
+  }
+
+  private TaskhubException noOrchestrationLease(InstanceKey key) {
+    if (store.findInstance(key).isEmpty()) {
+      return new TaskhubException.NotFound("No instance with ID '" + key.instanceId() + "' was found");
+    }
+    return new TaskhubException.LeaseLost(
+        "No orchestration work item of instance '" + key.instanceId()
+            + "' is in flight under that token: it was completed already, or its lease expired and it was given back");
+  }
+}

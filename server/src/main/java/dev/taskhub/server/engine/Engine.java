@@ -1,0 +1,365 @@
+package dev.taskhub.server.engine;
+
+import com.google.protobuf.StringValue;
+import dev.taskhub.protocol.ActivityResponse;
+import dev.taskhub.protocol.CreateInstanceRequest;
+import dev.taskhub.protocol.ExecutionStartedEvent;
+import dev.taskhub.protocol.GetWorkItemsRequest;
+import dev.taskhub.protocol.HistoryEvent;
+import dev.taskhub.protocol.OrchestrationInstance;
+import dev.taskhub.protocol.OrchestrationStatus;
+import dev.taskhub.protocol.OrchestratorResponse;
+import dev.taskhub.protocol.WorkItem;
+import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.config.ServerConfig;
+import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.InstanceRecord;
+import dev.taskhub.server.store.NewInstance;
+import dev.taskhub.server.store.PendingWork;
+import dev.taskhub.server.store.Statuses;
+import dev.taskhub.server.store.Store;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler's core, independent of any transport: creates instances, routes events, and runs
+ * one {@link Dispatcher} per task hub. Every state change is committed to the {@link Store} before
+ * the in-memory queues learn of it, so a crash loses no work: {@link #start} rebuilds the queues from
+ * the store.
+ */
+public final class Engine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+  private final Store store;
+  private final Clock clock;
+  private final EngineSettings settings;
+  private final PayloadLimit payloadLimit;
+  private final Waiters waiters = new Waiters();
+  private final Map<String, Dispatcher> dispatchers = new HashMap<>();
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("taskhub-timers").daemon().factory());
+  private final AtomicLong streamIds = new AtomicLong();
+
+  public Engine(ServerConfig config, Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+    this.settings = EngineSettings.from(config);
+    this.payloadLimit = new PayloadLimit(config.maxPayloadBytes());
+    StepPlanner planner = new StepPlanner(payloadLimit);
+    for (String hub : config.taskHubs()) {
+      dispatchers.put(
+          hub, new Dispatcher(hub, store, clock, executor, planner, settings, waiters, this::wakeAt));
+    }
+  }
+
+  /** Rebuilds the queues from the store and starts lease expiry. */
+  public void start() {
+    PendingWork pending = store.scanPendingWork();
+    long now = clock.millis();
+    int ready = 0;
+    for (PendingWork.PendingInstance instance : pending.instances()) {
+      Dispatcher dispatcher = dispatchers.get(instance.key().hub());
+      if (dispatcher == null) {
+        continue;
+      }
+      if (instance.visibleAt() <= now) {
+        dispatcher.wake(instance.key());
+        ready++;
+      } else {
+        wakeAt(instance.key(), instance.visibleAt());
+      }
+    }
+    pending.activities().stream()
+        .filter(task -> dispatchers.containsKey(task.key().hub()))
+        .forEach(task -> dispatchers.get(task.key().hub()).activitiesScheduled(List.of(task)));
+    log.info("Recovered {} ready instances, {} waiting on timers, {} open activities",
+        ready, pending.instances().size() - ready, pending.activities().size());
+    timers.scheduleAtFixedRate(
+        () -> dispatchers.values().forEach(d -> d.expireLeases(clock.millis())), 1, 1, TimeUnit.SECONDS);
+  }
+
+  public PayloadLimit payloadLimit() {
+    return payloadLimit;
+  }
+
+  // ---------------------------------------------------------------- client operations
+
+  /** Creates an instance; it runs as soon as a worker is free (or at its scheduled start). */
+  public String startInstance(String hub, CreateInstanceRequest request) {
+    String instanceId = request.getInstanceId().isEmpty() ? UUID.randomUUID().toString().replace("-", "") : request.getInstanceId();
+    InstanceKey key = new InstanceKey(hub, instanceId);
+    long now = clock.millis();
+    long startAt = request.hasScheduledStartTimestamp()
+        ? Math.max(now, Events.millis(request.getScheduledStartTimestamp()))
+        : now;
+    String executionId = UUID.randomUUID().toString();
+    ExecutionStartedEvent.Builder started =
+        ExecutionStartedEvent.newBuilder()
+            .setName(request.getName())
+            .setOrchestrationInstance(
+                OrchestrationInstance.newBuilder().setInstanceId(instanceId).setExecutionId(StringValue.of(executionId)))
+            .putAllTags(request.getTagsMap());
+    if (request.hasVersion()) {
+      started.setVersion(request.getVersion());
+    }
+    if (request.hasInput()) {
+      started.setInput(request.getInput());
+    }
+    if (startAt > now) {
+      started.setScheduledStartTimestamp(Events.timestamp(startAt));
+    }
+    if (request.hasParentTraceContext()) {
+      started.setParentTraceContext(request.getParentTraceContext());
+    }
+    HistoryEvent event = Events.event(now).setExecutionStarted(started).build();
+    NewInstance instance =
+        new NewInstance(
+            key,
+            executionId,
+            request.getName(),
+            request.hasVersion() ? request.getVersion().getValue() : null,
+            request.hasInput() ? request.getInput().getValue() : null,
+            null,
+            request.getTagsMap(),
+            now,
+            startAt,
+            event);
+    store.createInstance(instance, replaceableStatuses(request));
+    waiters.changed(key);
+    if (startAt <= now) {
+      dispatcher(hub).wake(key);
+    } else {
+      wakeAt(key, startAt);
+    }
+    return instanceId;
+  }
+
+  /**
+   * Statuses in which an existing instance is replaced by a new start: the request's reuse policy, or
+   * by default any terminal status. A continued-as-new instance is never replaced.
+   */
+  private static Set<OrchestrationStatus> replaceableStatuses(CreateInstanceRequest request) {
+    if (!request.hasOrchestrationIdReusePolicy()) {
+      return Statuses.TERMINAL;
+    }
+    Set<OrchestrationStatus> statuses = EnumSet.noneOf(OrchestrationStatus.class);
+    for (OrchestrationStatus status : request.getOrchestrationIdReusePolicy().getReplaceableStatusList()) {
+      if (status != OrchestrationStatus.UNRECOGNIZED
+          && status != OrchestrationStatus.ORCHESTRATION_STATUS_CONTINUED_AS_NEW) {
+        statuses.add(status);
+      }
+    }
+    return statuses;
+  }
+
+  public Optional<InstanceRecord> getInstance(String hub, String instanceId) {
+    return store.findInstance(new InstanceKey(hub, instanceId));
+  }
+
+  public List<HistoryEvent> history(String hub, String instanceId) {
+    return store.loadHistory(new InstanceKey(hub, instanceId));
+  }
+
+  /**
+   * Blocks until the instance satisfies {@code condition} or does not exist, woken by state changes.
+   *
+   * @throws TaskhubException.DeadlineExceeded at {@code deadlineMillis} (capped at the max wait)
+   * @throws TaskhubException.Cancelled when {@code cancelled} turns true (call {@link #wakeWaiters})
+   */
+  public Optional<InstanceRecord> waitFor(
+      String hub, String instanceId, Predicate<InstanceRecord> condition, long deadlineMillis, BooleanSupplier cancelled) {
+    InstanceKey key = new InstanceKey(hub, instanceId);
+    long deadline = Math.min(deadlineMillis, clock.millis() + settings.maxWaitMillis());
+    while (true) {
+      CompletableFuture<Void> change = waiters.nextChange(key);
+      Optional<InstanceRecord> instance = store.findInstance(key);
+      if (instance.isEmpty() || condition.test(instance.get())) {
+        waiters.forget(key, change);
+        return instance;
+      }
+      if (cancelled.getAsBoolean()) {
+        waiters.forget(key, change);
+        throw new TaskhubException.Cancelled("The caller cancelled the wait for '" + instanceId + "'");
+      }
+      long remaining = deadline - clock.millis();
+      if (remaining <= 0) {
+        waiters.forget(key, change);
+        throw new TaskhubException.DeadlineExceeded(
+            "Instance '" + instanceId + "' did not reach the awaited state in time; it is "
+                + instance.get().status().name().replace("ORCHESTRATION_STATUS_", ""));
+      }
+      try {
+        change.get(remaining, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        waiters.forget(key, change);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TaskhubException.Cancelled("Interrupted while waiting for '" + instanceId + "'");
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** Wakes anyone in {@link #waitFor} on the instance so that they re-check (e.g. cancellation). */
+  public void wakeWaiters(String hub, String instanceId) {
+    waiters.changed(new InstanceKey(hub, instanceId));
+  }
+
+  public void raiseEvent(String hub, String instanceId, String name, StringValue input) {
+    deliver(hub, instanceId, Events.eventRaised(name, input, clock.millis()), "raise an event for");
+  }
+
+  /** Terminating an instance that already ended does nothing. */
+  public void terminate(String hub, String instanceId, StringValue output, boolean recursive) {
+    InstanceRecord instance = existing(hub, instanceId);
+    if (instance.isTerminal()) {
+      return;
+    }
+    deliver(hub, instanceId, Events.executionTerminated(output, recursive, clock.millis()), "terminate");
+  }
+
+  public void suspend(String hub, String instanceId, StringValue reason) {
+    deliver(hub, instanceId, Events.executionSuspended(reason, clock.millis()), "suspend");
+  }
+
+  public void resume(String hub, String instanceId, StringValue reason) {
+    deliver(hub, instanceId, Events.executionResumed(reason, clock.millis()), "resume");
+  }
+
+  private void deliver(String hub, String instanceId, HistoryEvent event, String operation) {
+    InstanceRecord instance = existing(hub, instanceId);
+    if (instance.isTerminal()) {
+      throw new TaskhubException.FailedPrecondition(
+          "Cannot " + operation + " instance '" + instanceId + "': it is "
+              + instance.status().name().replace("ORCHESTRATION_STATUS_", ""));
+    }
+    InstanceKey key = instance.key();
+    store.enqueueEvent(key, null, event, Events.millis(event.getTimestamp()));
+    dispatcher(hub).wake(key);
+  }
+
+  private InstanceRecord existing(String hub, String instanceId) {
+    return store.findInstance(new InstanceKey(hub, instanceId))
+        .orElseThrow(() -> new TaskhubException.NotFound("No instance with ID '" + instanceId + "' was found"));
+  }
+
+  // ---------------------------------------------------------------- worker operations
+
+  /** Registers a {@code GetWorkItems} stream with the credit its request asks for. */
+  public WorkerStream connect(String hub, GetWorkItemsRequest request, ServerCallStreamObserver<WorkItem> observer) {
+    int fallback = settings.defaultStreamConcurrency();
+    int orchestrations = request.getMaxConcurrentOrchestrationWorkItems();
+    int activities = request.getMaxConcurrentActivityWorkItems();
+    // A stream that states no limits is served one item at a time: the Java SDK 1.5.0 works
+    // through its stream sequentially, and items queued behind a long one would age on their lease.
+    int total = orchestrations <= 0 && activities <= 0 ? fallback : Math.max(orchestrations, 0) + Math.max(activities, 0);
+    WorkerStream stream =
+        new WorkerStream(
+            streamIds.incrementAndGet(),
+            hub,
+            observer,
+            orchestrations > 0 ? orchestrations : fallback,
+            activities > 0 ? activities : fallback,
+            Math.max(total, 1));
+    dispatcher(hub).addStream(stream);
+    return stream;
+  }
+
+  public void disconnect(WorkerStream stream) {
+    dispatcher(stream.hub).removeStream(stream);
+  }
+
+  public void streamReady(WorkerStream stream) {
+    dispatcher(stream.hub).streamReady();
+  }
+
+  public void completeOrchestration(String hub, OrchestratorResponse response) {
+    dispatcher(hub).completeOrchestration(response.getCompletionToken(), response);
+  }
+
+  /** Records an activity's outcome; an oversize result fails the task instead of being stored. */
+  public void completeActivity(String hub, ActivityResponse response) {
+    long now = clock.millis();
+    HistoryEvent result;
+    String oversize = response.hasResult() ? payloadLimit.check("activity result", response.getResult()) : null;
+    if (oversize != null) {
+      result = Events.taskFailed(response.getTaskId(), Events.failure("PayloadTooLarge", oversize), now);
+    } else if (response.hasFailureDetails()) {
+      result = Events.taskFailed(response.getTaskId(), response.getFailureDetails(), now);
+    } else {
+      result = Events.taskCompleted(response.getTaskId(), response.hasResult() ? response.getResult() : null, now);
+    }
+    dispatcher(hub).completeActivity(response.getCompletionToken(), response, result);
+  }
+
+  public void abandonOrchestration(String hub, String completionToken) {
+    dispatcher(hub).abandon(completionToken, Lease.Kind.ORCHESTRATION);
+  }
+
+  public void abandonActivity(String hub, String completionToken) {
+    dispatcher(hub).abandon(completionToken, Lease.Kind.ACTIVITY);
+  }
+
+  /** True when a read from the store succeeds now. */
+  public boolean storeReachable() {
+    try {
+      store.findInstance(new InstanceKey(dispatchers.keySet().iterator().next(), ""));
+      return true;
+    } catch (TaskhubException e) {
+      return false;
+    }
+  }
+
+  public int connectedWorkers() {
+    return dispatchers.values().stream().mapToInt(Dispatcher::connectedStreams).sum();
+  }
+
+  private Dispatcher dispatcher(String hub) {
+    Dispatcher dispatcher = dispatchers.get(hub);
+    if (dispatcher == null) {
+      throw new TaskhubException.NotFound("Task hub not found: " + hub);
+    }
+    return dispatcher;
+  }
+
+  private void wakeAt(InstanceKey key, long epochMillis) {
+    long delay = Math.max(0, epochMillis - clock.millis());
+    timers.schedule(() -> dispatcher(key.hub()).wake(key), delay, TimeUnit.MILLISECONDS);
+  }
+
+  /** Ends all worker streams with UNAVAILABLE (so SDKs back off and reconnect) and stops. */
+  @Override
+  public void close() {
+    Status unavailable = Status.UNAVAILABLE.withDescription("The Taskhub scheduler is shutting down");
+    dispatchers.values().forEach(dispatcher -> dispatcher.closeStreams(unavailable));
+    timers.shutdownNow();
+    executor.shutdown();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.taskhub.server.engine;
+
+import com.google.protobuf.StringValue;
+import dev.taskhub.protocol.HistoryEvent;
+import dev.taskhub.protocol.OrchestratorRequest;
+import dev.taskhub.server.store.InboxEvent;
+import dev.taskhub.server.store.OrchestrationWorkItem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One orchestrator episode as dispatched: the work item it was built from, the new events it
+ * delivers ({@code OrchestratorStarted} first) and the request sent to the worker. An episode is
+ * frozen once built: if its lease is lost it is sent again unchanged, so any worker's answer to it,
+ * early or late, describes the same input.
+ */
+record Episode(OrchestrationWorkItem workItem, List<HistoryEvent> newEvents, OrchestratorRequest request) {
+
+  /**
+   * Builds the next episode of an instance, or empty if nothing can be delivered yet (an instance
+   * that has not started only runs once its {@code ExecutionStarted} is visible).
+   */
+  static Optional<Episode> build(OrchestrationWorkItem workItem, long now) {
+    List<InboxEvent> inbox = workItem.inbox();
+    List<HistoryEvent> delivered = new ArrayList<>(inbox.size() + 1);
+    delivered.add(Events.orchestratorStarted(now));
+    boolean started = !workItem.history().isEmpty();
+    for (InboxEvent event : inbox) {
+      if (event.event().hasExecutionStarted()) {
+        // ExecutionStarted opens a generation: it goes right after OrchestratorStarted.
+        delivered.add(1, event.event());
+        started = true;
+      } else {
+        delivered.add(event.event());
+      }
+    }
+    if (!started || delivered.size() == 1) {
+      return Optional.empty();
+    }
+    OrchestratorRequest request =
+        OrchestratorRequest.newBuilder()
+            .setInstanceId(workItem.instance().key().instanceId())
+            .setExecutionId(StringValue.of(workItem.instance().executionId()))
+            .addAllPastEvents(replayable(workItem.history()))
+            .addAllNewEvents(delivered)
+            .build();
+    return Optional.of(new Episode(workItem, List.copyOf(delivered), request));
+  }
+
+  /**
+   * The history a worker replays. {@code EventSent} stays in our store (it is how a re-sent
+   * SendEvent action is recognised) but is never shown to workers: the Java SDK up to 1.8 cannot
+   * replay it.
+   */
+  private static List<HistoryEvent> replayable(List<HistoryEvent> history) {
+    return history.stream().filter(event -> !event.hasEventSent()).toList();
+  }
+
+  List<Long> consumedInboxIds() {
+    return workItem.inbox().stream().map(InboxEvent::id).toList();
+  }
+}

@@ -1,0 +1,92 @@
+package dev.taskhub.server.engine;
+
+import com.google.protobuf.StringValue;
+import com.google.protobuf.Timestamp;
+import dev.taskhub.protocol.EventRaisedEvent;
+import dev.taskhub.protocol.ExecutionResumedEvent;
+import dev.taskhub.protocol.ExecutionSuspendedEvent;
+import dev.taskhub.protocol.ExecutionTerminatedEvent;
+import dev.taskhub.protocol.HistoryEvent;
+import dev.taskhub.protocol.OrchestratorStartedEvent;
+import dev.taskhub.protocol.TaskCompletedEvent;
+import dev.taskhub.protocol.TaskFailedEvent;
+import dev.taskhub.protocol.TaskFailureDetails;
+
+/**
+ * Builders for the history events the server itself creates. Events that are not the echo of an
+ * orchestrator action carry {@code eventId = -1}, as every SDK expects.
+ */
+public final class Events {
+  public static final int NO_EVENT_ID = -1;
+
+  private Events() {}
+
+  public static Timestamp timestamp(long epochMillis) {
+    return Timestamp.newBuilder()
+        .setSeconds(Math.floorDiv(epochMillis, 1000))
+        .setNanos(Math.floorMod(epochMillis, 1000) * 1_000_000)
+        .build();
+  }
+
+  public static long millis(Timestamp timestamp) {
+    return timestamp.getSeconds() * 1000 + timestamp.getNanos() / 1_000_000;
+  }
+
+  static HistoryEvent.Builder event(long now) {
+    return HistoryEvent.newBuilder().setEventId(NO_EVENT_ID).setTimestamp(timestamp(now));
+  }
+
+  public static HistoryEvent orchestratorStarted(long now) {
+    return event(now).setOrchestratorStarted(OrchestratorStartedEvent.getDefaultInstance()).build();
+  }
+
+  public static HistoryEvent taskCompleted(int taskScheduledId, StringValue result, long now) {
+    TaskCompletedEvent.Builder completed = TaskCompletedEvent.newBuilder().setTaskScheduledId(taskScheduledId);
+    if (result != null) {
+      completed.setResult(result);
+    }
+    return event(now).setTaskCompleted(completed).build();
+  }
+
+  public static HistoryEvent taskFailed(int taskScheduledId, TaskFailureDetails failure, long now) {
+    return event(now)
+        .setTaskFailed(TaskFailedEvent.newBuilder().setTaskScheduledId(taskScheduledId).setFailureDetails(failure))
+        .build();
+  }
+
+  public static HistoryEvent eventRaised(String name, StringValue input, long now) {
+    EventRaisedEvent.Builder raised = EventRaisedEvent.newBuilder().setName(name);
+    if (input != null) {
+      raised.setInput(input);
+    }
+    return event(now).setEventRaised(raised).build();
+  }
+
+  public static HistoryEvent executionTerminated(StringValue output, boolean recurse, long now) {
+    ExecutionTerminatedEvent.Builder terminated = ExecutionTerminatedEvent.newBuilder().setRecurse(recurse);
+    if (output != null) {
+      terminated.setInput(output);
+    }
+    return event(now).setExecutionTerminated(terminated).build();
+  }
+
+  public static HistoryEvent executionSuspended(StringValue reason, long now) {
+    ExecutionSuspendedEvent.Builder suspended = ExecutionSuspendedEvent.newBuilder();
+    if (reason != null) {
+      suspended.setInput(reason);
+    }
+    return event(now).setExecutionSuspended(suspended).build();
+  }
+
+  public static HistoryEvent executionResumed(StringValue reason, long now) {
+    ExecutionResumedEvent.Builder resumed = ExecutionResumedEvent.newBuilder();
+    if (reason != null) {
+      resumed.setInput(reason);
+    }
+    return event(now).setExecutionResumed(resumed).build();
+  }
+
+  public static TaskFailureDetails failure(String type, String message) {
+    return TaskFailureDetails.newBuilder().setErrorType(type).setErrorMessage(message).build();
+  }
+}

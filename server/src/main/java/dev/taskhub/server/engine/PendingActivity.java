@@ -1,0 +1,23 @@
+package dev.taskhub.server.engine;
+
+import dev.taskhub.server.store.ActivityTask;
+import dev.taskhub.server.store.InstanceKey;
+
+/** An activity waiting for or out on dispatch, with its delivery count (guarded by the dispatcher). */
+final class PendingActivity {
+  final ActivityTask task;
+  int deliveries;
+  /** Set when the task was completed or dropped while queued: the queue skips it. */
+  boolean done;
+
+  PendingActivity(ActivityTask task) {
+    this.task = task;
+  }
+
+  ActivityId id() {
+    return new ActivityId(task.key(), task.taskId());
+  }
+
+  /** Activities are correlated by instance and task id (old SDKs send no completion token). */
+  record ActivityId(InstanceKey key, int taskId) {}
+}

@@ -1,0 +1,38 @@
+package dev.taskhub.server.engine;
+
+import dev.taskhub.server.store.InstanceKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Wakes callers waiting for an instance to change, instead of having them poll the store. */
+final class Waiters {
+  private final Map<InstanceKey, List<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
+
+  /** A future completed at the next {@link #changed} of the key. Register before reading state. */
+  CompletableFuture<Void> nextChange(InstanceKey key) {
+    CompletableFuture<Void> change = new CompletableFuture<>();
+    waiting.compute(key, (k, list) -> {
+      List<CompletableFuture<Void>> updated = list == null ? new ArrayList<>() : list;
+      updated.add(change);
+      return updated;
+    });
+    return change;
+  }
+
+  void forget(InstanceKey key, CompletableFuture<Void> change) {
+    waiting.computeIfPresent(key, (k, list) -> {
+      list.remove(change);
+      return list.isEmpty() ? null : list;
+    });
+  }
+
+  void changed(InstanceKey key) {
+    List<CompletableFuture<Void>> list = waiting.remove(key);
+    if (list != null) {
+      list.forEach(change -> change.complete(null));
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.taskhub.server.engine;
+
+import dev.taskhub.protocol.WorkItem;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One connected {@code GetWorkItems} stream and its credit window. Counters, {@code leases} and the
+ * flags are guarded by the owning {@link Dispatcher}'s lock; sending is serialized on the stream.
+ */
+public final class WorkerStream {
+  final long id;
+  final String hub;
+  private final ServerCallStreamObserver<WorkItem> observer;
+  final int maxOrchestrations;
+  final int maxActivities;
+  final int maxTotal;
+  final Set<Lease> leases = new HashSet<>();
+  int orchestrationsInFlight;
+  int activitiesInFlight;
+  boolean closed;
+  /** Set when one of its leases expired: the worker stopped answering, so it gets nothing new. */
+  boolean stalled;
+
+  WorkerStream(
+      long id, String hub, ServerCallStreamObserver<WorkItem> observer, int maxOrchestrations, int maxActivities, int maxTotal) {
+    this.id = id;
+    this.hub = hub;
+    this.observer = observer;
+    this.maxOrchestrations = maxOrchestrations;
+    this.maxActivities = maxActivities;
+    this.maxTotal = maxTotal;
+  }
+
+  private boolean hasRoom() {
+    return !closed && !stalled && orchestrationsInFlight + activitiesInFlight < maxTotal && observer.isReady();
+  }
+
+  boolean canTakeOrchestration() {
+    return orchestrationsInFlight < maxOrchestrations && hasRoom();
+  }
+
+  boolean canTakeActivity() {
+    return activitiesInFlight < maxActivities && hasRoom();
+  }
+
+  /** Sends one work item; a stream that was cancelled meanwhile drops it (its leases are given back). */
+  void send(WorkItem item) {
+    synchronized (observer) {
+      if (!observer.isCancelled()) {
+        observer.onNext(item);
+      }
+    }
+  }
+
+  void fail(io.grpc.Status status) {
+    synchronized (observer) {
+      if (!observer.isCancelled()) {
+        observer.onError(status.asRuntimeException());
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "stream " + id + " (" + hub + ")";
+  }
+}

@@ -1,0 +1,63 @@
+package dev.taskhub.server.grpc;
+
+import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.config.ServerConfig;
+import dev.taskhub.server.engine.Engine;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The plaintext HTTP/2 gRPC listener. Calls run on virtual threads: waits and store commits block
+ * cheaply, and the worker's stream reader is never stuck behind them.
+ */
+public final class GrpcEndpoint implements AutoCloseable {
+  private final Server server;
+  private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+
+  public GrpcEndpoint(ServerConfig config, Engine engine, Clock clock) {
+    this.server =
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcPort()))
+            .executor(calls)
+            .maxInboundMessageSize(config.maxMessageBytes())
+            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .addService(
+                ServerInterceptors.intercept(
+                    new SidecarService(engine, clock), new TaskHubInterceptor(config.taskHubs())))
+            .build();
+  }
+
+  public GrpcEndpoint start() {
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new TaskhubException("Cannot listen for gRPC: " + e.getMessage(), e);
+    }
+    return this;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.shutdownNow();
+    }
+    calls.shutdownNow();
+  }
+}

@@ -1,0 +1,217 @@
+package dev.taskhub.server.grpc;
+
+import com.google.protobuf.Empty;
+import com.google.protobuf.StringValue;
+import dev.taskhub.protocol.AbandonActivityTaskRequest;
+import dev.taskhub.protocol.AbandonActivityTaskResponse;
+import dev.taskhub.protocol.AbandonOrchestrationTaskRequest;
+import dev.taskhub.protocol.AbandonOrchestrationTaskResponse;
+import dev.taskhub.protocol.ActivityResponse;
+import dev.taskhub.protocol.CompleteTaskResponse;
+import dev.taskhub.protocol.CreateInstanceRequest;
+import dev.taskhub.protocol.CreateInstanceResponse;
+import dev.taskhub.protocol.GetInstanceRequest;
+import dev.taskhub.protocol.GetInstanceResponse;
+import dev.taskhub.protocol.GetWorkItemsRequest;
+import dev.taskhub.protocol.OrchestrationStatus;
+import dev.taskhub.protocol.OrchestratorResponse;
+import dev.taskhub.protocol.RaiseEventRequest;
+import dev.taskhub.protocol.RaiseEventResponse;
+import dev.taskhub.protocol.ResumeRequest;
+import dev.taskhub.protocol.ResumeResponse;
+import dev.taskhub.protocol.SuspendRequest;
+import dev.taskhub.protocol.SuspendResponse;
+import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
+import dev.taskhub.protocol.TerminateRequest;
+import dev.taskhub.protocol.TerminateResponse;
+import dev.taskhub.protocol.WorkItem;
+import dev.taskhub.server.engine.Engine;
+import dev.taskhub.server.engine.WorkerStream;
+import dev.taskhub.server.store.InstanceRecord;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * {@code TaskHubSidecarService}: validates each request, hands it to the {@link Engine} and maps
+ * the outcome. RPCs not overridden here answer UNIMPLEMENTED.
+ */
+final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServiceImplBase {
+  private final Engine engine;
+  private final Validation validation;
+  private final Clock clock;
+
+  SidecarService(Engine engine, Clock clock) {
+    this.engine = engine;
+    this.validation = new Validation(engine.payloadLimit());
+    this.clock = clock;
+  }
+
+  private static String hub() {
+    return TaskHubInterceptor.HUB.get();
+  }
+
+  private static <T> void unary(String rpc, StreamObserver<T> observer, Supplier<T> call) {
+    T response;
+    try {
+      response = call.get();
+    } catch (RuntimeException e) {
+      observer.onError(Errors.toStatus(rpc, e));
+      return;
+    }
+    observer.onNext(response);
+    observer.onCompleted();
+  }
+
+  @Override
+  public void hello(Empty request, StreamObserver<Empty> observer) {
+    unary("Hello", observer, Empty::getDefaultInstance);
+  }
+
+  @Override
+  public void startInstance(CreateInstanceRequest request, StreamObserver<CreateInstanceResponse> observer) {
+    unary("StartInstance", observer, () -> {
+      Validation.optionalInstanceId(request.getInstanceId());
+      Validation.name("name", request.getName());
+      validation.payload("input", request.hasInput(), request.getInput());
+      String id = engine.startInstance(hub(), request);
+      return CreateInstanceResponse.newBuilder().setInstanceId(id).build();
+    });
+  }
+
+  @Override
+  public void getInstance(GetInstanceRequest request, StreamObserver<GetInstanceResponse> observer) {
+    unary("GetInstance", observer, () -> {
+      Optional<InstanceRecord> instance = engine.getInstance(hub(), Validation.instanceId(request.getInstanceId()));
+      return States.response(instance, request.getGetInputsAndOutputs());
+    });
+  }
+
+  @Override
+  public void waitForInstanceStart(GetInstanceRequest request, StreamObserver<GetInstanceResponse> observer) {
+    unary("WaitForInstanceStart", observer, () -> waitFor(request,
+        instance -> instance.status() != OrchestrationStatus.ORCHESTRATION_STATUS_PENDING));
+  }
+
+  @Override
+  public void waitForInstanceCompletion(GetInstanceRequest request, StreamObserver<GetInstanceResponse> observer) {
+    unary("WaitForInstanceCompletion", observer, () -> waitFor(request, InstanceRecord::isTerminal));
+  }
+
+  private GetInstanceResponse waitFor(GetInstanceRequest request, Predicate<InstanceRecord> condition) {
+    String hub = hub();
+    String instanceId = Validation.instanceId(request.getInstanceId());
+    Context context = Context.current();
+    Deadline deadline = context.getDeadline();
+    long deadlineMillis = deadline == null
+        ? Long.MAX_VALUE
+        : clock.millis() + deadline.timeRemaining(TimeUnit.MILLISECONDS);
+    Context.CancellationListener wake = cancelled -> engine.wakeWaiters(hub, instanceId);
+    context.addListener(wake, Runnable::run);
+    try {
+      Optional<InstanceRecord> instance =
+          engine.waitFor(hub, instanceId, condition, deadlineMillis, context::isCancelled);
+      return States.response(instance, request.getGetInputsAndOutputs());
+    } finally {
+      context.removeListener(wake);
+    }
+  }
+
+  @Override
+  public void raiseEvent(RaiseEventRequest request, StreamObserver<RaiseEventResponse> observer) {
+    unary("RaiseEvent", observer, () -> {
+      String instanceId = Validation.instanceId(request.getInstanceId());
+      Validation.name("name", request.getName());
+      validation.payload("input", request.hasInput(), request.getInput());
+      engine.raiseEvent(hub(), instanceId, request.getName(), request.hasInput() ? request.getInput() : null);
+      return RaiseEventResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void terminateInstance(TerminateRequest request, StreamObserver<TerminateResponse> observer) {
+    unary("TerminateInstance", observer, () -> {
+      String instanceId = Validation.instanceId(request.getInstanceId());
+      validation.payload("output", request.hasOutput(), request.getOutput());
+      engine.terminate(hub(), instanceId, request.hasOutput() ? request.getOutput() : null, request.getRecursive());
+      return TerminateResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void suspendInstance(SuspendRequest request, StreamObserver<SuspendResponse> observer) {
+    unary("SuspendInstance", observer, () -> {
+      engine.suspend(hub(), Validation.instanceId(request.getInstanceId()), reason(request.hasReason(), request.getReason()));
+      return SuspendResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void resumeInstance(ResumeRequest request, StreamObserver<ResumeResponse> observer) {
+    unary("ResumeInstance", observer, () -> {
+      engine.resume(hub(), Validation.instanceId(request.getInstanceId()), reason(request.hasReason(), request.getReason()));
+      return ResumeResponse.getDefaultInstance();
+    });
+  }
+
+  private StringValue reason(boolean present, StringValue reason) {
+    validation.payload("reason", present, reason);
+    return present ? reason : null;
+  }
+
+  @Override
+  public void getWorkItems(GetWorkItemsRequest request, StreamObserver<WorkItem> responseObserver) {
+    ServerCallStreamObserver<WorkItem> observer = (ServerCallStreamObserver<WorkItem>) responseObserver;
+    WorkerStream stream;
+    try {
+      stream = engine.connect(hub(), request, observer);
+    } catch (RuntimeException e) {
+      observer.onError(Errors.toStatus("GetWorkItems", e));
+      return;
+    }
+    observer.setOnCancelHandler(() -> engine.disconnect(stream));
+    observer.setOnReadyHandler(() -> engine.streamReady(stream));
+  }
+
+  @Override
+  public void completeOrchestratorTask(OrchestratorResponse request, StreamObserver<CompleteTaskResponse> observer) {
+    unary("CompleteOrchestratorTask", observer, () -> {
+      Validation.instanceId(request.getInstanceId());
+      engine.completeOrchestration(hub(), request);
+      return CompleteTaskResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void completeActivityTask(ActivityResponse request, StreamObserver<CompleteTaskResponse> observer) {
+    unary("CompleteActivityTask", observer, () -> {
+      Validation.instanceId(request.getInstanceId());
+      engine.completeActivity(hub(), request);
+      return CompleteTaskResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void abandonTaskOrchestratorWorkItem(
+      AbandonOrchestrationTaskRequest request, StreamObserver<AbandonOrchestrationTaskResponse> observer) {
+    unary("AbandonTaskOrchestratorWorkItem", observer, () -> {
+      engine.abandonOrchestration(hub(), Validation.name("completionToken", request.getCompletionToken()));
+      return AbandonOrchestrationTaskResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void abandonTaskActivityWorkItem(
+      AbandonActivityTaskRequest request, StreamObserver<AbandonActivityTaskResponse> observer) {
+    unary("AbandonTaskActivityWorkItem", observer, () -> {
+      engine.abandonActivity(hub(), Validation.name("completionToken", request.getCompletionToken()));
+      return AbandonActivityTaskResponse.getDefaultInstance();
+    });
+  }
+}

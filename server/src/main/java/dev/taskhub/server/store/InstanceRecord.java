@@ -1,0 +1,32 @@
+package dev.taskhub.server.store;
+
+import dev.taskhub.protocol.OrchestrationStatus;
+import dev.taskhub.protocol.TaskFailureDetails;
+import java.util.Map;
+
+/**
+ * The stored summary row of an instance. Times are epoch milliseconds; {@code completedAt} and
+ * {@code scheduledStartAt} are 0 when unset, nullable strings are null when unset.
+ */
+public record InstanceRecord(
+    InstanceKey key,
+    String executionId,
+    String name,
+    String version,
+    OrchestrationStatus status,
+    String input,
+    String output,
+    String customStatus,
+    TaskFailureDetails failure,
+    String parentInstanceId,
+    Map<String, String> tags,
+    long createdAt,
+    long lastUpdatedAt,
+    long completedAt,
+    long scheduledStartAt,
+    int historyLength) {
+
+  public boolean isTerminal() {
+    return Statuses.isTerminal(status);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.taskhub.server.store;
+
+import dev.taskhub.protocol.HistoryEvent;
+import dev.taskhub.protocol.OrchestrationStatus;
+import dev.taskhub.server.TaskhubException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Durable state of every task hub, in work-item lifecycle terms: instances are created with an
+ * {@code ExecutionStarted} in their inbox, an orchestrator episode reads a {@link
+ * OrchestrationWorkItem} and writes back one {@link OrchestrationStep}, activities are scheduled by
+ * steps and completed into their owner's inbox.
+ *
+ * <p>Every method is blocking and thread-safe. Each write is all-or-nothing and durable when it
+ * returns; implementations may commit many callers' writes in one transaction. Failures to reach the
+ * store surface as {@link TaskhubException.StoreUnavailable}.
+ */
+public interface Store extends AutoCloseable {
+
+  /**
+   * Creates an instance and puts its {@code ExecutionStarted} into its inbox.
+   *
+   * @param replaceable statuses in which an existing instance with the same id is replaced (its
+   *     history, inbox and activities deleted); any other existing instance is an error
+   * @throws TaskhubException.AlreadyExists if the id is taken by an instance not in {@code replaceable}
+   */
+  void createInstance(NewInstance instance, Set<OrchestrationStatus> replaceable);
+
+  /**
+   * Adds an event to an existing instance's inbox.
+   *
+   * @param executionId the generation it is for, or null for whichever is current
+   * @throws TaskhubException.NotFound if the instance does not exist
+   */
+  void enqueueEvent(InstanceKey key, String executionId, HistoryEvent event, long visibleAt);
+
+  /** Returns the instance's summary row, or empty if there is none. */
+  Optional<InstanceRecord> findInstance(InstanceKey key);
+
+  /**
+   * Reads what the next episode of an instance needs: its row, history and the inbox events visible at
+   * {@code now}. Empty if the instance does not exist.
+   */
+  Optional<OrchestrationWorkItem> loadWorkItem(InstanceKey key, long now);
+
+  /** Returns the instance's history in order (empty for an unknown instance). */
+  List<HistoryEvent> loadHistory(InstanceKey key);
+
+  /**
+   * Applies one episode's effects atomically.
+   *
+   * @throws TaskhubException.LeaseLost if the stored history length is not {@code
+   *     step.expectedHistoryLength()} or the instance is gone; nothing is written
+   */
+  void applyStep(OrchestrationStep step);
+
+  /**
+   * Records an activity's result: marks the task done and puts {@code resultEvent} into the owner's
+   * inbox, once. A second completion of the same task changes nothing.
+   *
+   * @return the completed task on the first completion, empty for a repeated one
+   * @throws TaskhubException.NotFound if the instance or the task does not exist
+   */
+  Optional<ActivityTask> completeActivity(InstanceKey key, int taskId, HistoryEvent resultEvent, long now);
+
+  /** Deletes the given inbox rows of an instance (events that can no longer be delivered). */
+  void discardInbox(InstanceKey key, List<Long> inboxIds);
+
+  /** Reads all outstanding work, to rebuild in-memory queues at start-up. */
+  PendingWork scanPendingWork();
+
+  /** Closes connections; pending writes finish first. */
+  @Override
+  void close();
+}

@@ -1,0 +1,507 @@
+package dev.taskhub.server.store.jdbc;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.taskhub.protocol.ActivityRequest;
+import dev.taskhub.protocol.HistoryEvent;
+import dev.taskhub.protocol.OrchestrationStatus;
+import dev.taskhub.protocol.TaskFailureDetails;
+import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.store.ActivityTask;
+import dev.taskhub.server.store.InboxEvent;
+import dev.taskhub.server.store.InboxMessage;
+import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.InstanceRecord;
+import dev.taskhub.server.store.NewInstance;
+import dev.taskhub.server.store.OrchestrationStep;
+import dev.taskhub.server.store.OrchestrationWorkItem;
+import dev.taskhub.server.store.PendingWork;
+import dev.taskhub.server.store.Store;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@link Store} in plain SQL shared by every database. Each public method is one unit of work run
+ * through {@link Transactions}; the SQL sits next to the code that binds it.
+ */
+public final class JdbcStore implements Store {
+  private static final String SELECT_INSTANCE =
+      """
+      SELECT execution_id, name, version, status, input, output, custom_status, failure,
+             parent_instance_id, tags, created_at, last_updated_at, completed_at,
+             scheduled_start_at, history_length
+      FROM instances WHERE hub = ? AND instance_id = ?""";
+  private static final String INSERT_INSTANCE =
+      """
+      INSERT INTO instances (hub, instance_id, execution_id, name, version, status, input,
+                             parent_instance_id, tags, created_at, last_updated_at,
+                             scheduled_start_at, history_length)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""";
+  private static final String INSERT_INBOX =
+      "INSERT INTO inbox (hub, instance_id, execution_id, visible_at, event) VALUES (?, ?, ?, ?, ?)";
+  private static final String INSERT_INBOX_IF_INSTANCE_EXISTS =
+      """
+      INSERT INTO inbox (hub, instance_id, execution_id, visible_at, event)
+      SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM instances WHERE hub = ? AND instance_id = ?)""";
+  private static final String SELECT_HISTORY =
+      "SELECT event FROM history WHERE hub = ? AND instance_id = ? ORDER BY seq";
+  private static final String SELECT_VISIBLE_INBOX =
+      """
+      SELECT id, execution_id, visible_at, event FROM inbox
+      WHERE hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY id""";
+  private static final String UPDATE_INSTANCE_AFTER_STEP =
+      """
+      UPDATE instances
+      SET execution_id = ?, status = ?, input = COALESCE(?, input), output = ?, custom_status = ?,
+          failure = ?, last_updated_at = ?, completed_at = ?, history_length = ?
+      WHERE hub = ? AND instance_id = ? AND execution_id = ? AND history_length = ?""";
+  private static final String INSERT_HISTORY =
+      "INSERT INTO history (hub, instance_id, seq, event) VALUES (?, ?, ?, ?)";
+  private static final String INSERT_ACTIVITY =
+      """
+      INSERT INTO activities (hub, instance_id, task_id, execution_id, request, scheduled_at)
+      VALUES (?, ?, ?, ?, ?, ?)""";
+  private static final String SELECT_ACTIVITY =
+      """
+      SELECT execution_id, request, completed_at FROM activities
+      WHERE hub = ? AND instance_id = ? AND task_id = ?""";
+  private static final String COMPLETE_ACTIVITY =
+      "UPDATE activities SET completed_at = ? WHERE hub = ? AND instance_id = ? AND task_id = ?";
+  private static final String SELECT_PENDING_INSTANCES =
+      "SELECT hub, instance_id, MIN(visible_at) FROM inbox GROUP BY hub, instance_id";
+  private static final String SELECT_OPEN_ACTIVITIES =
+      """
+      SELECT hub, instance_id, task_id, execution_id, request FROM activities
+      WHERE completed_at IS NULL ORDER BY scheduled_at, hub, instance_id, task_id""";
+
+  private final Transactions transactions;
+
+  public JdbcStore(Transactions transactions) {
+    this.transactions = transactions;
+  }
+
+  @Override
+  public void createInstance(NewInstance instance, Set<OrchestrationStatus> replaceable) {
+    transactions.write(
+        connection -> {
+          InstanceKey key = instance.key();
+          Optional<InstanceRecord> existing = selectInstance(connection, key);
+          if (existing.isPresent()) {
+            OrchestrationStatus status = existing.get().status();
+            if (!replaceable.contains(status)) {
+              throw new TaskhubException.AlreadyExists(
+                  "An instance with ID '"
+                      + key.instanceId()
+                      + "' already exists with status "
+                      + Names.status(status));
+            }
+            deleteInstanceRows(connection, key);
+          }
+          try (PreparedStatement insert = connection.prepareStatement(INSERT_INSTANCE)) {
+            insert.setString(1, key.hub());
+            insert.setString(2, key.instanceId());
+            insert.setString(3, instance.executionId());
+            insert.setString(4, instance.name());
+            insert.setString(5, instance.version());
+            insert.setInt(6, OrchestrationStatus.ORCHESTRATION_STATUS_PENDING_VALUE);
+            insert.setString(7, instance.input());
+            insert.setString(8, instance.parentInstanceId());
+            insert.setString(9, Tags.toJson(instance.tags()));
+            insert.setLong(10, instance.createdAt());
+            insert.setLong(11, instance.createdAt());
+            insert.setLong(12, instance.startAt());
+            insert.executeUpdate();
+          }
+          try (PreparedStatement insert = connection.prepareStatement(INSERT_INBOX)) {
+            bindInbox(insert, key, instance.executionId(), instance.startAt(), instance.executionStarted());
+            insert.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void enqueueEvent(InstanceKey key, String executionId, HistoryEvent event, long visibleAt) {
+    transactions.write(
+        connection -> {
+          try (PreparedStatement insert = connection.prepareStatement(INSERT_INBOX_IF_INSTANCE_EXISTS)) {
+            bindInbox(insert, key, executionId, visibleAt, event);
+            insert.setString(6, key.hub());
+            insert.setString(7, key.instanceId());
+            if (insert.executeUpdate() == 0) {
+              throw notFound(key);
+            }
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<InstanceRecord> findInstance(InstanceKey key) {
+    return transactions.read(connection -> selectInstance(connection, key));
+  }
+
+  @Override
+  public Optional<OrchestrationWorkItem> loadWorkItem(InstanceKey key, long now) {
+    return transactions.read(
+        connection -> {
+          Optional<InstanceRecord> instance = selectInstance(connection, key);
+          if (instance.isEmpty()) {
+            return Optional.empty();
+          }
+          String currentExecution = instance.get().executionId();
+          List<InboxEvent> deliverable = new ArrayList<>();
+          List<Long> stale = new ArrayList<>();
+          try (PreparedStatement select = connection.prepareStatement(SELECT_VISIBLE_INBOX)) {
+            select.setString(1, key.hub());
+            select.setString(2, key.instanceId());
+            select.setLong(3, now);
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                InboxEvent event =
+                    new InboxEvent(
+                        rows.getLong(1), rows.getString(2), rows.getLong(3), parseEvent(rows.getBytes(4)));
+                if (event.executionId() == null || event.executionId().equals(currentExecution)) {
+                  deliverable.add(event);
+                } else {
+                  stale.add(event.id());
+                }
+              }
+            }
+          }
+          return Optional.of(
+              new OrchestrationWorkItem(instance.get(), selectHistory(connection, key), deliverable, stale));
+        });
+  }
+
+  @Override
+  public List<HistoryEvent> loadHistory(InstanceKey key) {
+    return transactions.read(connection -> selectHistory(connection, key));
+  }
+
+  @Override
+  public void applyStep(OrchestrationStep step) {
+    transactions.write(
+        connection -> {
+          InstanceKey key = step.key();
+          int base = step.resetHistory() ? 0 : step.expectedHistoryLength();
+          try (PreparedStatement update = connection.prepareStatement(UPDATE_INSTANCE_AFTER_STEP)) {
+            var values = step.update();
+            update.setString(1, values.executionId());
+            update.setInt(2, values.status().getNumber());
+            update.setString(3, values.input());
+            update.setString(4, values.output());
+            update.setString(5, values.customStatus());
+            setBytes(update, 6, values.failure() == null ? null : values.failure().toByteArray());
+            update.setLong(7, values.lastUpdatedAt());
+            setNullableLong(update, 8, values.completedAt());
+            update.setInt(9, base + step.history().size());
+            update.setString(10, key.hub());
+            update.setString(11, key.instanceId());
+            update.setString(12, step.expectedExecutionId());
+            update.setInt(13, step.expectedHistoryLength());
+            if (update.executeUpdate() == 0) {
+              throw new TaskhubException.LeaseLost(
+                  "Instance " + key + " changed since its work item was dispatched; the step was not applied");
+            }
+          }
+          if (step.resetHistory()) {
+            execute(connection, "DELETE FROM history WHERE hub = ? AND instance_id = ?", key);
+            execute(connection, "DELETE FROM activities WHERE hub = ? AND instance_id = ?", key);
+            execute(
+                connection,
+                "DELETE FROM inbox WHERE hub = ? AND instance_id = ? AND execution_id IS NOT NULL",
+                key);
+          }
+          insertHistory(connection, key, base, step.history());
+          deleteInbox(connection, step.consumedInboxIds());
+          if (step.terminal()) {
+            execute(connection, "DELETE FROM inbox WHERE hub = ? AND instance_id = ?", key);
+            execute(
+                connection,
+                "DELETE FROM activities WHERE hub = ? AND instance_id = ? AND completed_at IS NULL",
+                key);
+          }
+          insertActivities(connection, step.activities(), step.update().lastUpdatedAt());
+          insertMessages(connection, step.messages());
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<ActivityTask> completeActivity(
+      InstanceKey key, int taskId, HistoryEvent resultEvent, long now) {
+    return transactions.write(
+        connection -> {
+          ActivityTask task;
+          try (PreparedStatement select = connection.prepareStatement(SELECT_ACTIVITY)) {
+            select.setString(1, key.hub());
+            select.setString(2, key.instanceId());
+            select.setInt(3, taskId);
+            try (ResultSet rows = select.executeQuery()) {
+              if (!rows.next()) {
+                if (selectInstance(connection, key).isEmpty()) {
+                  throw notFound(key);
+                }
+                throw new TaskhubException.NotFound(
+                    "Instance '" + key.instanceId() + "' has no activity task with ID " + taskId);
+              }
+              rows.getLong(3);
+              if (!rows.wasNull()) {
+                return Optional.empty();
+              }
+              task = new ActivityTask(key, rows.getString(1), taskId, parseRequest(rows.getBytes(2)));
+            }
+          }
+          try (PreparedStatement complete = connection.prepareStatement(COMPLETE_ACTIVITY)) {
+            complete.setLong(1, now);
+            complete.setString(2, key.hub());
+            complete.setString(3, key.instanceId());
+            complete.setInt(4, taskId);
+            complete.executeUpdate();
+          }
+          try (PreparedStatement insert = connection.prepareStatement(INSERT_INBOX)) {
+            bindInbox(insert, key, task.executionId(), now, resultEvent);
+            insert.executeUpdate();
+          }
+          return Optional.of(task);
+        });
+  }
+
+  @Override
+  public void discardInbox(InstanceKey key, List<Long> inboxIds) {
+    if (inboxIds.isEmpty()) {
+      return;
+    }
+    transactions.write(
+        connection -> {
+          deleteInbox(connection, inboxIds);
+          return null;
+        });
+  }
+
+  @Override
+  public PendingWork scanPendingWork() {
+    return transactions.read(
+        connection -> {
+          List<PendingWork.PendingInstance> instances = new ArrayList<>();
+          try (PreparedStatement select = connection.prepareStatement(SELECT_PENDING_INSTANCES);
+              ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              instances.add(
+                  new PendingWork.PendingInstance(
+                      new InstanceKey(rows.getString(1), rows.getString(2)), rows.getLong(3)));
+            }
+          }
+          List<ActivityTask> activities = new ArrayList<>();
+          try (PreparedStatement select = connection.prepareStatement(SELECT_OPEN_ACTIVITIES);
+              ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              activities.add(
+                  new ActivityTask(
+                      new InstanceKey(rows.getString(1), rows.getString(2)),
+                      rows.getString(4),
+                      rows.getInt(3),
+                      parseRequest(rows.getBytes(5))));
+            }
+          }
+          return new PendingWork(instances, activities);
+        });
+  }
+
+  @Override
+  public void close() {
+    transactions.close();
+  }
+
+  private static Optional<InstanceRecord> selectInstance(Connection connection, InstanceKey key)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(SELECT_INSTANCE)) {
+      select.setString(1, key.hub());
+      select.setString(2, key.instanceId());
+      try (ResultSet rows = select.executeQuery()) {
+        if (!rows.next()) {
+          return Optional.empty();
+        }
+        byte[] failure = rows.getBytes(8);
+        return Optional.of(
+            new InstanceRecord(
+                key,
+                rows.getString(1),
+                rows.getString(2),
+                rows.getString(3),
+                OrchestrationStatus.forNumber(rows.getInt(4)),
+                rows.getString(5),
+                rows.getString(6),
+                rows.getString(7),
+                failure == null ? null : parseFailure(failure),
+                rows.getString(9),
+                Tags.fromJson(rows.getString(10)),
+                rows.getLong(11),
+                rows.getLong(12),
+                rows.getLong(13),
+                rows.getLong(14),
+                rows.getInt(15)));
+      }
+    }
+  }
+
+  private static List<HistoryEvent> selectHistory(Connection connection, InstanceKey key)
+      throws SQLException {
+    List<HistoryEvent> history = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(SELECT_HISTORY)) {
+      select.setString(1, key.hub());
+      select.setString(2, key.instanceId());
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          history.add(parseEvent(rows.getBytes(1)));
+        }
+      }
+    }
+    return history;
+  }
+
+  private static void insertHistory(
+      Connection connection, InstanceKey key, int firstSeq, List<HistoryEvent> events)
+      throws SQLException {
+    if (events.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_HISTORY)) {
+      int seq = firstSeq;
+      for (HistoryEvent event : events) {
+        insert.setString(1, key.hub());
+        insert.setString(2, key.instanceId());
+        insert.setInt(3, seq++);
+        insert.setBytes(4, event.toByteArray());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  private static void insertActivities(Connection connection, List<ActivityTask> tasks, long now)
+      throws SQLException {
+    if (tasks.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_ACTIVITY)) {
+      for (ActivityTask task : tasks) {
+        insert.setString(1, task.key().hub());
+        insert.setString(2, task.key().instanceId());
+        insert.setInt(3, task.taskId());
+        insert.setString(4, task.executionId());
+        insert.setBytes(5, task.request().toByteArray());
+        insert.setLong(6, now);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  /** Messages to instances that do not exist are dropped rather than left as orphan rows. */
+  private static void insertMessages(Connection connection, List<InboxMessage> messages)
+      throws SQLException {
+    if (messages.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_INBOX_IF_INSTANCE_EXISTS)) {
+      for (InboxMessage message : messages) {
+        bindInbox(insert, message.target(), message.executionId(), message.visibleAt(), message.event());
+        insert.setString(6, message.target().hub());
+        insert.setString(7, message.target().instanceId());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  private static void deleteInbox(Connection connection, List<Long> ids) throws SQLException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
+      for (long id : ids) {
+        delete.setLong(1, id);
+        delete.addBatch();
+      }
+      delete.executeBatch();
+    }
+  }
+
+  private static void deleteInstanceRows(Connection connection, InstanceKey key) throws SQLException {
+    for (String table : List.of("history", "inbox", "activities", "instances")) {
+      execute(connection, "DELETE FROM " + table + " WHERE hub = ? AND instance_id = ?", key);
+    }
+  }
+
+  private static void execute(Connection connection, String sql, InstanceKey key) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, key.hub());
+      statement.setString(2, key.instanceId());
+      statement.executeUpdate();
+    }
+  }
+
+  private static void bindInbox(
+      PreparedStatement insert, InstanceKey key, String executionId, long visibleAt, HistoryEvent event)
+      throws SQLException {
+    insert.setString(1, key.hub());
+    insert.setString(2, key.instanceId());
+    insert.setString(3, executionId);
+    insert.setLong(4, visibleAt);
+    insert.setBytes(5, event.toByteArray());
+  }
+
+  private static void setBytes(PreparedStatement statement, int index, byte[] value)
+      throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.BLOB);
+    } else {
+      statement.setBytes(index, value);
+    }
+  }
+
+  private static void setNullableLong(PreparedStatement statement, int index, long value)
+      throws SQLException {
+    if (value == 0) {
+      statement.setNull(index, Types.BIGINT);
+    } else {
+      statement.setLong(index, value);
+    }
+  }
+
+  private static TaskhubException.NotFound notFound(InstanceKey key) {
+    return new TaskhubException.NotFound("No instance with ID '" + key.instanceId() + "' was found");
+  }
+
+  private static HistoryEvent parseEvent(byte[] bytes) {
+    try {
+      return HistoryEvent.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new TaskhubException("A stored history event is corrupt", e);
+    }
+  }
+
+  private static ActivityRequest parseRequest(byte[] bytes) {
+    try {
+      return ActivityRequest.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new TaskhubException("A stored activity request is corrupt", e);
+    }
+  }
+
+  private static TaskFailureDetails parseFailure(byte[] bytes) {
+    try {
+      return TaskFailureDetails.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new TaskhubException("A stored failure is corrupt", e);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.taskhub.server.store.jdbc;
+
+import dev.taskhub.server.TaskhubException;
+
+/**
+ * How a database runs units of work. Implementations decide connection handling and batching; the
+ * {@link JdbcStore} only states what each unit does.
+ */
+public interface Transactions extends AutoCloseable {
+
+  /**
+   * Runs {@code work} all-or-nothing and returns once it is durably committed. An exception thrown by
+   * the work rolls back only this unit and is rethrown to the caller.
+   *
+   * @throws TaskhubException.StoreUnavailable if the database failed
+   */
+  <T> T write(SqlWork<T> work);
+
+  /**
+   * Runs read-only {@code work} on one consistent snapshot.
+   *
+   * @throws TaskhubException.StoreUnavailable if the database failed
+   */
+  <T> T read(SqlWork<T> work);
+
+  @Override
+  void close();
+}

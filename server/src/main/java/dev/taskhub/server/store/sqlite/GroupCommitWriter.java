@@ -1,0 +1,141 @@
+package dev.taskhub.server.store.sqlite;
+
+import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.store.jdbc.SqlWork;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single SQLite writer. Callers queue units of work; one thread takes everything queued, runs
+ * each unit inside its own savepoint and commits them all with one durable commit (group commit), so
+ * throughput comes from batching rather than from weaker durability. A failing unit is rolled back
+ * to its savepoint alone and its caller gets the exception; the others still commit.
+ */
+final class GroupCommitWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+  private static final int MAX_UNITS_PER_COMMIT = 512;
+
+  private final Connection connection;
+  private final BlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean closing;
+
+  GroupCommitWriter(Connection connection) {
+    this.connection = connection;
+    this.thread = Thread.ofPlatform().name("sqlite-writer").daemon().start(this::run);
+  }
+
+  /** Runs {@code work} in the next commit and waits until that commit is durable. */
+  <T> T submit(SqlWork<T> work) {
+    if (closing) {
+      throw new TaskhubException.StoreUnavailable("The store is closed", null);
+    }
+    Unit<T> unit = new Unit<>(work);
+    queue.add(unit);
+    try {
+      return unit.result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaskhubException.StoreUnavailable("Interrupted while waiting for a commit", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new TaskhubException.StoreUnavailable("SQLite write failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  private void run() {
+    List<Unit<?>> batch = new ArrayList<>();
+    while (!closing || !queue.isEmpty()) {
+      try {
+        Unit<?> first = queue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_UNITS_PER_COMMIT - 1);
+        commit(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void commit(List<Unit<?>> batch) {
+    try (Statement statement = connection.createStatement()) {
+      for (Unit<?> unit : batch) {
+        statement.execute("SAVEPOINT unit");
+        try {
+          unit.runOn(connection);
+          statement.execute("RELEASE unit");
+        } catch (SQLException | RuntimeException e) {
+          statement.execute("ROLLBACK TO unit");
+          statement.execute("RELEASE unit");
+          unit.failure = e;
+        }
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      log.error("SQLite commit of {} units failed", batch.size(), e);
+      try {
+        connection.rollback();
+      } catch (SQLException rollbackFailure) {
+        e.addSuppressed(rollbackFailure);
+      }
+      for (Unit<?> unit : batch) {
+        unit.result.completeExceptionally(
+            new TaskhubException.StoreUnavailable("SQLite commit failed: " + e.getMessage(), e));
+      }
+      return;
+    }
+    for (Unit<?> unit : batch) {
+      unit.finish();
+    }
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final class Unit<T> {
+    final SqlWork<T> work;
+    final CompletableFuture<T> result = new CompletableFuture<>();
+    T value;
+    Exception failure;
+
+    Unit(SqlWork<T> work) {
+      this.work = work;
+    }
+
+    void runOn(Connection connection) throws SQLException {
+      value = work.run(connection);
+    }
+
+    void finish() {
+      if (failure == null) {
+        result.complete(value);
+      } else {
+        result.completeExceptionally(failure);
+      }
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.taskhub.server.e2e;
+
+import com.microsoft.durabletask.Task;
+import com.microsoft.durabletask.TaskActivityFactory;
+import com.microsoft.durabletask.TaskOrchestration;
+import com.microsoft.durabletask.TaskOrchestrationFactory;
+import com.microsoft.durabletask.TaskActivity;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The seed's fan-out/fan-in written against the official Java SDK 1.5.0, with deterministic values
+ * so tests can check the aggregate exactly: item "TaskN" is worth 10·N + 45 (Task1..3 → 55, 65, 75).
+ */
+final class SeedActivities {
+  static final String ORCHESTRATOR = "fan_out_fan_in_orchestrator";
+  static final String PROCESS = "process_work_item";
+  static final String AGGREGATE = "aggregate_results";
+
+  private SeedActivities() {}
+
+  static int valueOf(String item) {
+    return 10 * Integer.parseInt(item.replaceAll("\\D", "")) + 45;
+  }
+
+  static TaskOrchestrationFactory orchestrator() {
+    return new TaskOrchestrationFactory() {
+      @Override
+      public String getName() {
+        return ORCHESTRATOR;
+      }
+
+      @Override
+      public TaskOrchestration create() {
+        return ctx -> {
+          String[] items = ctx.getInput(String[].class);
+          List<Task<Object>> tasks = new ArrayList<>();
+          for (String item : items) {
+            tasks.add(ctx.callActivity(PROCESS, item, Object.class));
+          }
+          List<Object> results = ctx.allOf(tasks).await();
+          ctx.complete(ctx.callActivity(AGGREGATE, results, Object.class).await());
+        };
+      }
+    };
+  }
+
+  static TaskActivityFactory process() {
+    return activity(PROCESS, ctx -> {
+      String item = ctx.getInput(String.class);
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("item", item);
+      result.put("processed", "Processed_" + item);
+      result.put("value", valueOf(item));
+      return result;
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  static TaskActivityFactory aggregate() {
+    return activity(AGGREGATE, ctx -> {
+      List<Map<String, Object>> results = ctx.getInput(List.class);
+      int total = 0;
+      List<String> processed = new ArrayList<>();
+      for (Map<String, Object> result : results) {
+        total += ((Number) result.get("value")).intValue();
+        processed.add((String) result.get("processed"));
+      }
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("total_items_processed", results.size());
+      summary.put("total_value", total);
+      summary.put("processed_items", processed);
+      summary.put("success", true);
+      return summary;
+    });
+  }
+
+  static TaskActivityFactory activity(String name, TaskActivity body) {
+    return new TaskActivityFactory() {
+      @Override
+      public String getName() {
+        return name;
+      }
+
+      @Override
+      public TaskActivity create() {
+        return body;
+      }
+    };
+  }
+}

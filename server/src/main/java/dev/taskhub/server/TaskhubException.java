@@ -1,8 +1,9 @@
 package dev.taskhub.server;
 
 /**
- * Root of every error the scheduler raises on purpose. Subtypes say what went wrong so that the gRPC
- * and HTTP layers can each map them to a status in one place; messages name the operation and the key.
+ * Root of every error the scheduler raises on purpose. Subtypes say what went wrong so that the
+ * gRPC and HTTP layers can each map them to a status in one place; messages name the operation and
+ * the key.
  */
 public class TaskhubException extends RuntimeException {
   public TaskhubException(String message) {
@@ -34,7 +35,9 @@ public class TaskhubException extends RuntimeException {
     }
   }
 
-  /** The target is in a state that does not allow the operation (e.g. purging a running instance). */
+  /**
+   * The target is in a state that does not allow the operation (e.g. purging a running instance).
+   */
   public static final class FailedPrecondition extends TaskhubException {
     public FailedPrecondition(String message) {
       super(message);
@@ -42,8 +45,8 @@ public class TaskhubException extends RuntimeException {
   }
 
   /**
-   * The caller no longer holds the work item it completes: its lease expired, its stream went away, or
-   * the instance moved on. Nothing was applied.
+   * The caller no longer holds the work item it completes: its lease expired, its stream went away,
+   * or the instance moved on. Nothing was applied.
    */
   public static final class LeaseLost extends TaskhubException {
     public LeaseLost(String message) {

@@ -34,10 +34,14 @@ public final class TaskhubServer implements AutoCloseable {
     Engine engine = new Engine(config, store, clock);
     engine.start();
     GrpcEndpoint grpc = new GrpcEndpoint(config, engine, clock).start();
-    HttpEndpoint http = config.httpPort() < 0 ? null : new HttpEndpoint(config, engine).start(config.httpPort());
+    HttpEndpoint http =
+        config.httpPort() < 0 ? null : new HttpEndpoint(config, engine).start(config.httpPort());
     log.info(
         "Taskhub scheduler ready: gRPC on port {}, HTTP on port {}, store {}, task hubs {}",
-        grpc.port(), http == null ? "(off)" : http.port(), config.store(), config.taskHubs());
+        grpc.port(),
+        http == null ? "(off)" : http.port(),
+        config.store(),
+        config.taskHubs());
     return new TaskhubServer(store, engine, grpc, http);
   }
 

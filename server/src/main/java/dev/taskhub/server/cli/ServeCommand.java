@@ -15,35 +15,54 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
   private static final ServerConfig DEFAULTS = ServerConfig.defaults();
 
-  @Option(names = "--store", paramLabel = "PATH",
-      description = "SQLite database file (created if missing), or :memory:. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--store",
+      paramLabel = "PATH",
+      description =
+          "SQLite database file (created if missing), or :memory:. Default: ${DEFAULT-VALUE}")
   String store = DEFAULTS.store();
 
-  @Option(names = "--grpc-port", description = "gRPC port for workers and clients. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--grpc-port",
+      description = "gRPC port for workers and clients. Default: ${DEFAULT-VALUE}")
   int grpcPort = DEFAULTS.grpcPort();
 
-  @Option(names = "--http-port", description = "HTTP port for /health (and the dashboard). Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--http-port",
+      description = "HTTP port for /health (and the dashboard). Default: ${DEFAULT-VALUE}")
   int httpPort = DEFAULTS.httpPort();
 
-  @Option(names = "--task-hubs", paramLabel = "NAMES",
-      description = "Comma-separated task hub names; the first is the default. Env DTS_TASK_HUB_NAMES. Default: default")
+  @Option(
+      names = "--task-hubs",
+      paramLabel = "NAMES",
+      description =
+          "Comma-separated task hub names; the first is the default. Env DTS_TASK_HUB_NAMES. Default: default")
   String taskHubs = System.getenv().getOrDefault("DTS_TASK_HUB_NAMES", "default");
 
-  @Option(names = "--max-payload-bytes", description = "Largest input/output/event payload. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--max-payload-bytes",
+      description = "Largest input/output/event payload. Default: ${DEFAULT-VALUE}")
   int maxPayloadBytes = DEFAULTS.maxPayloadBytes();
 
-  @Option(names = "--lease-timeout", paramLabel = "DURATION",
-      description = "How long a worker may hold a work item (ISO-8601, e.g. PT10M). Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--lease-timeout",
+      paramLabel = "DURATION",
+      description =
+          "How long a worker may hold a work item (ISO-8601, e.g. PT10M). Default: ${DEFAULT-VALUE}")
   Duration leaseTimeout = DEFAULTS.leaseTimeout();
 
-  @Option(names = "--poison-limit", description = "Deliveries of one work item before it is failed. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--poison-limit",
+      description = "Deliveries of one work item before it is failed. Default: ${DEFAULT-VALUE}")
   int poisonLimit = DEFAULTS.poisonLimit();
 
   @Override
   public Integer call() throws InterruptedException {
-    List<String> hubs = Arrays.stream(taskHubs.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    List<String> hubs =
+        Arrays.stream(taskHubs.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     ServerConfig config =
-        DEFAULTS.withStore(store)
+        DEFAULTS
+            .withStore(store)
             .withPorts(grpcPort, httpPort)
             .withTaskHubs(hubs)
             .withMaxPayloadBytes(maxPayloadBytes)
@@ -51,10 +70,14 @@ final class ServeCommand implements Callable<Integer> {
             .withPoisonLimit(poisonLimit);
     TaskhubServer server = TaskhubServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "taskhub-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "taskhub-shutdown"));
     stopped.await();
     return 0;
   }

@@ -55,7 +55,9 @@ public record ServerConfig(
     }
   }
 
-  /** The defaults of {@code taskhub serve}: ports of the DTS emulator, store under ./taskhub-data. */
+  /**
+   * The defaults of {@code taskhub serve}: ports of the DTS emulator, store under ./taskhub-data.
+   */
   public static ServerConfig defaults() {
     return new ServerConfig(
         Path.of("taskhub-data", "taskhub.db").toString(),
@@ -76,38 +78,101 @@ public record ServerConfig(
   }
 
   public ServerConfig withStore(String newStore) {
-    return new ServerConfig(newStore, grpcPort, httpPort, taskHubs, maxPayloadBytes, maxMessageBytes,
-        leaseTimeout, poisonLimit, defaultStreamConcurrency, maxWait);
+    return new ServerConfig(
+        newStore,
+        grpcPort,
+        httpPort,
+        taskHubs,
+        maxPayloadBytes,
+        maxMessageBytes,
+        leaseTimeout,
+        poisonLimit,
+        defaultStreamConcurrency,
+        maxWait);
   }
 
   public ServerConfig withPorts(int newGrpcPort, int newHttpPort) {
-    return new ServerConfig(store, newGrpcPort, newHttpPort, taskHubs, maxPayloadBytes, maxMessageBytes,
-        leaseTimeout, poisonLimit, defaultStreamConcurrency, maxWait);
+    return new ServerConfig(
+        store,
+        newGrpcPort,
+        newHttpPort,
+        taskHubs,
+        maxPayloadBytes,
+        maxMessageBytes,
+        leaseTimeout,
+        poisonLimit,
+        defaultStreamConcurrency,
+        maxWait);
   }
 
   public ServerConfig withTaskHubs(List<String> newTaskHubs) {
-    return new ServerConfig(store, grpcPort, httpPort, newTaskHubs, maxPayloadBytes, maxMessageBytes,
-        leaseTimeout, poisonLimit, defaultStreamConcurrency, maxWait);
+    return new ServerConfig(
+        store,
+        grpcPort,
+        httpPort,
+        newTaskHubs,
+        maxPayloadBytes,
+        maxMessageBytes,
+        leaseTimeout,
+        poisonLimit,
+        defaultStreamConcurrency,
+        maxWait);
   }
 
   public ServerConfig withMaxPayloadBytes(int newMaxPayloadBytes) {
-    return new ServerConfig(store, grpcPort, httpPort, taskHubs, newMaxPayloadBytes, maxMessageBytes,
-        leaseTimeout, poisonLimit, defaultStreamConcurrency, maxWait);
+    return new ServerConfig(
+        store,
+        grpcPort,
+        httpPort,
+        taskHubs,
+        newMaxPayloadBytes,
+        maxMessageBytes,
+        leaseTimeout,
+        poisonLimit,
+        defaultStreamConcurrency,
+        maxWait);
   }
 
   public ServerConfig withLeaseTimeout(Duration newLeaseTimeout) {
-    return new ServerConfig(store, grpcPort, httpPort, taskHubs, maxPayloadBytes, maxMessageBytes,
-        newLeaseTimeout, poisonLimit, defaultStreamConcurrency, maxWait);
+    return new ServerConfig(
+        store,
+        grpcPort,
+        httpPort,
+        taskHubs,
+        maxPayloadBytes,
+        maxMessageBytes,
+        newLeaseTimeout,
+        poisonLimit,
+        defaultStreamConcurrency,
+        maxWait);
   }
 
   public ServerConfig withPoisonLimit(int newPoisonLimit) {
-    return new ServerConfig(store, grpcPort, httpPort, taskHubs, maxPayloadBytes, maxMessageBytes,
-        leaseTimeout, newPoisonLimit, defaultStreamConcurrency, maxWait);
+    return new ServerConfig(
+        store,
+        grpcPort,
+        httpPort,
+        taskHubs,
+        maxPayloadBytes,
+        maxMessageBytes,
+        leaseTimeout,
+        newPoisonLimit,
+        defaultStreamConcurrency,
+        maxWait);
   }
 
   public ServerConfig withDefaultStreamConcurrency(int concurrency) {
-    return new ServerConfig(store, grpcPort, httpPort, taskHubs, maxPayloadBytes, maxMessageBytes,
-        leaseTimeout, poisonLimit, concurrency, maxWait);
+    return new ServerConfig(
+        store,
+        grpcPort,
+        httpPort,
+        taskHubs,
+        maxPayloadBytes,
+        maxMessageBytes,
+        leaseTimeout,
+        poisonLimit,
+        concurrency,
+        maxWait);
   }
 
   public String defaultTaskHub() {
@@ -116,7 +181,8 @@ public record ServerConfig(
 
   private static void requirePort(String name, int port, int min) {
     if (port < min || port > 65535) {
-      throw new IllegalArgumentException(name + " must be between " + min + " and 65535, was " + port);
+      throw new IllegalArgumentException(
+          name + " must be between " + min + " and 65535, was " + port);
     }
   }
 

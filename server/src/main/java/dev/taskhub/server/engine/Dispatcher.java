@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Instances with visible inbox events wait in {@code readyInstances}, activities in {@code
  * readyActivities}; both are fed after each commit, so nothing polls. At most one episode per
- * instance is in flight, and it carries every inbox event visible when it is built. Each stream gets
- * work while it has credit and gRPC says it is ready; streams are served round-robin. Every dispatch
- * holds a {@link Lease}; a lease that expires, is abandoned, or whose stream goes away is given back
- * and the item dispatched again, until the poison limit fails it for good.
+ * instance is in flight, and it carries every inbox event visible when it is built. Each stream
+ * gets work while it has credit and gRPC says it is ready; streams are served round-robin. Every
+ * dispatch holds a {@link Lease}; a lease that expires, is abandoned, or whose stream goes away is
+ * given back and the item dispatched again, until the poison limit fails it for good.
  *
  * <p>All fields are guarded by {@code this}; store I/O and sending happen outside the lock.
  */
@@ -105,8 +105,12 @@ final class Dispatcher {
     synchronized (this) {
       streams.add(stream);
     }
-    log.info("Worker {} connected: up to {} orchestrations, {} activities, {} in all",
-        stream, stream.maxOrchestrations, stream.maxActivities, stream.maxTotal);
+    log.info(
+        "Worker {} connected: up to {} orchestrations, {} activities, {} in all",
+        stream,
+        stream.maxOrchestrations,
+        stream.maxActivities,
+        stream.maxTotal);
     dispatch();
   }
 
@@ -142,7 +146,10 @@ final class Dispatcher {
     Lease lease;
     synchronized (this) {
       lease = token.isEmpty() ? orchestrationLeases.get(key) : leasesByToken.get(token);
-      if (lease == null || lease.kind != Lease.Kind.ORCHESTRATION || !lease.key.equals(key) || lease.completing) {
+      if (lease == null
+          || lease.kind != Lease.Kind.ORCHESTRATION
+          || !lease.key.equals(key)
+          || lease.completing) {
         lease = null;
       } else {
         lease.completing = true;
@@ -237,7 +244,12 @@ final class Dispatcher {
     synchronized (this) {
       Lease lease = leasesByToken.get(token);
       if (lease == null || lease.kind != kind || lease.completing) {
-        throw new TaskhubException.NotFound("No " + kind.name().toLowerCase() + " work item with completion token '" + token + "' is in flight");
+        throw new TaskhubException.NotFound(
+            "No "
+                + kind.name().toLowerCase()
+                + " work item with completion token '"
+                + token
+                + "' is in flight");
       }
       giveBackLocked(lease);
     }
@@ -250,7 +262,11 @@ final class Dispatcher {
     synchronized (this) {
       for (Lease lease : List.copyOf(leasesByToken.values())) {
         if (!lease.completing && lease.expiresAt <= now) {
-          log.warn("Lease on {} work item of {} held by {} expired; giving it back", lease.kind, lease.key, lease.stream);
+          log.warn(
+              "Lease on {} work item of {} held by {} expired; giving it back",
+              lease.kind,
+              lease.key,
+              lease.stream);
           lease.stream.stalled = true;
           giveBackLocked(lease);
           any = true;
@@ -285,7 +301,9 @@ final class Dispatcher {
     List<Runnable> sends = new ArrayList<>();
     synchronized (this) {
       boolean progress = true;
-      while (progress && !streams.isEmpty() && (!readyInstances.isEmpty() || !readyActivities.isEmpty())) {
+      while (progress
+          && !streams.isEmpty()
+          && (!readyInstances.isEmpty() || !readyActivities.isEmpty())) {
         progress = false;
         int count = streams.size();
         for (int i = 0; i < count; i++) {
@@ -332,10 +350,19 @@ final class Dispatcher {
     if (pending == null) {
       return null;
     }
-    Lease lease = Lease.activity(UUID.randomUUID().toString(), stream, pending, clock.millis() + settings.leaseTimeoutMillis());
+    Lease lease =
+        Lease.activity(
+            UUID.randomUUID().toString(),
+            stream,
+            pending,
+            clock.millis() + settings.leaseTimeoutMillis());
     holdLocked(lease);
     stream.activitiesInFlight++;
-    WorkItem item = WorkItem.newBuilder().setActivityRequest(pending.task.request()).setCompletionToken(lease.token).build();
+    WorkItem item =
+        WorkItem.newBuilder()
+            .setActivityRequest(pending.task.request())
+            .setCompletionToken(lease.token)
+            .build();
     return () -> stream.send(item);
   }
 
@@ -386,10 +413,20 @@ final class Dispatcher {
         slot.pinned = episode;
         wakeLocked(key);
       } else {
-        Lease lease = Lease.orchestration(UUID.randomUUID().toString(), stream, key, episode, clock.millis() + settings.leaseTimeoutMillis());
+        Lease lease =
+            Lease.orchestration(
+                UUID.randomUUID().toString(),
+                stream,
+                key,
+                episode,
+                clock.millis() + settings.leaseTimeoutMillis());
         holdLocked(lease);
         slot.pinned = episode;
-        item = WorkItem.newBuilder().setOrchestratorRequest(episode.request()).setCompletionToken(lease.token).build();
+        item =
+            WorkItem.newBuilder()
+                .setOrchestratorRequest(episode.request())
+                .setCompletionToken(lease.token)
+                .build();
       }
     }
     if (item != null) {
@@ -508,11 +545,16 @@ final class Dispatcher {
   private void afterStepLocked(OrchestrationStep step, long now) {
     if (step.terminal() || step.resetHistory()) {
       // The store dropped the instance's open activities; stop offering the queued ones.
-      activities.values().removeIf(pending -> {
-        boolean drop = pending.task.key().equals(step.key()) && !activityLeases.containsKey(pending.id());
-        pending.done |= drop;
-        return drop;
-      });
+      activities
+          .values()
+          .removeIf(
+              pending -> {
+                boolean drop =
+                    pending.task.key().equals(step.key())
+                        && !activityLeases.containsKey(pending.id());
+                pending.done |= drop;
+                return drop;
+              });
     }
     step.activities().forEach(this::enqueueActivityLocked);
     for (InboxMessage message : step.messages()) {
@@ -527,8 +569,14 @@ final class Dispatcher {
   // ---------------------------------------------------------------- poison
 
   private void failPoisonedOrchestration(InstanceKey key, Episode episode, int deliveries) {
-    String reason = "The orchestration work item of '" + key.instanceId() + "' was delivered " + deliveries
-        + " times without being completed (poison limit " + settings.poisonLimit() + ")";
+    String reason =
+        "The orchestration work item of '"
+            + key.instanceId()
+            + "' was delivered "
+            + deliveries
+            + " times without being completed (poison limit "
+            + settings.poisonLimit()
+            + ")";
     log.error("{}; failing the instance", reason);
     long now = clock.millis();
     OrchestrationStep step = planner.fail(episode, now, Events.failure("PoisonMessage", reason));
@@ -551,13 +599,26 @@ final class Dispatcher {
 
   private void failPoisonedActivity(PendingActivity pending) {
     ActivityTask task = pending.task;
-    String reason = "Activity '" + task.request().getName() + "' (task " + task.taskId() + " of '"
-        + task.key().instanceId() + "') was delivered " + pending.deliveries
-        + " times without being completed (poison limit " + settings.poisonLimit() + ")";
+    String reason =
+        "Activity '"
+            + task.request().getName()
+            + "' (task "
+            + task.taskId()
+            + " of '"
+            + task.key().instanceId()
+            + "') was delivered "
+            + pending.deliveries
+            + " times without being completed (poison limit "
+            + settings.poisonLimit()
+            + ")";
     log.error("{}; failing the task", reason);
-    HistoryEvent failed = Events.taskFailed(task.taskId(), Events.failure("PoisonMessage", reason), clock.millis());
+    HistoryEvent failed =
+        Events.taskFailed(task.taskId(), Events.failure("PoisonMessage", reason), clock.millis());
     ActivityResponse response =
-        ActivityResponse.newBuilder().setInstanceId(task.key().instanceId()).setTaskId(task.taskId()).build();
+        ActivityResponse.newBuilder()
+            .setInstanceId(task.key().instanceId())
+            .setTaskId(task.taskId())
+            .build();
     try {
       completeActivity("", response, failed);
     } catch (RuntimeException e) {
@@ -567,10 +628,12 @@ final class Dispatcher {
 
   private TaskhubException noOrchestrationLease(InstanceKey key) {
     if (store.findInstance(key).isEmpty()) {
-      return new TaskhubException.NotFound("No instance with ID '" + key.instanceId() + "' was found");
+      return new TaskhubException.NotFound(
+          "No instance with ID '" + key.instanceId() + "' was found");
     }
     return new TaskhubException.LeaseLost(
-        "No orchestration work item of instance '" + key.instanceId()
+        "No orchestration work item of instance '"
+            + key.instanceId()
             + "' is in flight under that token: it was completed already, or its lease expired and it was given back");
   }
 }

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The scheduler's core, independent of any transport: creates instances, routes events, and runs
  * one {@link Dispatcher} per task hub. Every state change is committed to the {@link Store} before
- * the in-memory queues learn of it, so a crash loses no work: {@link #start} rebuilds the queues from
- * the store.
+ * the in-memory queues learn of it, so a crash loses no work: {@link #start} rebuilds the queues
+ * from the store.
  */
 public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -58,7 +58,8 @@ public final class Engine implements AutoCloseable {
   private final Map<String, Dispatcher> dispatchers = new HashMap<>();
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService timers =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("taskhub-timers").daemon().factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("taskhub-timers").daemon().factory());
   private final AtomicLong streamIds = new AtomicLong();
 
   public Engine(ServerConfig config, Store store, Clock clock) {
@@ -69,7 +70,8 @@ public final class Engine implements AutoCloseable {
     StepPlanner planner = new StepPlanner(payloadLimit);
     for (String hub : config.taskHubs()) {
       dispatchers.put(
-          hub, new Dispatcher(hub, store, clock, executor, planner, settings, waiters, this::wakeAt));
+          hub,
+          new Dispatcher(hub, store, clock, executor, planner, settings, waiters, this::wakeAt));
     }
   }
 
@@ -93,10 +95,16 @@ public final class Engine implements AutoCloseable {
     pending.activities().stream()
         .filter(task -> dispatchers.containsKey(task.key().hub()))
         .forEach(task -> dispatchers.get(task.key().hub()).activitiesScheduled(List.of(task)));
-    log.info("Recovered {} ready instances, {} waiting on timers, {} open activities",
-        ready, pending.instances().size() - ready, pending.activities().size());
+    log.info(
+        "Recovered {} ready instances, {} waiting on timers, {} open activities",
+        ready,
+        pending.instances().size() - ready,
+        pending.activities().size());
     timers.scheduleAtFixedRate(
-        () -> dispatchers.values().forEach(d -> d.expireLeases(clock.millis())), 1, 1, TimeUnit.SECONDS);
+        () -> dispatchers.values().forEach(d -> d.expireLeases(clock.millis())),
+        1,
+        1,
+        TimeUnit.SECONDS);
   }
 
   public PayloadLimit payloadLimit() {
@@ -107,18 +115,24 @@ public final class Engine implements AutoCloseable {
 
   /** Creates an instance; it runs as soon as a worker is free (or at its scheduled start). */
   public String startInstance(String hub, CreateInstanceRequest request) {
-    String instanceId = request.getInstanceId().isEmpty() ? UUID.randomUUID().toString().replace("-", "") : request.getInstanceId();
+    String instanceId =
+        request.getInstanceId().isEmpty()
+            ? UUID.randomUUID().toString().replace("-", "")
+            : request.getInstanceId();
     InstanceKey key = new InstanceKey(hub, instanceId);
     long now = clock.millis();
-    long startAt = request.hasScheduledStartTimestamp()
-        ? Math.max(now, Events.millis(request.getScheduledStartTimestamp()))
-        : now;
+    long startAt =
+        request.hasScheduledStartTimestamp()
+            ? Math.max(now, Events.millis(request.getScheduledStartTimestamp()))
+            : now;
     String executionId = UUID.randomUUID().toString();
     ExecutionStartedEvent.Builder started =
         ExecutionStartedEvent.newBuilder()
             .setName(request.getName())
             .setOrchestrationInstance(
-                OrchestrationInstance.newBuilder().setInstanceId(instanceId).setExecutionId(StringValue.of(executionId)))
+                OrchestrationInstance.newBuilder()
+                    .setInstanceId(instanceId)
+                    .setExecutionId(StringValue.of(executionId)))
             .putAllTags(request.getTagsMap());
     if (request.hasVersion()) {
       started.setVersion(request.getVersion());
@@ -156,15 +170,16 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Statuses in which an existing instance is replaced by a new start: the request's reuse policy, or
-   * by default any terminal status. A continued-as-new instance is never replaced.
+   * Statuses in which an existing instance is replaced by a new start: the request's reuse policy,
+   * or by default any terminal status. A continued-as-new instance is never replaced.
    */
   private static Set<OrchestrationStatus> replaceableStatuses(CreateInstanceRequest request) {
     if (!request.hasOrchestrationIdReusePolicy()) {
       return Statuses.TERMINAL;
     }
     Set<OrchestrationStatus> statuses = EnumSet.noneOf(OrchestrationStatus.class);
-    for (OrchestrationStatus status : request.getOrchestrationIdReusePolicy().getReplaceableStatusList()) {
+    for (OrchestrationStatus status :
+        request.getOrchestrationIdReusePolicy().getReplaceableStatusList()) {
       if (status != OrchestrationStatus.UNRECOGNIZED
           && status != OrchestrationStatus.ORCHESTRATION_STATUS_CONTINUED_AS_NEW) {
         statuses.add(status);
@@ -182,13 +197,19 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Blocks until the instance satisfies {@code condition} or does not exist, woken by state changes.
+   * Blocks until the instance satisfies {@code condition} or does not exist, woken by state
+   * changes.
    *
    * @throws TaskhubException.DeadlineExceeded at {@code deadlineMillis} (capped at the max wait)
-   * @throws TaskhubException.Cancelled when {@code cancelled} turns true (call {@link #wakeWaiters})
+   * @throws TaskhubException.Cancelled when {@code cancelled} turns true (call {@link
+   *     #wakeWaiters})
    */
   public Optional<InstanceRecord> waitFor(
-      String hub, String instanceId, Predicate<InstanceRecord> condition, long deadlineMillis, BooleanSupplier cancelled) {
+      String hub,
+      String instanceId,
+      Predicate<InstanceRecord> condition,
+      long deadlineMillis,
+      BooleanSupplier cancelled) {
     InstanceKey key = new InstanceKey(hub, instanceId);
     long deadline = Math.min(deadlineMillis, clock.millis() + settings.maxWaitMillis());
     while (true) {
@@ -200,13 +221,16 @@ public final class Engine implements AutoCloseable {
       }
       if (cancelled.getAsBoolean()) {
         waiters.forget(key, change);
-        throw new TaskhubException.Cancelled("The caller cancelled the wait for '" + instanceId + "'");
+        throw new TaskhubException.Cancelled(
+            "The caller cancelled the wait for '" + instanceId + "'");
       }
       long remaining = deadline - clock.millis();
       if (remaining <= 0) {
         waiters.forget(key, change);
         throw new TaskhubException.DeadlineExceeded(
-            "Instance '" + instanceId + "' did not reach the awaited state in time; it is "
+            "Instance '"
+                + instanceId
+                + "' did not reach the awaited state in time; it is "
                 + instance.get().status().name().replace("ORCHESTRATION_STATUS_", ""));
       }
       try {
@@ -237,7 +261,11 @@ public final class Engine implements AutoCloseable {
     if (instance.isTerminal()) {
       return;
     }
-    deliver(hub, instanceId, Events.executionTerminated(output, recursive, clock.millis()), "terminate");
+    deliver(
+        hub,
+        instanceId,
+        Events.executionTerminated(output, recursive, clock.millis()),
+        "terminate");
   }
 
   public void suspend(String hub, String instanceId, StringValue reason) {
@@ -252,7 +280,11 @@ public final class Engine implements AutoCloseable {
     InstanceRecord instance = existing(hub, instanceId);
     if (instance.isTerminal()) {
       throw new TaskhubException.FailedPrecondition(
-          "Cannot " + operation + " instance '" + instanceId + "': it is "
+          "Cannot "
+              + operation
+              + " instance '"
+              + instanceId
+              + "': it is "
               + instance.status().name().replace("ORCHESTRATION_STATUS_", ""));
     }
     InstanceKey key = instance.key();
@@ -261,20 +293,28 @@ public final class Engine implements AutoCloseable {
   }
 
   private InstanceRecord existing(String hub, String instanceId) {
-    return store.findInstance(new InstanceKey(hub, instanceId))
-        .orElseThrow(() -> new TaskhubException.NotFound("No instance with ID '" + instanceId + "' was found"));
+    return store
+        .findInstance(new InstanceKey(hub, instanceId))
+        .orElseThrow(
+            () ->
+                new TaskhubException.NotFound(
+                    "No instance with ID '" + instanceId + "' was found"));
   }
 
   // ---------------------------------------------------------------- worker operations
 
   /** Registers a {@code GetWorkItems} stream with the credit its request asks for. */
-  public WorkerStream connect(String hub, GetWorkItemsRequest request, ServerCallStreamObserver<WorkItem> observer) {
+  public WorkerStream connect(
+      String hub, GetWorkItemsRequest request, ServerCallStreamObserver<WorkItem> observer) {
     int fallback = settings.defaultStreamConcurrency();
     int orchestrations = request.getMaxConcurrentOrchestrationWorkItems();
     int activities = request.getMaxConcurrentActivityWorkItems();
     // A stream that states no limits is served one item at a time: the Java SDK 1.5.0 works
     // through its stream sequentially, and items queued behind a long one would age on their lease.
-    int total = orchestrations <= 0 && activities <= 0 ? fallback : Math.max(orchestrations, 0) + Math.max(activities, 0);
+    int total =
+        orchestrations <= 0 && activities <= 0
+            ? fallback
+            : Math.max(orchestrations, 0) + Math.max(activities, 0);
     WorkerStream stream =
         new WorkerStream(
             streamIds.incrementAndGet(),
@@ -303,13 +343,17 @@ public final class Engine implements AutoCloseable {
   public void completeActivity(String hub, ActivityResponse response) {
     long now = clock.millis();
     HistoryEvent result;
-    String oversize = response.hasResult() ? payloadLimit.check("activity result", response.getResult()) : null;
+    String oversize =
+        response.hasResult() ? payloadLimit.check("activity result", response.getResult()) : null;
     if (oversize != null) {
-      result = Events.taskFailed(response.getTaskId(), Events.failure("PayloadTooLarge", oversize), now);
+      result =
+          Events.taskFailed(response.getTaskId(), Events.failure("PayloadTooLarge", oversize), now);
     } else if (response.hasFailureDetails()) {
       result = Events.taskFailed(response.getTaskId(), response.getFailureDetails(), now);
     } else {
-      result = Events.taskCompleted(response.getTaskId(), response.hasResult() ? response.getResult() : null, now);
+      result =
+          Events.taskCompleted(
+              response.getTaskId(), response.hasResult() ? response.getResult() : null, now);
     }
     dispatcher(hub).completeActivity(response.getCompletionToken(), response, result);
   }
@@ -352,7 +396,8 @@ public final class Engine implements AutoCloseable {
   /** Ends all worker streams with UNAVAILABLE (so SDKs back off and reconnect) and stops. */
   @Override
   public void close() {
-    Status unavailable = Status.UNAVAILABLE.withDescription("The Taskhub scheduler is shutting down");
+    Status unavailable =
+        Status.UNAVAILABLE.withDescription("The Taskhub scheduler is shutting down");
     dispatchers.values().forEach(dispatcher -> dispatcher.closeStreams(unavailable));
     timers.shutdownNow();
     executor.shutdown();

@@ -15,7 +15,8 @@ import java.util.Optional;
  * frozen once built: if its lease is lost it is sent again unchanged, so any worker's answer to it,
  * early or late, describes the same input.
  */
-record Episode(OrchestrationWorkItem workItem, List<HistoryEvent> newEvents, OrchestratorRequest request) {
+record Episode(
+    OrchestrationWorkItem workItem, List<HistoryEvent> newEvents, OrchestratorRequest request) {
 
   /**
    * Builds the next episode of an instance, or empty if nothing can be delivered yet (an instance

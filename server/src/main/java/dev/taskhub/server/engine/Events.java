@@ -41,7 +41,8 @@ public final class Events {
   }
 
   public static HistoryEvent taskCompleted(int taskScheduledId, StringValue result, long now) {
-    TaskCompletedEvent.Builder completed = TaskCompletedEvent.newBuilder().setTaskScheduledId(taskScheduledId);
+    TaskCompletedEvent.Builder completed =
+        TaskCompletedEvent.newBuilder().setTaskScheduledId(taskScheduledId);
     if (result != null) {
       completed.setResult(result);
     }
@@ -50,7 +51,10 @@ public final class Events {
 
   public static HistoryEvent taskFailed(int taskScheduledId, TaskFailureDetails failure, long now) {
     return event(now)
-        .setTaskFailed(TaskFailedEvent.newBuilder().setTaskScheduledId(taskScheduledId).setFailureDetails(failure))
+        .setTaskFailed(
+            TaskFailedEvent.newBuilder()
+                .setTaskScheduledId(taskScheduledId)
+                .setFailureDetails(failure))
         .build();
   }
 
@@ -63,7 +67,8 @@ public final class Events {
   }
 
   public static HistoryEvent executionTerminated(StringValue output, boolean recurse, long now) {
-    ExecutionTerminatedEvent.Builder terminated = ExecutionTerminatedEvent.newBuilder().setRecurse(recurse);
+    ExecutionTerminatedEvent.Builder terminated =
+        ExecutionTerminatedEvent.newBuilder().setRecurse(recurse);
     if (output != null) {
       terminated.setInput(output);
     }

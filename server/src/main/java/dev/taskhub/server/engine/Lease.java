@@ -23,7 +23,13 @@ final class Lease {
   boolean completing;
 
   private Lease(
-      String token, WorkerStream stream, Kind kind, InstanceKey key, Episode episode, PendingActivity activity, long expiresAt) {
+      String token,
+      WorkerStream stream,
+      Kind kind,
+      InstanceKey key,
+      Episode episode,
+      PendingActivity activity,
+      long expiresAt) {
     this.token = token;
     this.stream = stream;
     this.kind = kind;
@@ -33,11 +39,13 @@ final class Lease {
     this.expiresAt = expiresAt;
   }
 
-  static Lease orchestration(String token, WorkerStream stream, InstanceKey key, Episode episode, long expiresAt) {
+  static Lease orchestration(
+      String token, WorkerStream stream, InstanceKey key, Episode episode, long expiresAt) {
     return new Lease(token, stream, Kind.ORCHESTRATION, key, episode, null, expiresAt);
   }
 
-  static Lease activity(String token, WorkerStream stream, PendingActivity activity, long expiresAt) {
+  static Lease activity(
+      String token, WorkerStream stream, PendingActivity activity, long expiresAt) {
     return new Lease(token, stream, Kind.ACTIVITY, activity.task.key(), null, activity, expiresAt);
   }
 }

@@ -4,7 +4,10 @@ import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.OrchestratorResponse;
 
-/** The largest payload (input, output, event data, custom status) the server accepts, in UTF-8 bytes. */
+/**
+ * The largest payload (input, output, event data, custom status) the server accepts, in UTF-8
+ * bytes.
+ */
 public record PayloadLimit(int maxBytes) {
 
   /** Returns a message naming the first payload over the limit, or null if all fit. */
@@ -27,7 +30,8 @@ public record PayloadLimit(int maxBytes) {
   }
 
   String firstOversizeField(OrchestratorResponse response) {
-    String problem = response.hasCustomStatus() ? check("customStatus", response.getCustomStatus()) : null;
+    String problem =
+        response.hasCustomStatus() ? check("customStatus", response.getCustomStatus()) : null;
     for (OrchestratorAction action : response.getActionsList()) {
       if (problem != null) {
         return problem;
@@ -35,11 +39,15 @@ public record PayloadLimit(int maxBytes) {
       String where = "action " + action.getId();
       problem =
           switch (action.getOrchestratorActionTypeCase()) {
-            case SCHEDULETASK -> check(where + " activity input", action.getScheduleTask().getInput());
+            case SCHEDULETASK ->
+                check(where + " activity input", action.getScheduleTask().getInput());
             case CREATESUBORCHESTRATION ->
-                check(where + " sub-orchestration input", action.getCreateSubOrchestration().getInput());
+                check(
+                    where + " sub-orchestration input",
+                    action.getCreateSubOrchestration().getInput());
             case SENDEVENT -> check(where + " event data", action.getSendEvent().getData());
-            case COMPLETEORCHESTRATION -> check("orchestration output", action.getCompleteOrchestration().getResult());
+            case COMPLETEORCHESTRATION ->
+                check("orchestration output", action.getCompleteOrchestration().getResult());
             default -> null;
           };
     }

@@ -3,10 +3,13 @@ package dev.taskhub.server.engine;
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.InstanceKey;
 
-/** An activity waiting for or out on dispatch, with its delivery count (guarded by the dispatcher). */
+/**
+ * An activity waiting for or out on dispatch, with its delivery count (guarded by the dispatcher).
+ */
 final class PendingActivity {
   final ActivityTask task;
   int deliveries;
+
   /** Set when the task was completed or dropped while queued: the queue skips it. */
   boolean done;
 

@@ -58,7 +58,8 @@ final class StepPlanner {
       }
       switch (action.getOrchestratorActionTypeCase()) {
         case SCHEDULETASK -> plan.scheduleTask(action.getId(), action.getScheduleTask());
-        case CREATETIMER -> plan.createTimer(action.getId(), Events.millis(action.getCreateTimer().getFireAt()));
+        case CREATETIMER ->
+            plan.createTimer(action.getId(), Events.millis(action.getCreateTimer().getFireAt()));
         case SENDEVENT -> plan.sendEvent(action);
         case TERMINATEORCHESTRATION -> plan.terminateOther(action);
         default -> {
@@ -75,16 +76,19 @@ final class StepPlanner {
         }
       }
     }
-    String customStatus = response.hasCustomStatus() && !response.getCustomStatus().getValue().isEmpty()
-        ? response.getCustomStatus().getValue()
-        : null;
+    String customStatus =
+        response.hasCustomStatus() && !response.getCustomStatus().getValue().isEmpty()
+            ? response.getCustomStatus().getValue()
+            : null;
     if (completion == null) {
       return plan.toStep(
-          new InstanceUpdate(instance.executionId(), plan.status, null, null, customStatus, null, now, 0),
+          new InstanceUpdate(
+              instance.executionId(), plan.status, null, null, customStatus, null, now, 0),
           false);
     }
     CompleteOrchestrationAction complete = completion.getCompleteOrchestration();
-    if (complete.getOrchestrationStatus() == OrchestrationStatus.ORCHESTRATION_STATUS_CONTINUED_AS_NEW) {
+    if (complete.getOrchestrationStatus()
+        == OrchestrationStatus.ORCHESTRATION_STATUS_CONTINUED_AS_NEW) {
       return plan.continueAsNew(complete, customStatus);
     }
     plan.dropSelfWork();
@@ -125,9 +129,11 @@ final class StepPlanner {
         true);
   }
 
-  private static HistoryEvent completedEvent(int eventId, CompleteOrchestrationAction complete, long now) {
+  private static HistoryEvent completedEvent(
+      int eventId, CompleteOrchestrationAction complete, long now) {
     ExecutionCompletedEvent.Builder completed =
-        ExecutionCompletedEvent.newBuilder().setOrchestrationStatus(complete.getOrchestrationStatus());
+        ExecutionCompletedEvent.newBuilder()
+            .setOrchestrationStatus(complete.getOrchestrationStatus());
     if (complete.hasResult()) {
       completed.setResult(complete.getResult());
     }
@@ -223,7 +229,8 @@ final class StepPlanner {
               .build());
       HistoryEvent fired =
           Events.event(fireAt)
-              .setTimerFired(TimerFiredEvent.newBuilder().setTimerId(id).setFireAt(Events.timestamp(fireAt)))
+              .setTimerFired(
+                  TimerFiredEvent.newBuilder().setTimerId(id).setFireAt(Events.timestamp(fireAt)))
               .build();
       messages.add(new InboxMessage(key, instance.executionId(), fireAt, fired));
     }
@@ -231,7 +238,9 @@ final class StepPlanner {
     void sendEvent(OrchestratorAction action) {
       var send = action.getSendEvent();
       EventSentEvent.Builder sent =
-          EventSentEvent.newBuilder().setInstanceId(send.getInstance().getInstanceId()).setName(send.getName());
+          EventSentEvent.newBuilder()
+              .setInstanceId(send.getInstance().getInstanceId())
+              .setName(send.getName());
       if (send.hasData()) {
         sent.setInput(send.getData());
       }
@@ -239,7 +248,10 @@ final class StepPlanner {
       InstanceKey target = new InstanceKey(key.hub(), send.getInstance().getInstanceId());
       messages.add(
           new InboxMessage(
-              target, null, now, Events.eventRaised(send.getName(), send.hasData() ? send.getData() : null, now)));
+              target,
+              null,
+              now,
+              Events.eventRaised(send.getName(), send.hasData() ? send.getData() : null, now)));
     }
 
     void terminateOther(OrchestratorAction action) {
@@ -251,7 +263,9 @@ final class StepPlanner {
               null,
               now,
               Events.executionTerminated(
-                  terminate.hasReason() ? terminate.getReason() : null, terminate.getRecurse(), now)));
+                  terminate.hasReason() ? terminate.getReason() : null,
+                  terminate.getRecurse(),
+                  now)));
     }
 
     /** A finished instance needs no more activities or timers of its own. */
@@ -279,7 +293,8 @@ final class StepPlanner {
         started.setVersion(complete.getNewVersion());
       }
       messages.add(
-          new InboxMessage(key, executionId, now, Events.event(now).setExecutionStarted(started).build()));
+          new InboxMessage(
+              key, executionId, now, Events.event(now).setExecutionStarted(started).build()));
       for (HistoryEvent carried : complete.getCarryoverEventsList()) {
         messages.add(new InboxMessage(key, executionId, now, carried));
       }

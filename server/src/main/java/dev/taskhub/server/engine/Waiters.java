@@ -14,19 +14,23 @@ final class Waiters {
   /** A future completed at the next {@link #changed} of the key. Register before reading state. */
   CompletableFuture<Void> nextChange(InstanceKey key) {
     CompletableFuture<Void> change = new CompletableFuture<>();
-    waiting.compute(key, (k, list) -> {
-      List<CompletableFuture<Void>> updated = list == null ? new ArrayList<>() : list;
-      updated.add(change);
-      return updated;
-    });
+    waiting.compute(
+        key,
+        (k, list) -> {
+          List<CompletableFuture<Void>> updated = list == null ? new ArrayList<>() : list;
+          updated.add(change);
+          return updated;
+        });
     return change;
   }
 
   void forget(InstanceKey key, CompletableFuture<Void> change) {
-    waiting.computeIfPresent(key, (k, list) -> {
-      list.remove(change);
-      return list.isEmpty() ? null : list;
-    });
+    waiting.computeIfPresent(
+        key,
+        (k, list) -> {
+          list.remove(change);
+          return list.isEmpty() ? null : list;
+        });
   }
 
   void changed(InstanceKey key) {

@@ -20,11 +20,17 @@ public final class WorkerStream {
   int orchestrationsInFlight;
   int activitiesInFlight;
   boolean closed;
+
   /** Set when one of its leases expired: the worker stopped answering, so it gets nothing new. */
   boolean stalled;
 
   WorkerStream(
-      long id, String hub, ServerCallStreamObserver<WorkItem> observer, int maxOrchestrations, int maxActivities, int maxTotal) {
+      long id,
+      String hub,
+      ServerCallStreamObserver<WorkItem> observer,
+      int maxOrchestrations,
+      int maxActivities,
+      int maxTotal) {
     this.id = id;
     this.hub = hub;
     this.observer = observer;
@@ -34,7 +40,10 @@ public final class WorkerStream {
   }
 
   private boolean hasRoom() {
-    return !closed && !stalled && orchestrationsInFlight + activitiesInFlight < maxTotal && observer.isReady();
+    return !closed
+        && !stalled
+        && orchestrationsInFlight + activitiesInFlight < maxTotal
+        && observer.isReady();
   }
 
   boolean canTakeOrchestration() {
@@ -45,7 +54,10 @@ public final class WorkerStream {
     return activitiesInFlight < maxActivities && hasRoom();
   }
 
-  /** Sends one work item; a stream that was cancelled meanwhile drops it (its leases are given back). */
+  /**
+   * Sends one work item; a stream that was cancelled meanwhile drops it (its leases are given
+   * back).
+   */
   void send(WorkItem item) {
     synchronized (observer) {
       if (!observer.isCancelled()) {

@@ -28,7 +28,10 @@ final class Errors {
         };
     if (status == null) {
       log.error("{} failed unexpectedly", rpc, error);
-      return Status.INTERNAL.withDescription(rpc + " failed: " + error).withCause(error).asRuntimeException();
+      return Status.INTERNAL
+          .withDescription(rpc + " failed: " + error)
+          .withCause(error)
+          .asRuntimeException();
     }
     if (status.getCode() == Status.Code.UNAVAILABLE) {
       log.warn("{} failed: {}", rpc, error.getMessage());

@@ -75,43 +75,62 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
   }
 
   @Override
-  public void startInstance(CreateInstanceRequest request, StreamObserver<CreateInstanceResponse> observer) {
-    unary("StartInstance", observer, () -> {
-      Validation.optionalInstanceId(request.getInstanceId());
-      Validation.name("name", request.getName());
-      validation.payload("input", request.hasInput(), request.getInput());
-      String id = engine.startInstance(hub(), request);
-      return CreateInstanceResponse.newBuilder().setInstanceId(id).build();
-    });
+  public void startInstance(
+      CreateInstanceRequest request, StreamObserver<CreateInstanceResponse> observer) {
+    unary(
+        "StartInstance",
+        observer,
+        () -> {
+          Validation.optionalInstanceId(request.getInstanceId());
+          Validation.name("name", request.getName());
+          validation.payload("input", request.hasInput(), request.getInput());
+          String id = engine.startInstance(hub(), request);
+          return CreateInstanceResponse.newBuilder().setInstanceId(id).build();
+        });
   }
 
   @Override
-  public void getInstance(GetInstanceRequest request, StreamObserver<GetInstanceResponse> observer) {
-    unary("GetInstance", observer, () -> {
-      Optional<InstanceRecord> instance = engine.getInstance(hub(), Validation.instanceId(request.getInstanceId()));
-      return States.response(instance, request.getGetInputsAndOutputs());
-    });
+  public void getInstance(
+      GetInstanceRequest request, StreamObserver<GetInstanceResponse> observer) {
+    unary(
+        "GetInstance",
+        observer,
+        () -> {
+          Optional<InstanceRecord> instance =
+              engine.getInstance(hub(), Validation.instanceId(request.getInstanceId()));
+          return States.response(instance, request.getGetInputsAndOutputs());
+        });
   }
 
   @Override
-  public void waitForInstanceStart(GetInstanceRequest request, StreamObserver<GetInstanceResponse> observer) {
-    unary("WaitForInstanceStart", observer, () -> waitFor(request,
-        instance -> instance.status() != OrchestrationStatus.ORCHESTRATION_STATUS_PENDING));
+  public void waitForInstanceStart(
+      GetInstanceRequest request, StreamObserver<GetInstanceResponse> observer) {
+    unary(
+        "WaitForInstanceStart",
+        observer,
+        () ->
+            waitFor(
+                request,
+                instance -> instance.status() != OrchestrationStatus.ORCHESTRATION_STATUS_PENDING));
   }
 
   @Override
-  public void waitForInstanceCompletion(GetInstanceRequest request, StreamObserver<GetInstanceResponse> observer) {
-    unary("WaitForInstanceCompletion", observer, () -> waitFor(request, InstanceRecord::isTerminal));
+  public void waitForInstanceCompletion(
+      GetInstanceRequest request, StreamObserver<GetInstanceResponse> observer) {
+    unary(
+        "WaitForInstanceCompletion", observer, () -> waitFor(request, InstanceRecord::isTerminal));
   }
 
-  private GetInstanceResponse waitFor(GetInstanceRequest request, Predicate<InstanceRecord> condition) {
+  private GetInstanceResponse waitFor(
+      GetInstanceRequest request, Predicate<InstanceRecord> condition) {
     String hub = hub();
     String instanceId = Validation.instanceId(request.getInstanceId());
     Context context = Context.current();
     Deadline deadline = context.getDeadline();
-    long deadlineMillis = deadline == null
-        ? Long.MAX_VALUE
-        : clock.millis() + deadline.timeRemaining(TimeUnit.MILLISECONDS);
+    long deadlineMillis =
+        deadline == null
+            ? Long.MAX_VALUE
+            : clock.millis() + deadline.timeRemaining(TimeUnit.MILLISECONDS);
     Context.CancellationListener wake = cancelled -> engine.wakeWaiters(hub, instanceId);
     context.addListener(wake, Runnable::run);
     try {
@@ -125,39 +144,63 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
 
   @Override
   public void raiseEvent(RaiseEventRequest request, StreamObserver<RaiseEventResponse> observer) {
-    unary("RaiseEvent", observer, () -> {
-      String instanceId = Validation.instanceId(request.getInstanceId());
-      Validation.name("name", request.getName());
-      validation.payload("input", request.hasInput(), request.getInput());
-      engine.raiseEvent(hub(), instanceId, request.getName(), request.hasInput() ? request.getInput() : null);
-      return RaiseEventResponse.getDefaultInstance();
-    });
+    unary(
+        "RaiseEvent",
+        observer,
+        () -> {
+          String instanceId = Validation.instanceId(request.getInstanceId());
+          Validation.name("name", request.getName());
+          validation.payload("input", request.hasInput(), request.getInput());
+          engine.raiseEvent(
+              hub(), instanceId, request.getName(), request.hasInput() ? request.getInput() : null);
+          return RaiseEventResponse.getDefaultInstance();
+        });
   }
 
   @Override
-  public void terminateInstance(TerminateRequest request, StreamObserver<TerminateResponse> observer) {
-    unary("TerminateInstance", observer, () -> {
-      String instanceId = Validation.instanceId(request.getInstanceId());
-      validation.payload("output", request.hasOutput(), request.getOutput());
-      engine.terminate(hub(), instanceId, request.hasOutput() ? request.getOutput() : null, request.getRecursive());
-      return TerminateResponse.getDefaultInstance();
-    });
+  public void terminateInstance(
+      TerminateRequest request, StreamObserver<TerminateResponse> observer) {
+    unary(
+        "TerminateInstance",
+        observer,
+        () -> {
+          String instanceId = Validation.instanceId(request.getInstanceId());
+          validation.payload("output", request.hasOutput(), request.getOutput());
+          engine.terminate(
+              hub(),
+              instanceId,
+              request.hasOutput() ? request.getOutput() : null,
+              request.getRecursive());
+          return TerminateResponse.getDefaultInstance();
+        });
   }
 
   @Override
   public void suspendInstance(SuspendRequest request, StreamObserver<SuspendResponse> observer) {
-    unary("SuspendInstance", observer, () -> {
-      engine.suspend(hub(), Validation.instanceId(request.getInstanceId()), reason(request.hasReason(), request.getReason()));
-      return SuspendResponse.getDefaultInstance();
-    });
+    unary(
+        "SuspendInstance",
+        observer,
+        () -> {
+          engine.suspend(
+              hub(),
+              Validation.instanceId(request.getInstanceId()),
+              reason(request.hasReason(), request.getReason()));
+          return SuspendResponse.getDefaultInstance();
+        });
   }
 
   @Override
   public void resumeInstance(ResumeRequest request, StreamObserver<ResumeResponse> observer) {
-    unary("ResumeInstance", observer, () -> {
-      engine.resume(hub(), Validation.instanceId(request.getInstanceId()), reason(request.hasReason(), request.getReason()));
-      return ResumeResponse.getDefaultInstance();
-    });
+    unary(
+        "ResumeInstance",
+        observer,
+        () -> {
+          engine.resume(
+              hub(),
+              Validation.instanceId(request.getInstanceId()),
+              reason(request.hasReason(), request.getReason()));
+          return ResumeResponse.getDefaultInstance();
+        });
   }
 
   private StringValue reason(boolean present, StringValue reason) {
@@ -167,7 +210,8 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
 
   @Override
   public void getWorkItems(GetWorkItemsRequest request, StreamObserver<WorkItem> responseObserver) {
-    ServerCallStreamObserver<WorkItem> observer = (ServerCallStreamObserver<WorkItem>) responseObserver;
+    ServerCallStreamObserver<WorkItem> observer =
+        (ServerCallStreamObserver<WorkItem>) responseObserver;
     WorkerStream stream;
     try {
       stream = engine.connect(hub(), request, observer);
@@ -180,38 +224,55 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
   }
 
   @Override
-  public void completeOrchestratorTask(OrchestratorResponse request, StreamObserver<CompleteTaskResponse> observer) {
-    unary("CompleteOrchestratorTask", observer, () -> {
-      Validation.instanceId(request.getInstanceId());
-      engine.completeOrchestration(hub(), request);
-      return CompleteTaskResponse.getDefaultInstance();
-    });
+  public void completeOrchestratorTask(
+      OrchestratorResponse request, StreamObserver<CompleteTaskResponse> observer) {
+    unary(
+        "CompleteOrchestratorTask",
+        observer,
+        () -> {
+          Validation.instanceId(request.getInstanceId());
+          engine.completeOrchestration(hub(), request);
+          return CompleteTaskResponse.getDefaultInstance();
+        });
   }
 
   @Override
-  public void completeActivityTask(ActivityResponse request, StreamObserver<CompleteTaskResponse> observer) {
-    unary("CompleteActivityTask", observer, () -> {
-      Validation.instanceId(request.getInstanceId());
-      engine.completeActivity(hub(), request);
-      return CompleteTaskResponse.getDefaultInstance();
-    });
+  public void completeActivityTask(
+      ActivityResponse request, StreamObserver<CompleteTaskResponse> observer) {
+    unary(
+        "CompleteActivityTask",
+        observer,
+        () -> {
+          Validation.instanceId(request.getInstanceId());
+          engine.completeActivity(hub(), request);
+          return CompleteTaskResponse.getDefaultInstance();
+        });
   }
 
   @Override
   public void abandonTaskOrchestratorWorkItem(
-      AbandonOrchestrationTaskRequest request, StreamObserver<AbandonOrchestrationTaskResponse> observer) {
-    unary("AbandonTaskOrchestratorWorkItem", observer, () -> {
-      engine.abandonOrchestration(hub(), Validation.name("completionToken", request.getCompletionToken()));
-      return AbandonOrchestrationTaskResponse.getDefaultInstance();
-    });
+      AbandonOrchestrationTaskRequest request,
+      StreamObserver<AbandonOrchestrationTaskResponse> observer) {
+    unary(
+        "AbandonTaskOrchestratorWorkItem",
+        observer,
+        () -> {
+          engine.abandonOrchestration(
+              hub(), Validation.name("completionToken", request.getCompletionToken()));
+          return AbandonOrchestrationTaskResponse.getDefaultInstance();
+        });
   }
 
   @Override
   public void abandonTaskActivityWorkItem(
       AbandonActivityTaskRequest request, StreamObserver<AbandonActivityTaskResponse> observer) {
-    unary("AbandonTaskActivityWorkItem", observer, () -> {
-      engine.abandonActivity(hub(), Validation.name("completionToken", request.getCompletionToken()));
-      return AbandonActivityTaskResponse.getDefaultInstance();
-    });
+    unary(
+        "AbandonTaskActivityWorkItem",
+        observer,
+        () -> {
+          engine.abandonActivity(
+              hub(), Validation.name("completionToken", request.getCompletionToken()));
+          return AbandonActivityTaskResponse.getDefaultInstance();
+        });
   }
 }

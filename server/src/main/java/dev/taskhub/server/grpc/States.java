@@ -11,10 +11,18 @@ import java.util.Optional;
 final class States {
   private States() {}
 
-  /** An unknown instance is {@code exists=false} with an empty state, never an error (SDKs rely on it). */
+  /**
+   * An unknown instance is {@code exists=false} with an empty state, never an error (SDKs rely on
+   * it).
+   */
   static GetInstanceResponse response(Optional<InstanceRecord> instance, boolean withPayloads) {
     return instance
-        .map(record -> GetInstanceResponse.newBuilder().setExists(true).setOrchestrationState(state(record, withPayloads)).build())
+        .map(
+            record ->
+                GetInstanceResponse.newBuilder()
+                    .setExists(true)
+                    .setOrchestrationState(state(record, withPayloads))
+                    .build())
         .orElse(GetInstanceResponse.newBuilder().setExists(false).build());
   }
 

@@ -14,13 +14,14 @@ import java.util.stream.Collectors;
 
 /**
  * Selects the task hub of each call from the {@code taskhub} metadata header, as DTS does. A call
- * without the header uses the default hub (the official Java SDK 1.5.0 sends no headers); an unknown
- * hub fails with NOT_FOUND before the call reaches the service. Other headers (authorization,
- * x-user-agent, workerid) are accepted and ignored.
+ * without the header uses the default hub (the official Java SDK 1.5.0 sends no headers); an
+ * unknown hub fails with NOT_FOUND before the call reaches the service. Other headers
+ * (authorization, x-user-agent, workerid) are accepted and ignored.
  */
 final class TaskHubInterceptor implements ServerInterceptor {
   static final Context.Key<String> HUB = Context.key("taskhub");
-  private static final Metadata.Key<String> HEADER = Metadata.Key.of("taskhub", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> HEADER =
+      Metadata.Key.of("taskhub", Metadata.ASCII_STRING_MARSHALLER);
 
   private final String defaultHub;
   private final Map<String, String> hubsByLowerCaseName;
@@ -35,11 +36,13 @@ final class TaskHubInterceptor implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     String requested = headers.get(HEADER);
-    String hub = requested == null || requested.isEmpty()
-        ? defaultHub
-        : hubsByLowerCaseName.get(requested.toLowerCase(Locale.ROOT));
+    String hub =
+        requested == null || requested.isEmpty()
+            ? defaultHub
+            : hubsByLowerCaseName.get(requested.toLowerCase(Locale.ROOT));
     if (hub == null) {
-      call.close(Status.NOT_FOUND.withDescription("Task hub not found: " + requested), new Metadata());
+      call.close(
+          Status.NOT_FOUND.withDescription("Task hub not found: " + requested), new Metadata());
       return new ServerCall.Listener<>() {};
     }
     return Contexts.interceptCall(Context.current().withValue(HUB, hub), call, headers, next);

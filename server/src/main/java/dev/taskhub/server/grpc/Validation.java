@@ -25,7 +25,9 @@ final class Validation {
   static String optionalInstanceId(String instanceId) {
     if (instanceId.length() > ServerConfig.MAX_INSTANCE_ID_LENGTH) {
       throw new TaskhubException.InvalidArgument(
-          "instanceId is " + instanceId.length() + " characters long; the limit is "
+          "instanceId is "
+              + instanceId.length()
+              + " characters long; the limit is "
               + ServerConfig.MAX_INSTANCE_ID_LENGTH);
     }
     if (instanceId.chars().anyMatch(Character::isISOControl)) {

@@ -12,15 +12,17 @@ public final class HttpEndpoint implements AutoCloseable {
 
   public HttpEndpoint(ServerConfig config, Engine engine) {
     this.app = Javalin.create(javalin -> javalin.showJavalinBanner = false);
-    app.get("/health", ctx -> {
-      Map<String, Object> body = new LinkedHashMap<>();
-      boolean storeUp = engine.storeReachable();
-      body.put("status", storeUp ? "UP" : "DOWN");
-      body.put("store", storeUp ? "UP" : "DOWN");
-      body.put("connectedWorkers", engine.connectedWorkers());
-      body.put("taskHubs", config.taskHubs());
-      ctx.status(storeUp ? 200 : 503).json(body);
-    });
+    app.get(
+        "/health",
+        ctx -> {
+          Map<String, Object> body = new LinkedHashMap<>();
+          boolean storeUp = engine.storeReachable();
+          body.put("status", storeUp ? "UP" : "DOWN");
+          body.put("store", storeUp ? "UP" : "DOWN");
+          body.put("connectedWorkers", engine.connectedWorkers());
+          body.put("taskHubs", config.taskHubs());
+          ctx.status(storeUp ? 200 : 503).json(body);
+        });
   }
 
   public HttpEndpoint start(int port) {

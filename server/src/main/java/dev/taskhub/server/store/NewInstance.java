@@ -4,8 +4,9 @@ import dev.taskhub.protocol.HistoryEvent;
 import java.util.Map;
 
 /**
- * An instance to create: its summary row and the {@code ExecutionStarted} event that becomes visible
- * in its inbox at {@code startAt} (epoch ms; equal to {@code createdAt} unless a later start was asked).
+ * An instance to create: its summary row and the {@code ExecutionStarted} event that becomes
+ * visible in its inbox at {@code startAt} (epoch ms; equal to {@code createdAt} unless a later
+ * start was asked).
  */
 public record NewInstance(
     InstanceKey key,

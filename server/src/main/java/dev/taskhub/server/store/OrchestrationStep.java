@@ -9,8 +9,9 @@ import java.util.List;
  * @param expectedExecutionId the generation the episode was computed from
  * @param expectedHistoryLength the history length the episode was computed from; if the stored
  *     generation or length differs, another step got there first and this one is rejected whole
- * @param resetHistory true when the instance continued as new: the old generation's history, pending
- *     activities and generation-bound inbox events are dropped before {@code history} is appended
+ * @param resetHistory true when the instance continued as new: the old generation's history,
+ *     pending activities and generation-bound inbox events are dropped before {@code history} is
+ *     appended
  * @param history events to append, in order
  * @param consumedInboxIds inbox rows the episode delivered
  * @param update the instance row's new values

@@ -4,8 +4,9 @@ import dev.taskhub.protocol.HistoryEvent;
 import java.util.List;
 
 /**
- * What an orchestrator episode needs: the instance, its full history, and the inbox events visible now
- * for its current generation. {@code staleInboxIds} are visible events of older generations, to drop.
+ * What an orchestrator episode needs: the instance, its full history, and the inbox events visible
+ * now for its current generation. {@code staleInboxIds} are visible events of older generations, to
+ * drop.
  */
 public record OrchestrationWorkItem(
     InstanceRecord instance,

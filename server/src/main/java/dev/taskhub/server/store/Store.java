@@ -14,8 +14,8 @@ import java.util.Set;
  * steps and completed into their owner's inbox.
  *
  * <p>Every method is blocking and thread-safe. Each write is all-or-nothing and durable when it
- * returns; implementations may commit many callers' writes in one transaction. Failures to reach the
- * store surface as {@link TaskhubException.StoreUnavailable}.
+ * returns; implementations may commit many callers' writes in one transaction. Failures to reach
+ * the store surface as {@link TaskhubException.StoreUnavailable}.
  */
 public interface Store extends AutoCloseable {
 
@@ -24,7 +24,8 @@ public interface Store extends AutoCloseable {
    *
    * @param replaceable statuses in which an existing instance with the same id is replaced (its
    *     history, inbox and activities deleted); any other existing instance is an error
-   * @throws TaskhubException.AlreadyExists if the id is taken by an instance not in {@code replaceable}
+   * @throws TaskhubException.AlreadyExists if the id is taken by an instance not in {@code
+   *     replaceable}
    */
   void createInstance(NewInstance instance, Set<OrchestrationStatus> replaceable);
 
@@ -40,8 +41,8 @@ public interface Store extends AutoCloseable {
   Optional<InstanceRecord> findInstance(InstanceKey key);
 
   /**
-   * Reads what the next episode of an instance needs: its row, history and the inbox events visible at
-   * {@code now}. Empty if the instance does not exist.
+   * Reads what the next episode of an instance needs: its row, history and the inbox events visible
+   * at {@code now}. Empty if the instance does not exist.
    */
   Optional<OrchestrationWorkItem> loadWorkItem(InstanceKey key, long now);
 
@@ -63,7 +64,8 @@ public interface Store extends AutoCloseable {
    * @return the completed task on the first completion, empty for a repeated one
    * @throws TaskhubException.NotFound if the instance or the task does not exist
    */
-  Optional<ActivityTask> completeActivity(InstanceKey key, int taskId, HistoryEvent resultEvent, long now);
+  Optional<ActivityTask> completeActivity(
+      InstanceKey key, int taskId, HistoryEvent resultEvent, long now);
 
   /** Deletes the given inbox rows of an instance (events that can no longer be delivered). */
   void discardInbox(InstanceKey key, List<Long> inboxIds);

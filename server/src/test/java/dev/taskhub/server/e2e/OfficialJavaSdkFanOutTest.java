@@ -32,7 +32,9 @@ class OfficialJavaSdkFanOutTest {
 
   @Test
   void threeItemFanOutProducesTheExactAggregate() throws Exception {
-    String id = client.scheduleNewOrchestrationInstance(SeedActivities.ORCHESTRATOR, List.of("Task1", "Task2", "Task3"));
+    String id =
+        client.scheduleNewOrchestrationInstance(
+            SeedActivities.ORCHESTRATOR, List.of("Task1", "Task2", "Task3"));
 
     OrchestrationMetadata done = client.waitForInstanceCompletion(id, Duration.ofSeconds(30), true);
 
@@ -40,7 +42,8 @@ class OfficialJavaSdkFanOutTest {
     Map<?, ?> summary = done.readOutputAs(Map.class);
     assertThat(summary.get("total_items_processed")).isEqualTo(3);
     assertThat(summary.get("total_value")).isEqualTo(55 + 65 + 75);
-    assertThat(summary.get("processed_items")).isEqualTo(List.of("Processed_Task1", "Processed_Task2", "Processed_Task3"));
+    assertThat(summary.get("processed_items"))
+        .isEqualTo(List.of("Processed_Task1", "Processed_Task2", "Processed_Task3"));
     assertThat(summary.get("success")).isEqualTo(true);
   }
 
@@ -54,7 +57,8 @@ class OfficialJavaSdkFanOutTest {
     assertThat(done.getRuntimeStatus()).isEqualTo(OrchestrationRuntimeStatus.COMPLETED);
     Map<?, ?> summary = done.readOutputAs(Map.class);
     assertThat(summary.get("total_items_processed")).isEqualTo(1000);
-    assertThat(summary.get("total_value")).isEqualTo(items.stream().mapToInt(SeedActivities::valueOf).sum());
+    assertThat(summary.get("total_value"))
+        .isEqualTo(items.stream().mapToInt(SeedActivities::valueOf).sum());
     assertThat(summary.get("processed_items"))
         .isEqualTo(items.stream().map(item -> "Processed_" + item).toList());
   }

@@ -28,7 +28,8 @@ final class RunningServer implements AutoCloseable {
     return server.grpcPort();
   }
 
-  DurableTaskGrpcWorker worker(TaskOrchestrationFactory orchestration, TaskActivityFactory... activities) {
+  DurableTaskGrpcWorker worker(
+      TaskOrchestrationFactory orchestration, TaskActivityFactory... activities) {
     DurableTaskGrpcWorkerBuilder builder = new DurableTaskGrpcWorkerBuilder().port(port());
     if (orchestration != null) {
       builder.addOrchestration(orchestration);
@@ -43,7 +44,8 @@ final class RunningServer implements AutoCloseable {
   }
 
   DurableTaskGrpcWorker seedWorker() {
-    return worker(SeedActivities.orchestrator(), SeedActivities.process(), SeedActivities.aggregate());
+    return worker(
+        SeedActivities.orchestrator(), SeedActivities.process(), SeedActivities.aggregate());
   }
 
   DurableTaskClient client() {

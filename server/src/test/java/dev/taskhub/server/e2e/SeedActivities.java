@@ -1,10 +1,10 @@
 package dev.taskhub.server.e2e;
 
 import com.microsoft.durabletask.Task;
+import com.microsoft.durabletask.TaskActivity;
 import com.microsoft.durabletask.TaskActivityFactory;
 import com.microsoft.durabletask.TaskOrchestration;
 import com.microsoft.durabletask.TaskOrchestrationFactory;
-import com.microsoft.durabletask.TaskActivity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The seed's fan-out/fan-in written against the official Java SDK 1.5.0, with deterministic values
- * so tests can check the aggregate exactly: item "TaskN" is worth 10·N + 45 (Task1..3 → 55, 65, 75).
+ * so tests can check the aggregate exactly: item "TaskN" is worth 10·N + 45 (Task1..3 → 55, 65,
+ * 75).
  */
 final class SeedActivities {
   static final String ORCHESTRATOR = "fan_out_fan_in_orchestrator";
@@ -48,33 +49,37 @@ final class SeedActivities {
   }
 
   static TaskActivityFactory process() {
-    return activity(PROCESS, ctx -> {
-      String item = ctx.getInput(String.class);
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("item", item);
-      result.put("processed", "Processed_" + item);
-      result.put("value", valueOf(item));
-      return result;
-    });
+    return activity(
+        PROCESS,
+        ctx -> {
+          String item = ctx.getInput(String.class);
+          Map<String, Object> result = new LinkedHashMap<>();
+          result.put("item", item);
+          result.put("processed", "Processed_" + item);
+          result.put("value", valueOf(item));
+          return result;
+        });
   }
 
   @SuppressWarnings("unchecked")
   static TaskActivityFactory aggregate() {
-    return activity(AGGREGATE, ctx -> {
-      List<Map<String, Object>> results = ctx.getInput(List.class);
-      int total = 0;
-      List<String> processed = new ArrayList<>();
-      for (Map<String, Object> result : results) {
-        total += ((Number) result.get("value")).intValue();
-        processed.add((String) result.get("processed"));
-      }
-      Map<String, Object> summary = new LinkedHashMap<>();
-      summary.put("total_items_processed", results.size());
-      summary.put("total_value", total);
-      summary.put("processed_items", processed);
-      summary.put("success", true);
-      return summary;
-    });
+    return activity(
+        AGGREGATE,
+        ctx -> {
+          List<Map<String, Object>> results = ctx.getInput(List.class);
+          int total = 0;
+          List<String> processed = new ArrayList<>();
+          for (Map<String, Object> result : results) {
+            total += ((Number) result.get("value")).intValue();
+            processed.add((String) result.get("processed"));
+          }
+          Map<String, Object> summary = new LinkedHashMap<>();
+          summary.put("total_items_processed", results.size());
+          summary.put("total_value", total);
+          summary.put("processed_items", processed);
+          summary.put("success", true);
+          return summary;
+        });
   }
 
   static TaskActivityFactory activity(String name, TaskActivity body) {

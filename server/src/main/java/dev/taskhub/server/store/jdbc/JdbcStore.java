@@ -27,8 +27,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The {@link Store} in plain SQL shared by every database. Each public method is one unit of work run
- * through {@link Transactions}; the SQL sits next to the code that binds it.
+ * The {@link Store} in plain SQL shared by every database. Each public method is one unit of work
+ * run through {@link Transactions}; the SQL sits next to the code that binds it.
  */
 public final class JdbcStore implements Store {
   private static final String SELECT_INSTANCE =
@@ -119,7 +119,12 @@ public final class JdbcStore implements Store {
             insert.executeUpdate();
           }
           try (PreparedStatement insert = connection.prepareStatement(INSERT_INBOX)) {
-            bindInbox(insert, key, instance.executionId(), instance.startAt(), instance.executionStarted());
+            bindInbox(
+                insert,
+                key,
+                instance.executionId(),
+                instance.startAt(),
+                instance.executionStarted());
             insert.executeUpdate();
           }
           return null;
@@ -127,10 +132,12 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public void enqueueEvent(InstanceKey key, String executionId, HistoryEvent event, long visibleAt) {
+  public void enqueueEvent(
+      InstanceKey key, String executionId, HistoryEvent event, long visibleAt) {
     transactions.write(
         connection -> {
-          try (PreparedStatement insert = connection.prepareStatement(INSERT_INBOX_IF_INSTANCE_EXISTS)) {
+          try (PreparedStatement insert =
+              connection.prepareStatement(INSERT_INBOX_IF_INSTANCE_EXISTS)) {
             bindInbox(insert, key, executionId, visibleAt, event);
             insert.setString(6, key.hub());
             insert.setString(7, key.instanceId());
@@ -166,7 +173,10 @@ public final class JdbcStore implements Store {
               while (rows.next()) {
                 InboxEvent event =
                     new InboxEvent(
-                        rows.getLong(1), rows.getString(2), rows.getLong(3), parseEvent(rows.getBytes(4)));
+                        rows.getLong(1),
+                        rows.getString(2),
+                        rows.getLong(3),
+                        parseEvent(rows.getBytes(4)));
                 if (event.executionId() == null || event.executionId().equals(currentExecution)) {
                   deliverable.add(event);
                 } else {
@@ -176,7 +186,8 @@ public final class JdbcStore implements Store {
             }
           }
           return Optional.of(
-              new OrchestrationWorkItem(instance.get(), selectHistory(connection, key), deliverable, stale));
+              new OrchestrationWorkItem(
+                  instance.get(), selectHistory(connection, key), deliverable, stale));
         });
   }
 
@@ -208,7 +219,9 @@ public final class JdbcStore implements Store {
             update.setInt(13, step.expectedHistoryLength());
             if (update.executeUpdate() == 0) {
               throw new TaskhubException.LeaseLost(
-                  "Instance " + key + " changed since its work item was dispatched; the step was not applied");
+                  "Instance "
+                      + key
+                      + " changed since its work item was dispatched; the step was not applied");
             }
           }
           if (step.resetHistory()) {
@@ -256,7 +269,8 @@ public final class JdbcStore implements Store {
               if (!rows.wasNull()) {
                 return Optional.empty();
               }
-              task = new ActivityTask(key, rows.getString(1), taskId, parseRequest(rows.getBytes(2)));
+              task =
+                  new ActivityTask(key, rows.getString(1), taskId, parseRequest(rows.getBytes(2)));
             }
           }
           try (PreparedStatement complete = connection.prepareStatement(COMPLETE_ACTIVITY)) {
@@ -413,7 +427,8 @@ public final class JdbcStore implements Store {
     }
     try (PreparedStatement insert = connection.prepareStatement(INSERT_INBOX_IF_INSTANCE_EXISTS)) {
       for (InboxMessage message : messages) {
-        bindInbox(insert, message.target(), message.executionId(), message.visibleAt(), message.event());
+        bindInbox(
+            insert, message.target(), message.executionId(), message.visibleAt(), message.event());
         insert.setString(6, message.target().hub());
         insert.setString(7, message.target().instanceId());
         insert.addBatch();
@@ -435,13 +450,15 @@ public final class JdbcStore implements Store {
     }
   }
 
-  private static void deleteInstanceRows(Connection connection, InstanceKey key) throws SQLException {
+  private static void deleteInstanceRows(Connection connection, InstanceKey key)
+      throws SQLException {
     for (String table : List.of("history", "inbox", "activities", "instances")) {
       execute(connection, "DELETE FROM " + table + " WHERE hub = ? AND instance_id = ?", key);
     }
   }
 
-  private static void execute(Connection connection, String sql, InstanceKey key) throws SQLException {
+  private static void execute(Connection connection, String sql, InstanceKey key)
+      throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setString(1, key.hub());
       statement.setString(2, key.instanceId());
@@ -450,7 +467,11 @@ public final class JdbcStore implements Store {
   }
 
   private static void bindInbox(
-      PreparedStatement insert, InstanceKey key, String executionId, long visibleAt, HistoryEvent event)
+      PreparedStatement insert,
+      InstanceKey key,
+      String executionId,
+      long visibleAt,
+      HistoryEvent event)
       throws SQLException {
     insert.setString(1, key.hub());
     insert.setString(2, key.instanceId());
@@ -478,7 +499,8 @@ public final class JdbcStore implements Store {
   }
 
   private static TaskhubException.NotFound notFound(InstanceKey key) {
-    return new TaskhubException.NotFound("No instance with ID '" + key.instanceId() + "' was found");
+    return new TaskhubException.NotFound(
+        "No instance with ID '" + key.instanceId() + "' was found");
   }
 
   private static HistoryEvent parseEvent(byte[] bytes) {

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * Applies the versioned schema files {@code db/<dialect>/V<n>__*.sql} that are newer than the
- * database's {@code schema_version}. Each file runs in its own transaction together with the version
- * bump, so a crash mid-migration leaves the previous version intact.
+ * database's {@code schema_version}. Each file runs in its own transaction together with the
+ * version bump, so a crash mid-migration leaves the previous version intact.
  */
 public final class Migrator {
   private final String dialect;

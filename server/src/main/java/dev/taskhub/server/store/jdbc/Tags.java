@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskhub.server.TaskhubException;
 import java.util.Map;
 
-/** Instance tags as a JSON object in one column: small, rarely queried, readable in the database. */
+/**
+ * Instance tags as a JSON object in one column: small, rarely queried, readable in the database.
+ */
 final class Tags {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {};

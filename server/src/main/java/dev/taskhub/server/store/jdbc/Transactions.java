@@ -9,8 +9,8 @@ import dev.taskhub.server.TaskhubException;
 public interface Transactions extends AutoCloseable {
 
   /**
-   * Runs {@code work} all-or-nothing and returns once it is durably committed. An exception thrown by
-   * the work rolls back only this unit and is rethrown to the caller.
+   * Runs {@code work} all-or-nothing and returns once it is durably committed. An exception thrown
+   * by the work rolls back only this unit and is rethrown to the caller.
    *
    * @throws TaskhubException.StoreUnavailable if the database failed
    */

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single SQLite writer. Callers queue units of work; one thread takes everything queued, runs
- * each unit inside its own savepoint and commits them all with one durable commit (group commit), so
- * throughput comes from batching rather than from weaker durability. A failing unit is rolled back
- * to its savepoint alone and its caller gets the exception; the others still commit.
+ * each unit inside its own savepoint and commits them all with one durable commit (group commit),
+ * so throughput comes from batching rather than from weaker durability. A failing unit is rolled
+ * back to its savepoint alone and its caller gets the exception; the others still commit.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -50,7 +50,8 @@ final class GroupCommitWriter implements AutoCloseable {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
       }
-      throw new TaskhubException.StoreUnavailable("SQLite write failed: " + e.getCause(), e.getCause());
+      throw new TaskhubException.StoreUnavailable(
+          "SQLite write failed: " + e.getCause(), e.getCause());
     }
   }
 

@@ -4,9 +4,9 @@ import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.store.jdbc.Migrator;
 import dev.taskhub.server.store.jdbc.SqlWork;
 import dev.taskhub.server.store.jdbc.Transactions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -17,8 +17,8 @@ import org.sqlite.SQLiteConfig;
 /**
  * SQLite connections: one writer with group commit, and a small pool of readers that see committed
  * data concurrently thanks to WAL. Durability is {@code synchronous=FULL}: a commit has reached the
- * disk before any caller is told it succeeded. An in-memory database (tests) has a single connection,
- * so its reads are queued on the writer too.
+ * disk before any caller is told it succeeded. An in-memory database (tests) has a single
+ * connection, so its reads are queued on the writer too.
  */
 public final class SqliteTransactions implements Transactions {
   static final List<String> MIGRATIONS = List.of("V1__initial_schema.sql");
@@ -50,7 +50,8 @@ public final class SqliteTransactions implements Transactions {
       }
       return new SqliteTransactions(writer, readers);
     } catch (SQLException | IOException e) {
-      throw new TaskhubException.StoreUnavailable("Cannot open SQLite store " + file + ": " + e.getMessage(), e);
+      throw new TaskhubException.StoreUnavailable(
+          "Cannot open SQLite store " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -61,7 +62,8 @@ public final class SqliteTransactions implements Transactions {
       migrate(connection);
       return new SqliteTransactions(connection, null);
     } catch (SQLException e) {
-      throw new TaskhubException.StoreUnavailable("Cannot open in-memory SQLite: " + e.getMessage(), e);
+      throw new TaskhubException.StoreUnavailable(
+          "Cannot open in-memory SQLite: " + e.getMessage(), e);
     }
   }
 

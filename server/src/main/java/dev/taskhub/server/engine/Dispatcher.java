@@ -160,8 +160,9 @@ final class Dispatcher {
       throw noOrchestrationLease(key);
     }
     long now = clock.millis();
-    OrchestrationStep step = planner.plan(lease.episode, response, now);
+    OrchestrationStep step;
     try {
+      step = planner.plan(lease.episode, response, now);
       store.applyStep(step);
     } catch (TaskhubException.LeaseLost e) {
       synchronized (this) {
@@ -374,9 +375,10 @@ final class Dispatcher {
     InstanceSlot slot = slotLocked(key);
     slot.queued = false;
     slot.inFlight = true;
-    slot.wakeAfterFlight = false;
-    stream.orchestrationsInFlight++;
     Episode pinned = slot.pinned;
+    // A re-sent episode may predate events that arrived while it was queued: look again after it.
+    slot.wakeAfterFlight = pinned != null;
+    stream.orchestrationsInFlight++;
     return () -> prepareAndSend(stream, key, pinned);
   }
 

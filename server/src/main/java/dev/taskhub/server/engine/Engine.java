@@ -13,6 +13,8 @@ import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.config.ServerConfig;
 import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.InstancePage;
+import dev.taskhub.server.store.InstanceQuery;
 import dev.taskhub.server.store.InstanceRecord;
 import dev.taskhub.server.store.NewInstance;
 import dev.taskhub.server.store.PendingWork;
@@ -249,6 +251,30 @@ public final class Engine implements AutoCloseable {
   /** Wakes anyone in {@link #waitFor} on the instance so that they re-check (e.g. cancellation). */
   public void wakeWaiters(String hub, String instanceId) {
     waiters.changed(new InstanceKey(hub, instanceId));
+  }
+
+  public InstancePage query(InstanceQuery query) {
+    return store.queryInstances(query);
+  }
+
+  /**
+   * Deletes an ended instance and its history.
+   *
+   * @return whether it existed
+   * @throws TaskhubException.FailedPrecondition if it has not ended
+   */
+  public boolean purge(String hub, String instanceId) {
+    // TODO(#3): recursive purge of sub-orchestrations.
+    InstanceKey key = new InstanceKey(hub, instanceId);
+    boolean purged = store.purgeInstance(key);
+    waiters.changed(key);
+    return purged;
+  }
+
+  /** Deletes the ended instances created in the range with one of the statuses (any if empty). */
+  public int purge(
+      String hub, long createdFrom, long createdTo, Set<OrchestrationStatus> statuses) {
+    return store.purgeInstances(hub, createdFrom, createdTo, statuses);
   }
 
   public void raiseEvent(String hub, String instanceId, String name, StringValue input) {

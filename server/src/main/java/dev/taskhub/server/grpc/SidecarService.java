@@ -1,5 +1,6 @@
 package dev.taskhub.server.grpc;
 
+import com.google.protobuf.BoolValue;
 import com.google.protobuf.Empty;
 import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.AbandonActivityTaskRequest;
@@ -15,6 +16,11 @@ import dev.taskhub.protocol.GetInstanceResponse;
 import dev.taskhub.protocol.GetWorkItemsRequest;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorResponse;
+import dev.taskhub.protocol.PurgeInstanceFilter;
+import dev.taskhub.protocol.PurgeInstancesRequest;
+import dev.taskhub.protocol.PurgeInstancesResponse;
+import dev.taskhub.protocol.QueryInstancesRequest;
+import dev.taskhub.protocol.QueryInstancesResponse;
 import dev.taskhub.protocol.RaiseEventRequest;
 import dev.taskhub.protocol.RaiseEventResponse;
 import dev.taskhub.protocol.ResumeRequest;
@@ -25,8 +31,12 @@ import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TerminateRequest;
 import dev.taskhub.protocol.TerminateResponse;
 import dev.taskhub.protocol.WorkItem;
+import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.engine.Engine;
+import dev.taskhub.server.engine.Events;
 import dev.taskhub.server.engine.WorkerStream;
+import dev.taskhub.server.store.InstancePage;
+import dev.taskhub.server.store.InstanceQuery;
 import dev.taskhub.server.store.InstanceRecord;
 import io.grpc.Context;
 import io.grpc.Deadline;
@@ -140,6 +150,67 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
     } finally {
       context.removeListener(wake);
     }
+  }
+
+  @Override
+  public void queryInstances(
+      QueryInstancesRequest request, StreamObserver<QueryInstancesResponse> observer) {
+    unary(
+        "QueryInstances",
+        observer,
+        () -> {
+          InstanceQuery query = Queries.toQuery(hub(), request.getQuery());
+          InstancePage page = engine.query(query);
+          QueryInstancesResponse.Builder response = QueryInstancesResponse.newBuilder();
+          for (InstanceRecord instance : page.instances()) {
+            response.addOrchestrationState(
+                States.state(instance, request.getQuery().getFetchInputsAndOutputs()));
+          }
+          if (page.continuationToken() != null) {
+            response.setContinuationToken(StringValue.of(page.continuationToken()));
+          }
+          return response.build();
+        });
+  }
+
+  @Override
+  public void purgeInstances(
+      PurgeInstancesRequest request, StreamObserver<PurgeInstancesResponse> observer) {
+    unary(
+        "PurgeInstances",
+        observer,
+        () -> {
+          String hub = hub();
+          int deleted =
+              switch (request.getRequestCase()) {
+                case INSTANCEID ->
+                    engine.purge(hub, Validation.instanceId(request.getInstanceId())) ? 1 : 0;
+                case INSTANCEBATCH -> {
+                  int count = 0;
+                  for (String id : request.getInstanceBatch().getInstanceIdsList()) {
+                    count += engine.purge(hub, Validation.instanceId(id)) ? 1 : 0;
+                  }
+                  yield count;
+                }
+                case PURGEINSTANCEFILTER -> {
+                  PurgeInstanceFilter filter = request.getPurgeInstanceFilter();
+                  yield engine.purge(
+                      hub,
+                      filter.hasCreatedTimeFrom() ? Events.millis(filter.getCreatedTimeFrom()) : 0,
+                      filter.hasCreatedTimeTo()
+                          ? Events.millis(filter.getCreatedTimeTo())
+                          : Long.MAX_VALUE,
+                      Queries.statuses(filter.getRuntimeStatusList()));
+                }
+                case REQUEST_NOT_SET ->
+                    throw new TaskhubException.InvalidArgument(
+                        "one of instanceId, purgeInstanceFilter or instanceBatch is required");
+              };
+          return PurgeInstancesResponse.newBuilder()
+              .setDeletedInstanceCount(deleted)
+              .setIsComplete(BoolValue.of(true))
+              .build();
+        });
   }
 
   @Override

@@ -67,6 +67,31 @@ public interface Store extends AutoCloseable {
   Optional<ActivityTask> completeActivity(
       InstanceKey key, int taskId, HistoryEvent resultEvent, long now);
 
+  /**
+   * Reads one page of instances matching the query.
+   *
+   * @throws TaskhubException.InvalidArgument if the continuation token is not one this store issued
+   */
+  InstancePage queryInstances(InstanceQuery query);
+
+  /**
+   * Deletes a terminal instance and everything stored for it.
+   *
+   * @return true if it was deleted, false if there was no such instance
+   * @throws TaskhubException.FailedPrecondition if the instance has not ended
+   */
+  boolean purgeInstance(InstanceKey key);
+
+  /**
+   * Deletes every terminal instance of a hub created in [{@code createdFrom}, {@code createdTo}]
+   * whose status is in {@code statuses} (all terminal statuses when empty). Non-terminal instances
+   * are never deleted.
+   *
+   * @return how many instances were deleted
+   */
+  int purgeInstances(
+      String hub, long createdFrom, long createdTo, Set<OrchestrationStatus> statuses);
+
   /** Deletes the given inbox rows of an instance (events that can no longer be delivered). */
   void discardInbox(InstanceKey key, List<Long> inboxIds);
 

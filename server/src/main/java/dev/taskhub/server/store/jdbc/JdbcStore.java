@@ -4,17 +4,19 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.taskhub.protocol.ActivityRequest;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationStatus;
-import dev.taskhub.protocol.TaskFailureDetails;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.InboxEvent;
 import dev.taskhub.server.store.InboxMessage;
 import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.InstancePage;
+import dev.taskhub.server.store.InstanceQuery;
 import dev.taskhub.server.store.InstanceRecord;
 import dev.taskhub.server.store.NewInstance;
 import dev.taskhub.server.store.OrchestrationStep;
 import dev.taskhub.server.store.OrchestrationWorkItem;
 import dev.taskhub.server.store.PendingWork;
+import dev.taskhub.server.store.Statuses;
 import dev.taskhub.server.store.Store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,11 +35,7 @@ import java.util.Set;
  */
 public final class JdbcStore implements Store {
   private static final String SELECT_INSTANCE =
-      """
-      SELECT execution_id, name, version, status, input, output, custom_status, failure,
-             parent_instance_id, tags, created_at, last_updated_at, completed_at,
-             scheduled_start_at, history_length
-      FROM instances WHERE hub = ? AND instance_id = ?""";
+      "SELECT " + InstanceRows.COLUMNS + " FROM instances WHERE hub = ? AND instance_id = ?";
   private static final String INSERT_INSTANCE =
       """
       INSERT INTO instances (hub, instance_id, execution_id, name, version, status, input,
@@ -79,6 +78,8 @@ public final class JdbcStore implements Store {
       """
       SELECT hub, instance_id, task_id, execution_id, request FROM activities
       WHERE completed_at IS NULL ORDER BY scheduled_at, hub, instance_id, task_id""";
+
+  private static final int PURGE_BATCH = 500;
 
   private final Transactions transactions;
 
@@ -289,6 +290,63 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public InstancePage queryInstances(InstanceQuery query) {
+    return transactions.read(connection -> InstanceQueries.page(connection, query));
+  }
+
+  @Override
+  public boolean purgeInstance(InstanceKey key) {
+    return transactions.write(
+        connection -> {
+          Optional<InstanceRecord> instance = selectInstance(connection, key);
+          if (instance.isEmpty()) {
+            return false;
+          }
+          if (!instance.get().isTerminal()) {
+            throw new TaskhubException.FailedPrecondition(
+                "Instance '"
+                    + key.instanceId()
+                    + "' is "
+                    + Names.status(instance.get().status())
+                    + "; only completed, failed or terminated instances can be purged");
+          }
+          deleteInstanceRows(connection, key);
+          return true;
+        });
+  }
+
+  @Override
+  public int purgeInstances(
+      String hub, long createdFrom, long createdTo, Set<OrchestrationStatus> statuses) {
+    Set<OrchestrationStatus> purgeable = EnumSet.copyOf(Statuses.TERMINAL);
+    if (!statuses.isEmpty()) {
+      purgeable.retainAll(statuses);
+    }
+    if (purgeable.isEmpty()) {
+      return 0;
+    }
+    int total = 0;
+    while (true) {
+      // Bounded batches keep each transaction (and the writer's other callers' latency) short.
+      int deleted =
+          transactions.write(
+              connection -> {
+                List<String> ids =
+                    InstanceQueries.purgeableIds(
+                        connection, hub, createdFrom, createdTo, purgeable, PURGE_BATCH);
+                for (String id : ids) {
+                  deleteInstanceRows(connection, new InstanceKey(hub, id));
+                }
+                return ids.size();
+              });
+      total += deleted;
+      if (deleted < PURGE_BATCH) {
+        return total;
+      }
+    }
+  }
+
+  @Override
   public void discardInbox(InstanceKey key, List<Long> inboxIds) {
     if (inboxIds.isEmpty()) {
       return;
@@ -340,28 +398,7 @@ public final class JdbcStore implements Store {
       select.setString(1, key.hub());
       select.setString(2, key.instanceId());
       try (ResultSet rows = select.executeQuery()) {
-        if (!rows.next()) {
-          return Optional.empty();
-        }
-        byte[] failure = rows.getBytes(8);
-        return Optional.of(
-            new InstanceRecord(
-                key,
-                rows.getString(1),
-                rows.getString(2),
-                rows.getString(3),
-                OrchestrationStatus.forNumber(rows.getInt(4)),
-                rows.getString(5),
-                rows.getString(6),
-                rows.getString(7),
-                failure == null ? null : parseFailure(failure),
-                rows.getString(9),
-                Tags.fromJson(rows.getString(10)),
-                rows.getLong(11),
-                rows.getLong(12),
-                rows.getLong(13),
-                rows.getLong(14),
-                rows.getInt(15)));
+        return rows.next() ? Optional.of(InstanceRows.read(rows)) : Optional.empty();
       }
     }
   }
@@ -516,14 +553,6 @@ public final class JdbcStore implements Store {
       return ActivityRequest.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
       throw new TaskhubException("A stored activity request is corrupt", e);
-    }
-  }
-
-  private static TaskFailureDetails parseFailure(byte[] bytes) {
-    try {
-      return TaskFailureDetails.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new TaskhubException("A stored failure is corrupt", e);
     }
   }
 }

@@ -1,0 +1,50 @@
+package dev.taskhub.server.store.jdbc;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.taskhub.protocol.OrchestrationStatus;
+import dev.taskhub.protocol.TaskFailureDetails;
+import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.InstanceRecord;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** Reads {@code instances} rows selected with {@link #COLUMNS}. */
+final class InstanceRows {
+  static final String COLUMNS =
+      """
+      hub, instance_id, execution_id, name, version, status, input, output, custom_status, failure,
+      parent_instance_id, tags, created_at, last_updated_at, completed_at, scheduled_start_at,
+      history_length""";
+
+  private InstanceRows() {}
+
+  static InstanceRecord read(ResultSet row) throws SQLException {
+    byte[] failure = row.getBytes(10);
+    return new InstanceRecord(
+        new InstanceKey(row.getString(1), row.getString(2)),
+        row.getString(3),
+        row.getString(4),
+        row.getString(5),
+        OrchestrationStatus.forNumber(row.getInt(6)),
+        row.getString(7),
+        row.getString(8),
+        row.getString(9),
+        failure == null ? null : parseFailure(failure),
+        row.getString(11),
+        Tags.fromJson(row.getString(12)),
+        row.getLong(13),
+        row.getLong(14),
+        row.getLong(15),
+        row.getLong(16),
+        row.getInt(17));
+  }
+
+  private static TaskFailureDetails parseFailure(byte[] bytes) {
+    try {
+      return TaskFailureDetails.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new TaskhubException("A stored failure is corrupt", e);
+    }
+  }
+}

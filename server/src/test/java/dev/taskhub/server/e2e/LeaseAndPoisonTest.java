@@ -1,0 +1,114 @@
+package dev.taskhub.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.StringValue;
+import dev.taskhub.protocol.CreateInstanceRequest;
+import dev.taskhub.protocol.GetInstanceRequest;
+import dev.taskhub.protocol.GetInstanceResponse;
+import dev.taskhub.protocol.GetWorkItemsRequest;
+import dev.taskhub.protocol.OrchestrationStatus;
+import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
+import dev.taskhub.protocol.WorkItem;
+import dev.taskhub.server.config.ServerConfig;
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Workers that take work and never answer: the lease expires, the item goes to another worker, and
+ * past the poison limit the instance fails with a clear reason instead of looping forever.
+ */
+class LeaseAndPoisonTest {
+  private static final int POISON_LIMIT = 3;
+
+  private RunningServer server;
+  private ManagedChannel channel;
+  private TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub client;
+
+  @BeforeEach
+  void start() {
+    server =
+        new RunningServer(
+            ServerConfig.forTests()
+                .withPorts(0, -1)
+                .withLeaseTimeout(Duration.ofMillis(300))
+                .withPoisonLimit(POISON_LIMIT));
+    channel = ManagedChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();
+    client = TaskHubSidecarServiceGrpc.newBlockingStub(channel);
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    server.close();
+  }
+
+  /** Opens a work-item stream that records what it receives and never completes anything. */
+  private BlockingQueue<WorkItem> silentWorker(Context.CancellableContext context) {
+    BlockingQueue<WorkItem> received = new LinkedBlockingQueue<>();
+    context.run(
+        () ->
+            TaskHubSidecarServiceGrpc.newStub(channel)
+                .getWorkItems(
+                    GetWorkItemsRequest.getDefaultInstance(),
+                    new StreamObserver<>() {
+                      @Override
+                      public void onNext(WorkItem item) {
+                        received.add(item);
+                      }
+
+                      @Override
+                      public void onError(Throwable error) {}
+
+                      @Override
+                      public void onCompleted() {}
+                    }));
+    return received;
+  }
+
+  @Test
+  void anUnansweredWorkItemGoesToTheNextWorkerAndIsFailedAtThePoisonLimit() throws Exception {
+    String id =
+        client
+            .startInstance(
+                CreateInstanceRequest.newBuilder()
+                    .setInstanceId("poisoned")
+                    .setName("never_answered")
+                    .setInput(StringValue.of("1"))
+                    .build())
+            .getInstanceId();
+
+    for (int delivery = 1; delivery <= POISON_LIMIT; delivery++) {
+      try (Context.CancellableContext context = Context.current().withCancellation()) {
+        WorkItem item = silentWorker(context).poll(10, TimeUnit.SECONDS);
+        assertThat(item).as("delivery %d", delivery).isNotNull();
+        assertThat(item.getOrchestratorRequest().getInstanceId()).isEqualTo(id);
+        if (delivery == POISON_LIMIT) {
+          GetInstanceResponse failed =
+              client
+                  .withDeadlineAfter(10, TimeUnit.SECONDS)
+                  .waitForInstanceCompletion(
+                      GetInstanceRequest.newBuilder()
+                          .setInstanceId(id)
+                          .setGetInputsAndOutputs(true)
+                          .build());
+          assertThat(failed.getOrchestrationState().getOrchestrationStatus())
+              .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_FAILED);
+          assertThat(failed.getOrchestrationState().getFailureDetails().getErrorType())
+              .isEqualTo("PoisonMessage");
+          assertThat(failed.getOrchestrationState().getFailureDetails().getErrorMessage())
+              .contains("delivered " + POISON_LIMIT + " times");
+        }
+      }
+    }
+  }
+}

@@ -238,6 +238,9 @@ final class Dispatcher {
         log.debug("Ignored a repeated completion of activity {} of {}", response.getTaskId(), key);
       }
     }
+    if (completed.isPresent()) {
+      waiters.touched(key);
+    }
     dispatch();
   }
 

@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -246,6 +247,19 @@ public final class Engine implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
+  }
+
+  /**
+   * Calls {@code listener} after every committed change of an instance (created, stepped, purged,
+   * an activity of it completed). It runs on the thread that made the change, so it must return
+   * quickly.
+   */
+  public void subscribe(Consumer<InstanceKey> listener) {
+    waiters.subscribe(listener);
+  }
+
+  public void unsubscribe(Consumer<InstanceKey> listener) {
+    waiters.unsubscribe(listener);
   }
 
   /** Wakes anyone in {@link #waitFor} on the instance so that they re-check (e.g. cancellation). */

@@ -46,6 +46,7 @@ final class Dispatcher {
   private final EngineSettings settings;
   private final Waiters waiters;
   private final Wakeups wakeups;
+  volatile EngineMetrics metrics = EngineMetrics.NONE;
 
   private final List<WorkerStream> streams = new ArrayList<>();
   private final ArrayDeque<InstanceKey> readyInstances = new ArrayDeque<>();
@@ -162,8 +163,10 @@ final class Dispatcher {
     long now = clock.millis();
     OrchestrationStep step;
     try {
+      long planStarted = System.nanoTime();
       step = planner.plan(lease.episode, response, now);
       store.applyStep(step);
+      metrics.orchestrationCompleted(System.nanoTime() - planStarted);
     } catch (TaskhubException.LeaseLost e) {
       synchronized (this) {
         releaseLeaseLocked(lease);
@@ -189,11 +192,7 @@ final class Dispatcher {
       slot.pinned = null;
       slot.deliveries = 0;
       afterStepLocked(step, now);
-      if (slot.wakeAfterFlight) {
-        wakeLocked(key);
-      } else {
-        forgetIfIdleLocked(key, slot);
-      }
+      endFlightLocked(key, slot);
     }
     waiters.changed(key);
     dispatch();
@@ -240,6 +239,7 @@ final class Dispatcher {
     }
     if (completed.isPresent()) {
       waiters.touched(key);
+      metrics.activityCompleted(key, response.getTaskId(), clock.millis());
     }
     dispatch();
   }
@@ -296,6 +296,14 @@ final class Dispatcher {
 
   synchronized int connectedStreams() {
     return streams.size();
+  }
+
+  synchronized int readyInstanceCount() {
+    return readyInstances.size();
+  }
+
+  synchronized int readyActivityCount() {
+    return readyActivities.size();
   }
 
   // ---------------------------------------------------------------- dispatch
@@ -362,6 +370,7 @@ final class Dispatcher {
             clock.millis() + settings.leaseTimeoutMillis());
     holdLocked(lease);
     stream.activitiesInFlight++;
+    metrics.activityDispatched(pending.task.key(), pending.task.taskId(), clock.millis());
     WorkItem item =
         WorkItem.newBuilder()
             .setActivityRequest(pending.task.request())
@@ -407,12 +416,7 @@ final class Dispatcher {
       InstanceSlot slot = slotLocked(key);
       if (episode == null) {
         stream.orchestrationsInFlight--;
-        slot.inFlight = false;
-        if (slot.wakeAfterFlight) {
-          wakeLocked(key);
-        } else {
-          forgetIfIdleLocked(key, slot);
-        }
+        endFlightLocked(key, slot);
       } else if (stream.closed) {
         slot.inFlight = false;
         slot.pinned = episode;
@@ -427,6 +431,7 @@ final class Dispatcher {
                 clock.millis() + settings.leaseTimeoutMillis());
         holdLocked(lease);
         slot.pinned = episode;
+        metrics.orchestrationDispatched();
         item =
             WorkItem.newBuilder()
                 .setOrchestratorRequest(episode.request())
@@ -467,6 +472,76 @@ final class Dispatcher {
 
   private InstanceSlot slotLocked(InstanceKey key) {
     return instances.computeIfAbsent(key, k -> new InstanceSlot());
+  }
+
+  /** The instance's episode (or server-side step) is over: run what waited for it. */
+  private void endFlightLocked(InstanceKey key, InstanceSlot slot) {
+    slot.inFlight = false;
+    if (slot.terminateAfterFlight) {
+      slot.terminateAfterFlight = false;
+      startServerSideTerminationLocked(key, slot);
+    } else if (slot.wakeAfterFlight) {
+      wakeLocked(key);
+    } else {
+      forgetIfIdleLocked(key, slot);
+    }
+  }
+
+  /**
+   * Terminates the instance without a worker (its ExecutionTerminated is already in the inbox):
+   * used when it is suspended, has not started, or no worker is connected to the hub.
+   */
+  void terminateServerSide(InstanceKey key) {
+    synchronized (this) {
+      InstanceSlot slot = slotLocked(key);
+      if (slot.inFlight) {
+        slot.terminateAfterFlight = true;
+        return;
+      }
+      if (slot.queued) {
+        readyInstances.remove(key);
+        slot.queued = false;
+      }
+      startServerSideTerminationLocked(key, slot);
+    }
+  }
+
+  private void startServerSideTerminationLocked(InstanceKey key, InstanceSlot slot) {
+    slot.inFlight = true;
+    slot.pinned = null;
+    slot.wakeAfterFlight = false;
+    executor.execute(() -> runServerSideTermination(key));
+  }
+
+  private void runServerSideTermination(InstanceKey key) {
+    long now = clock.millis();
+    OrchestrationStep step = null;
+    try {
+      Optional<OrchestrationWorkItem> loaded = store.loadWorkItem(key, now);
+      if (loaded.isPresent() && !loaded.get().instance().isTerminal()) {
+        Optional<Episode> episode = Episode.buildForServer(loaded.get(), now);
+        if (episode.isPresent()
+            && episode.get().newEvents().stream().anyMatch(HistoryEvent::hasExecutionTerminated)) {
+          step = planner.terminate(episode.get(), now);
+          store.applyStep(step);
+          log.info("Terminated {} without a worker", key);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("Server-side termination of {} failed; it will go to a worker instead", key, e);
+      step = null;
+    }
+    synchronized (this) {
+      InstanceSlot slot = slotLocked(key);
+      if (step != null) {
+        afterStepLocked(step, now);
+      } else {
+        slot.wakeAfterFlight = true;
+      }
+      endFlightLocked(key, slot);
+    }
+    waiters.changed(key);
+    dispatch();
   }
 
   private void forgetIfIdleLocked(InstanceKey key, InstanceSlot slot) {
@@ -562,6 +637,11 @@ final class Dispatcher {
               });
     }
     step.activities().forEach(this::enqueueActivityLocked);
+    if (!step.children().isEmpty()) {
+      step.children().forEach(child -> wakeLocked(child.instance().key()));
+      // A child whose id was taken answers with a failure in this instance's inbox.
+      wakeLocked(step.key());
+    }
     for (InboxMessage message : step.messages()) {
       if (message.visibleAt() <= now) {
         wakeLocked(message.target());

@@ -16,6 +16,7 @@ import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstancePage;
 import dev.taskhub.server.store.InstanceQuery;
 import dev.taskhub.server.store.InstanceRecord;
+import dev.taskhub.server.store.InstanceSearch;
 import dev.taskhub.server.store.NewInstance;
 import dev.taskhub.server.store.PendingWork;
 import dev.taskhub.server.store.Statuses;
@@ -191,6 +192,38 @@ public final class Engine implements AutoCloseable {
     return statuses;
   }
 
+  /**
+   * Starts an ended instance again from its original name, version and input, under the same id
+   * (replacing it) or a new one.
+   *
+   * @return the id of the new run
+   * @throws TaskhubException.NotFound if there is no such instance
+   * @throws TaskhubException.FailedPrecondition if it has not ended
+   */
+  public String restart(String hub, String instanceId, boolean withNewInstanceId) {
+    InstanceRecord instance = existing(hub, instanceId);
+    if (!instance.isTerminal()) {
+      throw new TaskhubException.FailedPrecondition(
+          "Cannot restart instance '"
+              + instanceId
+              + "': it is "
+              + instance.status().name().replace("ORCHESTRATION_STATUS_", "")
+              + "; only ended instances can be restarted");
+    }
+    CreateInstanceRequest.Builder request =
+        CreateInstanceRequest.newBuilder()
+            .setInstanceId(withNewInstanceId ? "" : instanceId)
+            .setName(instance.name())
+            .putAllTags(instance.tags());
+    if (instance.version() != null) {
+      request.setVersion(StringValue.of(instance.version()));
+    }
+    if (instance.input() != null) {
+      request.setInput(StringValue.of(instance.input()));
+    }
+    return startInstance(hub, request.build());
+  }
+
   public Optional<InstanceRecord> getInstance(String hub, String instanceId) {
     return store.findInstance(new InstanceKey(hub, instanceId));
   }
@@ -306,6 +339,15 @@ public final class Engine implements AutoCloseable {
         instanceId,
         Events.executionTerminated(output, recursive, clock.millis()),
         "terminate");
+    Dispatcher dispatcher = dispatcher(hub);
+    boolean workerCanDoIt =
+        dispatcher.connectedStreams() > 0
+            && instance.status() != OrchestrationStatus.ORCHESTRATION_STATUS_SUSPENDED
+            && instance.status() != OrchestrationStatus.ORCHESTRATION_STATUS_PENDING;
+    if (!workerCanDoIt) {
+      // Workers buffer events while suspended, and nobody runs an instance that never started.
+      dispatcher.terminateServerSide(instance.key());
+    }
   }
 
   public void suspend(String hub, String instanceId, StringValue reason) {
@@ -446,5 +488,32 @@ public final class Engine implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  // ---------------------------------------------------------------- management views
+
+  /** Sends dispatch and completion reports of every task hub to {@code metrics}. */
+  public void reportTo(EngineMetrics metrics) {
+    dispatchers.values().forEach(dispatcher -> dispatcher.metrics = metrics);
+  }
+
+  /** One page of a management search (name prefix, sort order) over a hub's instances. */
+  public InstancePage search(InstanceSearch search) {
+    return store.searchInstances(search);
+  }
+
+  /** Instances matching the search by status (its statuses and paging are ignored). */
+  public Map<OrchestrationStatus, Long> countByStatus(InstanceSearch search) {
+    return store.countInstancesByStatus(search);
+  }
+
+  /** Instances of the hub waiting for a worker to take their next episode. */
+  public int readyInstanceCount(String hub) {
+    return dispatcher(hub).readyInstanceCount();
+  }
+
+  /** Activities of the hub waiting for a worker. */
+  public int readyActivityCount(String hub) {
+    return dispatcher(hub).readyActivityCount();
   }
 }

@@ -23,6 +23,19 @@ record Episode(
    * that has not started only runs once its {@code ExecutionStarted} is visible).
    */
   static Optional<Episode> build(OrchestrationWorkItem workItem, long now) {
+    return build(workItem, now, true);
+  }
+
+  /**
+   * Builds an episode the server runs itself (termination): it may end an instance that never
+   * started.
+   */
+  static Optional<Episode> buildForServer(OrchestrationWorkItem workItem, long now) {
+    return build(workItem, now, false);
+  }
+
+  private static Optional<Episode> build(
+      OrchestrationWorkItem workItem, long now, boolean requireStart) {
     List<InboxEvent> inbox = workItem.inbox();
     List<HistoryEvent> delivered = new ArrayList<>(inbox.size() + 1);
     delivered.add(Events.orchestratorStarted(now));
@@ -36,7 +49,7 @@ record Episode(
         delivered.add(event.event());
       }
     }
-    if (!started || delivered.size() == 1) {
+    if ((requireStart && !started) || delivered.size() == 1) {
       return Optional.empty();
     }
     OrchestratorRequest request =

@@ -8,6 +8,8 @@ import dev.taskhub.protocol.ExecutionSuspendedEvent;
 import dev.taskhub.protocol.ExecutionTerminatedEvent;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestratorStartedEvent;
+import dev.taskhub.protocol.SubOrchestrationInstanceCompletedEvent;
+import dev.taskhub.protocol.SubOrchestrationInstanceFailedEvent;
 import dev.taskhub.protocol.TaskCompletedEvent;
 import dev.taskhub.protocol.TaskFailedEvent;
 import dev.taskhub.protocol.TaskFailureDetails;
@@ -53,6 +55,26 @@ public final class Events {
     return event(now)
         .setTaskFailed(
             TaskFailedEvent.newBuilder()
+                .setTaskScheduledId(taskScheduledId)
+                .setFailureDetails(failure))
+        .build();
+  }
+
+  public static HistoryEvent subOrchestrationCompleted(
+      int taskScheduledId, StringValue result, long now) {
+    SubOrchestrationInstanceCompletedEvent.Builder completed =
+        SubOrchestrationInstanceCompletedEvent.newBuilder().setTaskScheduledId(taskScheduledId);
+    if (result != null) {
+      completed.setResult(result);
+    }
+    return event(now).setSubOrchestrationInstanceCompleted(completed).build();
+  }
+
+  public static HistoryEvent subOrchestrationFailed(
+      int taskScheduledId, TaskFailureDetails failure, long now) {
+    return event(now)
+        .setSubOrchestrationInstanceFailed(
+            SubOrchestrationInstanceFailedEvent.newBuilder()
                 .setTaskScheduledId(taskScheduledId)
                 .setFailureDetails(failure))
         .build();

@@ -3,6 +3,7 @@ package dev.taskhub.server.engine;
 import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.ActivityRequest;
 import dev.taskhub.protocol.CompleteOrchestrationAction;
+import dev.taskhub.protocol.CreateSubOrchestrationAction;
 import dev.taskhub.protocol.EventSentEvent;
 import dev.taskhub.protocol.ExecutionCompletedEvent;
 import dev.taskhub.protocol.ExecutionStartedEvent;
@@ -11,20 +12,26 @@ import dev.taskhub.protocol.OrchestrationInstance;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.OrchestratorResponse;
+import dev.taskhub.protocol.ParentInstanceInfo;
 import dev.taskhub.protocol.ScheduleTaskAction;
+import dev.taskhub.protocol.SubOrchestrationInstanceCreatedEvent;
 import dev.taskhub.protocol.TaskFailureDetails;
 import dev.taskhub.protocol.TaskScheduledEvent;
 import dev.taskhub.protocol.TimerCreatedEvent;
 import dev.taskhub.protocol.TimerFiredEvent;
 import dev.taskhub.server.store.ActivityTask;
+import dev.taskhub.server.store.ChildInstance;
 import dev.taskhub.server.store.InboxMessage;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstanceRecord;
 import dev.taskhub.server.store.InstanceUpdate;
+import dev.taskhub.server.store.NewInstance;
 import dev.taskhub.server.store.OrchestrationStep;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -62,6 +69,8 @@ final class StepPlanner {
             plan.createTimer(action.getId(), Events.millis(action.getCreateTimer().getFireAt()));
         case SENDEVENT -> plan.sendEvent(action);
         case TERMINATEORCHESTRATION -> plan.terminateOther(action);
+        case CREATESUBORCHESTRATION ->
+            plan.createChild(action.getId(), action.getCreateSubOrchestration());
         default -> {
           return fail(
               episode,
@@ -91,54 +100,58 @@ final class StepPlanner {
         == OrchestrationStatus.ORCHESTRATION_STATUS_CONTINUED_AS_NEW) {
       return plan.continueAsNew(complete, customStatus);
     }
-    plan.dropSelfWork();
-    plan.history.add(completedEvent(completion.getId(), complete, now));
-    return plan.toStep(
-        new InstanceUpdate(
-            instance.executionId(),
-            complete.getOrchestrationStatus(),
-            null,
-            complete.hasResult() ? complete.getResult().getValue() : null,
-            customStatus,
-            complete.hasFailureDetails() ? complete.getFailureDetails() : null,
-            now,
-            now),
-        true);
+    return plan.finish(
+        completion.getId(),
+        complete.getOrchestrationStatus(),
+        complete.hasResult() ? complete.getResult() : null,
+        complete.hasFailureDetails() ? complete.getFailureDetails() : null,
+        customStatus);
   }
 
   /** Ends the instance as FAILED without applying the worker's actions. */
   OrchestrationStep fail(Episode episode, long now, TaskFailureDetails failure) {
-    Plan plan = new Plan(episode, now);
-    CompleteOrchestrationAction failed =
-        CompleteOrchestrationAction.newBuilder()
-            .setOrchestrationStatus(OrchestrationStatus.ORCHESTRATION_STATUS_FAILED)
-            .setFailureDetails(failure)
-            .build();
-    plan.history.add(completedEvent(Events.NO_EVENT_ID, failed, now));
-    InstanceRecord instance = episode.workItem().instance();
-    return plan.toStep(
-        new InstanceUpdate(
-            instance.executionId(),
+    return new Plan(episode, now)
+        .finish(
+            Events.NO_EVENT_ID,
             OrchestrationStatus.ORCHESTRATION_STATUS_FAILED,
             null,
-            null,
-            instance.customStatus(),
             failure,
-            now,
-            now),
-        true);
+            episode.workItem().instance().customStatus());
+  }
+
+  /**
+   * Ends the instance as TERMINATED without a worker: for instances that are suspended, not started
+   * yet, or whose hub has no worker. The episode's new events must include the ExecutionTerminated.
+   */
+  OrchestrationStep terminate(Episode episode, long now) {
+    StringValue output = null;
+    for (HistoryEvent event : episode.newEvents()) {
+      if (event.hasExecutionTerminated() && event.getExecutionTerminated().hasInput()) {
+        output = event.getExecutionTerminated().getInput();
+      }
+    }
+    return new Plan(episode, now)
+        .finish(
+            Events.NO_EVENT_ID,
+            OrchestrationStatus.ORCHESTRATION_STATUS_TERMINATED,
+            output,
+            null,
+            episode.workItem().instance().customStatus());
   }
 
   private static HistoryEvent completedEvent(
-      int eventId, CompleteOrchestrationAction complete, long now) {
+      int eventId,
+      OrchestrationStatus status,
+      StringValue result,
+      TaskFailureDetails failure,
+      long now) {
     ExecutionCompletedEvent.Builder completed =
-        ExecutionCompletedEvent.newBuilder()
-            .setOrchestrationStatus(complete.getOrchestrationStatus());
-    if (complete.hasResult()) {
-      completed.setResult(complete.getResult());
+        ExecutionCompletedEvent.newBuilder().setOrchestrationStatus(status);
+    if (result != null) {
+      completed.setResult(result);
     }
-    if (complete.hasFailureDetails()) {
-      completed.setFailureDetails(complete.getFailureDetails());
+    if (failure != null) {
+      completed.setFailureDetails(failure);
     }
     return Events.event(now).setEventId(eventId).setExecutionCompleted(completed).build();
   }
@@ -152,7 +165,9 @@ final class StepPlanner {
     final List<HistoryEvent> history;
     final List<ActivityTask> activities = new ArrayList<>();
     final List<InboxMessage> messages = new ArrayList<>();
+    final List<ChildInstance> children = new ArrayList<>();
     final Set<Integer> recordedActionIds = new HashSet<>();
+    boolean recursiveTermination;
     OrchestrationStatus status;
 
     Plan(Episode episode, long now) {
@@ -175,6 +190,8 @@ final class StepPlanner {
             }
           }
           case EXECUTIONSUSPENDED -> status = OrchestrationStatus.ORCHESTRATION_STATUS_SUSPENDED;
+          case EXECUTIONTERMINATED ->
+              recursiveTermination |= event.getExecutionTerminated().getRecurse();
           case EXECUTIONRESUMED -> status = OrchestrationStatus.ORCHESTRATION_STATUS_RUNNING;
           default -> {}
         }
@@ -268,6 +285,177 @@ final class StepPlanner {
                   now)));
     }
 
+    void createChild(int id, CreateSubOrchestrationAction create) {
+      String childId =
+          create.getInstanceId().isEmpty()
+              ? String.format("%s:%04x", key.instanceId(), id)
+              : create.getInstanceId();
+      SubOrchestrationInstanceCreatedEvent.Builder created =
+          SubOrchestrationInstanceCreatedEvent.newBuilder()
+              .setInstanceId(childId)
+              .setName(create.getName())
+              .putAllTags(create.getTagsMap());
+      if (create.hasVersion()) {
+        created.setVersion(create.getVersion());
+      }
+      if (create.hasInput()) {
+        created.setInput(create.getInput());
+      }
+      history.add(
+          Events.event(now).setEventId(id).setSubOrchestrationInstanceCreated(created).build());
+      String childExecutionId = UUID.randomUUID().toString();
+      ParentInstanceInfo.Builder parent =
+          ParentInstanceInfo.newBuilder()
+              .setTaskScheduledId(id)
+              .setName(StringValue.of(instance.name()))
+              .setOrchestrationInstance(
+                  OrchestrationInstance.newBuilder()
+                      .setInstanceId(key.instanceId())
+                      .setExecutionId(StringValue.of(instance.executionId())));
+      if (instance.version() != null) {
+        parent.setVersion(StringValue.of(instance.version()));
+      }
+      ExecutionStartedEvent.Builder started =
+          ExecutionStartedEvent.newBuilder()
+              .setName(create.getName())
+              .setOrchestrationInstance(
+                  OrchestrationInstance.newBuilder()
+                      .setInstanceId(childId)
+                      .setExecutionId(StringValue.of(childExecutionId)))
+              .setParentInstance(parent)
+              .putAllTags(create.getTagsMap());
+      if (create.hasVersion()) {
+        started.setVersion(create.getVersion());
+      }
+      if (create.hasInput()) {
+        started.setInput(create.getInput());
+      }
+      if (create.hasParentTraceContext()) {
+        started.setParentTraceContext(create.getParentTraceContext());
+      }
+      NewInstance child =
+          new NewInstance(
+              new InstanceKey(key.hub(), childId),
+              childExecutionId,
+              create.getName(),
+              create.hasVersion() ? create.getVersion().getValue() : null,
+              create.hasInput() ? create.getInput().getValue() : null,
+              key.instanceId(),
+              create.getTagsMap(),
+              now,
+              now,
+              Events.event(now).setExecutionStarted(started).build());
+      HistoryEvent conflict =
+          Events.subOrchestrationFailed(
+              id,
+              Events.failure(
+                  "InstanceAlreadyExists",
+                  "Cannot start sub-orchestration '"
+                      + childId
+                      + "': an instance with that ID exists and has not ended"),
+              now);
+      children.add(new ChildInstance(child, key, conflict));
+    }
+
+    /** Ends the instance: records the completion, tells the parent, and cascades termination. */
+    OrchestrationStep finish(
+        int eventId,
+        OrchestrationStatus finalStatus,
+        StringValue result,
+        TaskFailureDetails failure,
+        String customStatus) {
+      dropSelfWork();
+      history.add(completedEvent(eventId, finalStatus, result, failure, now));
+      notifyParent(finalStatus, result, failure);
+      if (recursiveTermination
+          && finalStatus == OrchestrationStatus.ORCHESTRATION_STATUS_TERMINATED) {
+        terminateOpenChildren(result);
+      }
+      return toStep(
+          new InstanceUpdate(
+              instance.executionId(),
+              finalStatus,
+              null,
+              result == null ? null : result.getValue(),
+              customStatus,
+              failure,
+              now,
+              now),
+          true);
+    }
+
+    private void notifyParent(
+        OrchestrationStatus finalStatus, StringValue result, TaskFailureDetails failure) {
+      ExecutionStartedEvent started = firstExecutionStarted();
+      if (!started.hasParentInstance()) {
+        return;
+      }
+      ParentInstanceInfo parent = started.getParentInstance();
+      InstanceKey parentKey =
+          new InstanceKey(key.hub(), parent.getOrchestrationInstance().getInstanceId());
+      String parentExecution =
+          parent.getOrchestrationInstance().hasExecutionId()
+              ? parent.getOrchestrationInstance().getExecutionId().getValue()
+              : null;
+      HistoryEvent event =
+          switch (finalStatus) {
+            case ORCHESTRATION_STATUS_COMPLETED ->
+                Events.subOrchestrationCompleted(parent.getTaskScheduledId(), result, now);
+            case ORCHESTRATION_STATUS_TERMINATED ->
+                Events.subOrchestrationFailed(
+                    parent.getTaskScheduledId(),
+                    Events.failure(
+                        "OrchestrationTerminated",
+                        "Sub-orchestration '"
+                            + key.instanceId()
+                            + "' was terminated"
+                            + (result == null ? "" : ": " + result.getValue())),
+                    now);
+            default ->
+                Events.subOrchestrationFailed(
+                    parent.getTaskScheduledId(),
+                    failure != null
+                        ? failure
+                        : Events.failure(
+                            "OrchestrationFailed",
+                            "Sub-orchestration '" + key.instanceId() + "' failed"),
+                    now);
+          };
+      messages.add(new InboxMessage(parentKey, parentExecution, now, event));
+    }
+
+    /** Sends a recursive termination to every child created and not yet finished. */
+    private void terminateOpenChildren(StringValue output) {
+      Map<Integer, String> open = new HashMap<>();
+      List<HistoryEvent> all = new ArrayList<>(episode.workItem().history());
+      all.addAll(history);
+      for (HistoryEvent event : all) {
+        switch (event.getEventTypeCase()) {
+          case SUBORCHESTRATIONINSTANCECREATED ->
+              open.put(
+                  event.getEventId(), event.getSubOrchestrationInstanceCreated().getInstanceId());
+          case SUBORCHESTRATIONINSTANCECOMPLETED ->
+              open.remove(event.getSubOrchestrationInstanceCompleted().getTaskScheduledId());
+          case SUBORCHESTRATIONINSTANCEFAILED ->
+              open.remove(event.getSubOrchestrationInstanceFailed().getTaskScheduledId());
+          default -> {}
+        }
+      }
+      for (String childId : open.values()) {
+        messages.add(
+            new InboxMessage(
+                new InstanceKey(key.hub(), childId),
+                null,
+                now,
+                Events.executionTerminated(output, true, now)));
+      }
+      for (ChildInstance child : children) {
+        messages.add(
+            new InboxMessage(
+                child.instance().key(), null, now, Events.executionTerminated(output, true, now)));
+      }
+    }
+
     /** A finished instance needs no more activities or timers of its own. */
     void dropSelfWork() {
       activities.clear();
@@ -318,6 +506,7 @@ final class StepPlanner {
           update,
           List.of(),
           List.copyOf(messages),
+          List.of(),
           false);
     }
 
@@ -346,6 +535,7 @@ final class StepPlanner {
           update,
           List.copyOf(activities),
           List.copyOf(messages),
+          List.copyOf(children),
           terminal);
     }
   }

@@ -23,6 +23,8 @@ import dev.taskhub.protocol.QueryInstancesRequest;
 import dev.taskhub.protocol.QueryInstancesResponse;
 import dev.taskhub.protocol.RaiseEventRequest;
 import dev.taskhub.protocol.RaiseEventResponse;
+import dev.taskhub.protocol.RestartInstanceRequest;
+import dev.taskhub.protocol.RestartInstanceResponse;
 import dev.taskhub.protocol.ResumeRequest;
 import dev.taskhub.protocol.ResumeResponse;
 import dev.taskhub.protocol.SuspendRequest;
@@ -96,6 +98,22 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
           validation.payload("input", request.hasInput(), request.getInput());
           String id = engine.startInstance(hub(), request);
           return CreateInstanceResponse.newBuilder().setInstanceId(id).build();
+        });
+  }
+
+  @Override
+  public void restartInstance(
+      RestartInstanceRequest request, StreamObserver<RestartInstanceResponse> observer) {
+    unary(
+        "RestartInstance",
+        observer,
+        () -> {
+          String id =
+              engine.restart(
+                  hub(),
+                  Validation.instanceId(request.getInstanceId()),
+                  request.getRestartWithNewInstanceId());
+          return RestartInstanceResponse.newBuilder().setInstanceId(id).build();
         });
   }
 

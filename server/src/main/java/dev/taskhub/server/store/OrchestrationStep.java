@@ -17,6 +17,7 @@ import java.util.List;
  * @param update the instance row's new values
  * @param activities activities to schedule
  * @param messages events for inboxes (this instance's timers, other instances' messages)
+ * @param children sub-orchestrations to create
  * @param terminal true when the instance ended: its remaining inbox and activities are dropped
  */
 public record OrchestrationStep(
@@ -29,4 +30,5 @@ public record OrchestrationStep(
     InstanceUpdate update,
     List<ActivityTask> activities,
     List<InboxMessage> messages,
+    List<ChildInstance> children,
     boolean terminal) {}

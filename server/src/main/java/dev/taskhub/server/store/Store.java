@@ -4,6 +4,7 @@ import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.server.TaskhubException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -97,6 +98,20 @@ public interface Store extends AutoCloseable {
 
   /** Reads all outstanding work, to rebuild in-memory queues at start-up. */
   PendingWork scanPendingWork();
+
+  /**
+   * Reads one page of instances matching a management search (name prefix, sort order).
+   *
+   * @throws TaskhubException.InvalidArgument if the continuation token is not one this store issued
+   *     for the same sort order
+   */
+  InstancePage searchInstances(InstanceSearch search);
+
+  /**
+   * Counts a hub's instances by status among those matching the search; its statuses, sort and
+   * paging are ignored. Statuses with no instance are absent.
+   */
+  Map<OrchestrationStatus, Long> countInstancesByStatus(InstanceSearch search);
 
   /** Closes connections; pending writes finish first. */
   @Override

@@ -6,12 +6,14 @@ import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.store.ActivityTask;
+import dev.taskhub.server.store.ChildInstance;
 import dev.taskhub.server.store.InboxEvent;
 import dev.taskhub.server.store.InboxMessage;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstancePage;
 import dev.taskhub.server.store.InstanceQuery;
 import dev.taskhub.server.store.InstanceRecord;
+import dev.taskhub.server.store.InstanceSearch;
 import dev.taskhub.server.store.NewInstance;
 import dev.taskhub.server.store.OrchestrationStep;
 import dev.taskhub.server.store.OrchestrationWorkItem;
@@ -26,6 +28,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -104,32 +107,52 @@ public final class JdbcStore implements Store {
             }
             deleteInstanceRows(connection, key);
           }
-          try (PreparedStatement insert = connection.prepareStatement(INSERT_INSTANCE)) {
-            insert.setString(1, key.hub());
-            insert.setString(2, key.instanceId());
-            insert.setString(3, instance.executionId());
-            insert.setString(4, instance.name());
-            insert.setString(5, instance.version());
-            insert.setInt(6, OrchestrationStatus.ORCHESTRATION_STATUS_PENDING_VALUE);
-            insert.setString(7, instance.input());
-            insert.setString(8, instance.parentInstanceId());
-            insert.setString(9, Tags.toJson(instance.tags()));
-            insert.setLong(10, instance.createdAt());
-            insert.setLong(11, instance.createdAt());
-            insert.setLong(12, instance.startAt());
-            insert.executeUpdate();
-          }
-          try (PreparedStatement insert = connection.prepareStatement(INSERT_INBOX)) {
-            bindInbox(
-                insert,
-                key,
-                instance.executionId(),
-                instance.startAt(),
-                instance.executionStarted());
-            insert.executeUpdate();
-          }
+          insertInstance(connection, instance);
           return null;
         });
+  }
+
+  /** Creates a sub-orchestration, replacing an ended instance of that id, or reports a conflict. */
+  private static void createChild(Connection connection, ChildInstance child) throws SQLException {
+    InstanceKey key = child.instance().key();
+    Optional<InstanceRecord> existing = selectInstance(connection, key);
+    if (existing.isPresent() && !existing.get().isTerminal()) {
+      try (PreparedStatement insert = connection.prepareStatement(INSERT_INBOX)) {
+        HistoryEvent conflict = child.conflictEvent();
+        bindInbox(insert, child.parent(), null, child.instance().createdAt(), conflict);
+        insert.executeUpdate();
+      }
+      return;
+    }
+    if (existing.isPresent()) {
+      deleteInstanceRows(connection, key);
+    }
+    insertInstance(connection, child.instance());
+  }
+
+  private static void insertInstance(Connection connection, NewInstance instance)
+      throws SQLException {
+    InstanceKey key = instance.key();
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_INSTANCE)) {
+      insert.setString(1, key.hub());
+      insert.setString(2, key.instanceId());
+      insert.setString(3, instance.executionId());
+      insert.setString(4, instance.name());
+      insert.setString(5, instance.version());
+      insert.setInt(6, OrchestrationStatus.ORCHESTRATION_STATUS_PENDING_VALUE);
+      insert.setString(7, instance.input());
+      insert.setString(8, instance.parentInstanceId());
+      insert.setString(9, Tags.toJson(instance.tags()));
+      insert.setLong(10, instance.createdAt());
+      insert.setLong(11, instance.createdAt());
+      insert.setLong(12, instance.startAt());
+      insert.executeUpdate();
+    }
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_INBOX)) {
+      bindInbox(
+          insert, key, instance.executionId(), instance.startAt(), instance.executionStarted());
+      insert.executeUpdate();
+    }
   }
 
   @Override
@@ -244,6 +267,9 @@ public final class JdbcStore implements Store {
           }
           insertActivities(connection, step.activities(), step.update().lastUpdatedAt());
           insertMessages(connection, step.messages());
+          for (ChildInstance child : step.children()) {
+            createChild(connection, child);
+          }
           return null;
         });
   }
@@ -385,6 +411,16 @@ public final class JdbcStore implements Store {
           }
           return new PendingWork(instances, activities);
         });
+  }
+
+  @Override
+  public InstancePage searchInstances(InstanceSearch search) {
+    return transactions.read(connection -> InstanceSearches.page(connection, search));
+  }
+
+  @Override
+  public Map<OrchestrationStatus, Long> countInstancesByStatus(InstanceSearch search) {
+    return transactions.read(connection -> InstanceSearches.countByStatus(connection, search));
   }
 
   @Override

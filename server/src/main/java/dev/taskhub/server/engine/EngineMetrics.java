@@ -1,0 +1,25 @@
+package dev.taskhub.server.engine;
+
+import dev.taskhub.server.store.InstanceKey;
+
+/**
+ * What the dispatcher reports as it works, for metrics and live views. Calls come from dispatch and
+ * completion paths, some with the dispatcher's lock held: implementations must be quick,
+ * thread-safe and must not call back into the engine.
+ */
+public interface EngineMetrics {
+  /** Reports nothing. */
+  EngineMetrics NONE = new EngineMetrics() {};
+
+  /** An orchestrator episode was sent to a worker. */
+  default void orchestrationDispatched() {}
+
+  /** An activity was sent to a worker at {@code epochMillis} (again, if it was given back). */
+  default void activityDispatched(InstanceKey key, int taskId, long epochMillis) {}
+
+  /** A worker's orchestrator answer was planned and committed, taking {@code nanos}. */
+  default void orchestrationCompleted(long nanos) {}
+
+  /** An activity's first completion was committed at {@code epochMillis}. */
+  default void activityCompleted(InstanceKey key, int taskId, long epochMillis) {}
+}

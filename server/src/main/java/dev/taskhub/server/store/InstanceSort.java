@@ -1,0 +1,21 @@
+package dev.taskhub.server.store;
+
+/** Orders of an instance search; ties are broken by instance id in the same direction. */
+public enum InstanceSort {
+  CREATED_ASC("created_at", true),
+  CREATED_DESC("created_at", false),
+  UPDATED_ASC("last_updated_at", true),
+  UPDATED_DESC("last_updated_at", false),
+  ID_ASC(null, true),
+  ID_DESC(null, false);
+
+  /** The sort column besides {@code instance_id}, or null when sorting by id alone. */
+  public final String column;
+
+  public final boolean ascending;
+
+  InstanceSort(String column, boolean ascending) {
+    this.column = column;
+    this.ascending = ascending;
+  }
+}

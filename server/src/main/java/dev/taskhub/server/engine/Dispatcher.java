@@ -294,6 +294,14 @@ final class Dispatcher {
     }
   }
 
+  void pingIdleStreams(long idleNanos) {
+    List<WorkerStream> open;
+    synchronized (this) {
+      open = List.copyOf(streams);
+    }
+    open.forEach(stream -> stream.pingIfIdle(idleNanos));
+  }
+
   synchronized int connectedStreams() {
     return streams.size();
   }

@@ -54,6 +54,9 @@ import org.slf4j.LoggerFactory;
 public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
+  /** DTS pings idle streams; newer SDKs drop a stream that stays silent for 60–120 s. */
+  static final long HEALTH_PING_SECONDS = 30;
+
   private final Store store;
   private final Clock clock;
   private final EngineSettings settings;
@@ -108,6 +111,12 @@ public final class Engine implements AutoCloseable {
         () -> dispatchers.values().forEach(d -> d.expireLeases(clock.millis())),
         1,
         1,
+        TimeUnit.SECONDS);
+    long pingNanos = TimeUnit.SECONDS.toNanos(HEALTH_PING_SECONDS);
+    timers.scheduleAtFixedRate(
+        () -> dispatchers.values().forEach(d -> d.pingIdleStreams(pingNanos)),
+        HEALTH_PING_SECONDS,
+        HEALTH_PING_SECONDS,
         TimeUnit.SECONDS);
   }
 
@@ -385,9 +394,16 @@ public final class Engine implements AutoCloseable {
 
   // ---------------------------------------------------------------- worker operations
 
-  /** Registers a {@code GetWorkItems} stream with the credit its request asks for. */
+  /**
+   * Registers a {@code GetWorkItems} stream with the credit its request asks for.
+   *
+   * @param userAgent the client's gRPC user agent, used to tell whether it understands HealthPing
+   */
   public WorkerStream connect(
-      String hub, GetWorkItemsRequest request, ServerCallStreamObserver<WorkItem> observer) {
+      String hub,
+      GetWorkItemsRequest request,
+      ServerCallStreamObserver<WorkItem> observer,
+      String userAgent) {
     int fallback = settings.defaultStreamConcurrency();
     int orchestrations = request.getMaxConcurrentOrchestrationWorkItems();
     int activities = request.getMaxConcurrentActivityWorkItems();
@@ -404,9 +420,21 @@ public final class Engine implements AutoCloseable {
             observer,
             orchestrations > 0 ? orchestrations : fallback,
             activities > 0 ? activities : fallback,
-            Math.max(total, 1));
+            Math.max(total, 1),
+            understandsHealthPings(request, userAgent));
     dispatcher(hub).addStream(stream);
     return stream;
+  }
+
+  /**
+   * Workers that state their limits are newer than the Java SDK 1.5.0, which logs a warning per
+   * ping; the JavaScript SDKs ignore pings whatever they send.
+   */
+  private static boolean understandsHealthPings(GetWorkItemsRequest request, String userAgent) {
+    boolean statesLimits =
+        request.getMaxConcurrentOrchestrationWorkItems() > 0
+            || request.getMaxConcurrentActivityWorkItems() > 0;
+    return statesLimits || (userAgent != null && userAgent.contains("durabletask-js"));
   }
 
   public void disconnect(WorkerStream stream) {

@@ -1,5 +1,6 @@
 package dev.taskhub.server.engine;
 
+import dev.taskhub.protocol.HealthPing;
 import dev.taskhub.protocol.WorkItem;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.HashSet;
@@ -10,6 +11,9 @@ import java.util.Set;
  * flags are guarded by the owning {@link Dispatcher}'s lock; sending is serialized on the stream.
  */
 public final class WorkerStream {
+  private static final WorkItem PING =
+      WorkItem.newBuilder().setHealthPing(HealthPing.getDefaultInstance()).build();
+
   final long id;
   final String hub;
   private final ServerCallStreamObserver<WorkItem> observer;
@@ -24,19 +28,28 @@ public final class WorkerStream {
   /** Set when one of its leases expired: the worker stopped answering, so it gets nothing new. */
   boolean stalled;
 
+  /**
+   * Whether the worker understands HealthPing work items (the Java SDK 1.5.0 logs a warning each).
+   */
+  final boolean healthPings;
+
+  private volatile long lastSentAt;
+
   WorkerStream(
       long id,
       String hub,
       ServerCallStreamObserver<WorkItem> observer,
       int maxOrchestrations,
       int maxActivities,
-      int maxTotal) {
+      int maxTotal,
+      boolean healthPings) {
     this.id = id;
     this.hub = hub;
     this.observer = observer;
     this.maxOrchestrations = maxOrchestrations;
     this.maxActivities = maxActivities;
     this.maxTotal = maxTotal;
+    this.healthPings = healthPings;
   }
 
   private boolean hasRoom() {
@@ -62,7 +75,17 @@ public final class WorkerStream {
     synchronized (observer) {
       if (!observer.isCancelled()) {
         observer.onNext(item);
+        lastSentAt = System.nanoTime();
       }
+    }
+  }
+
+  /**
+   * Sends a HealthPing if the worker understands them and nothing was sent for {@code idleNanos}.
+   */
+  void pingIfIdle(long idleNanos) {
+    if (healthPings && !closed && System.nanoTime() - lastSentAt >= idleNanos) {
+      send(PING);
     }
   }
 

@@ -303,7 +303,7 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
         (ServerCallStreamObserver<WorkItem>) responseObserver;
     WorkerStream stream;
     try {
-      stream = engine.connect(hub(), request, observer);
+      stream = engine.connect(hub(), request, observer, TaskHubInterceptor.USER_AGENT.get());
     } catch (RuntimeException e) {
       observer.onError(Errors.toStatus("GetWorkItems", e));
       return;

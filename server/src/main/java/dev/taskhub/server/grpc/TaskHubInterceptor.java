@@ -20,6 +20,9 @@ import java.util.stream.Collectors;
  */
 final class TaskHubInterceptor implements ServerInterceptor {
   static final Context.Key<String> HUB = Context.key("taskhub");
+  static final Context.Key<String> USER_AGENT = Context.key("user-agent");
+  private static final Metadata.Key<String> USER_AGENT_HEADER =
+      Metadata.Key.of("user-agent", Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> HEADER =
       Metadata.Key.of("taskhub", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -45,6 +48,8 @@ final class TaskHubInterceptor implements ServerInterceptor {
           Status.NOT_FOUND.withDescription("Task hub not found: " + requested), new Metadata());
       return new ServerCall.Listener<>() {};
     }
-    return Contexts.interceptCall(Context.current().withValue(HUB, hub), call, headers, next);
+    Context context =
+        Context.current().withValues(HUB, hub, USER_AGENT, headers.get(USER_AGENT_HEADER));
+    return Contexts.interceptCall(context, call, headers, next);
   }
 }

@@ -5,8 +5,9 @@ import dev.taskhub.protocol.TaskFailureDetails;
 import java.util.Map;
 
 /**
- * The stored summary row of an instance. Times are epoch milliseconds; {@code completedAt} and
- * {@code scheduledStartAt} are 0 when unset, nullable strings are null when unset.
+ * The stored summary row of an instance. Times are epoch milliseconds; {@code completedAt} is 0
+ * until the instance ends; {@code scheduledStartAt} is when it may start (its creation time unless
+ * a later start was asked). Nullable strings are null when unset.
  */
 public record InstanceRecord(
     InstanceKey key,

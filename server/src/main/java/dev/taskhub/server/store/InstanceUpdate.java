@@ -5,7 +5,8 @@ import dev.taskhub.protocol.TaskFailureDetails;
 
 /**
  * The new values of an instance row after a step. {@code completedAt} is 0 while not terminal.
- * {@code input} replaces the stored input (it changes on continue-as-new).
+ * {@code input} replaces the stored input when not null (it changes on continue-as-new); null keeps
+ * it.
  */
 public record InstanceUpdate(
     String executionId,

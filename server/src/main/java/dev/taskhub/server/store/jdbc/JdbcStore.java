@@ -257,7 +257,7 @@ public final class JdbcStore implements Store {
                 key);
           }
           insertHistory(connection, key, base, step.history());
-          deleteInbox(connection, step.consumedInboxIds());
+          deleteInbox(connection, key, step.consumedInboxIds());
           if (step.terminal()) {
             execute(connection, "DELETE FROM inbox WHERE hub = ? AND instance_id = ?", key);
             execute(
@@ -379,7 +379,7 @@ public final class JdbcStore implements Store {
     }
     transactions.write(
         connection -> {
-          deleteInbox(connection, inboxIds);
+          deleteInbox(connection, key, inboxIds);
           return null;
         });
   }
@@ -510,13 +510,19 @@ public final class JdbcStore implements Store {
     }
   }
 
-  private static void deleteInbox(Connection connection, List<Long> ids) throws SQLException {
+  /** Deletes inbox rows by id, only ever the given instance's. */
+  private static void deleteInbox(Connection connection, InstanceKey key, List<Long> ids)
+      throws SQLException {
     if (ids.isEmpty()) {
       return;
     }
-    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
+    try (PreparedStatement delete =
+        connection.prepareStatement(
+            "DELETE FROM inbox WHERE id = ? AND hub = ? AND instance_id = ?")) {
       for (long id : ids) {
         delete.setLong(1, id);
+        delete.setString(2, key.hub());
+        delete.setString(3, key.instanceId());
         delete.addBatch();
       }
       delete.executeBatch();

@@ -34,24 +34,38 @@ final class GroupCommitWriter implements AutoCloseable {
     this.thread = Thread.ofPlatform().name("sqlite-writer").daemon().start(this::run);
   }
 
-  /** Runs {@code work} in the next commit and waits until that commit is durable. */
+  /**
+   * Runs {@code work} in the next commit and waits until that commit is durable. The wait ignores
+   * interrupts (restoring the flag afterwards): once queued, the unit will be committed, and the
+   * caller must learn the true outcome rather than a failure for a write that took effect.
+   */
   <T> T submit(SqlWork<T> work) {
-    if (closing) {
-      throw new TaskhubException.StoreUnavailable("The store is closed", null);
-    }
     Unit<T> unit = new Unit<>(work);
-    queue.add(unit);
-    try {
-      return unit.result.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TaskhubException.StoreUnavailable("Interrupted while waiting for a commit", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
+    synchronized (this) {
+      if (closing) {
+        throw new TaskhubException.StoreUnavailable("The store is closed", null);
       }
-      throw new TaskhubException.StoreUnavailable(
-          "SQLite write failed: " + e.getCause(), e.getCause());
+      queue.add(unit);
+    }
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return unit.result.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException runtime) {
+            throw runtime;
+          }
+          throw new TaskhubException.StoreUnavailable(
+              "SQLite write failed: " + e.getCause(), e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -107,9 +121,12 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
+  /** Stops taking work; everything queued before is still committed. */
   @Override
   public void close() {
-    closing = true;
+    synchronized (this) {
+      closing = true;
+    }
     try {
       thread.join();
     } catch (InterruptedException e) {

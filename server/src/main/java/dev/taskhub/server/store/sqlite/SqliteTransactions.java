@@ -27,11 +27,13 @@ public final class SqliteTransactions implements Transactions {
   private final GroupCommitWriter writer;
   private final Connection writerConnection;
   private final BlockingQueue<Connection> readers;
+  private final List<Connection> allReaders;
 
   private SqliteTransactions(Connection writerConnection, BlockingQueue<Connection> readers) {
     this.writerConnection = writerConnection;
     this.writer = new GroupCommitWriter(writerConnection);
     this.readers = readers;
+    this.allReaders = readers == null ? List.of() : List.copyOf(readers);
   }
 
   /** Opens (creating if needed) the database file and brings its schema up to date. */
@@ -123,10 +125,8 @@ public final class SqliteTransactions implements Transactions {
     writer.close();
     try {
       writerConnection.close();
-      if (readers != null) {
-        for (Connection reader : readers) {
-          reader.close();
-        }
+      for (Connection reader : allReaders) {
+        reader.close();
       }
     } catch (SQLException e) {
       throw new TaskhubException.StoreUnavailable("Closing SQLite failed: " + e.getMessage(), e);

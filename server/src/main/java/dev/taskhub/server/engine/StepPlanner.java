@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -386,11 +387,11 @@ final class StepPlanner {
 
     private void notifyParent(
         OrchestrationStatus finalStatus, StringValue result, TaskFailureDetails failure) {
-      ExecutionStartedEvent started = firstExecutionStarted();
-      if (!started.hasParentInstance()) {
+      Optional<ExecutionStartedEvent> started = executionStarted();
+      if (started.isEmpty() || !started.get().hasParentInstance()) {
         return;
       }
-      ParentInstanceInfo parent = started.getParentInstance();
+      ParentInstanceInfo parent = started.get().getParentInstance();
       InstanceKey parentKey =
           new InstanceKey(key.hub(), parent.getOrchestrationInstance().getInstanceId());
       String parentExecution =
@@ -465,7 +466,10 @@ final class StepPlanner {
     OrchestrationStep continueAsNew(CompleteOrchestrationAction complete, String customStatus) {
       dropSelfWork();
       String executionId = UUID.randomUUID().toString();
-      ExecutionStartedEvent previous = firstExecutionStarted();
+      ExecutionStartedEvent previous =
+          executionStarted()
+              .orElseThrow(
+                  () -> new IllegalStateException(key + " continued as new before starting"));
       ExecutionStartedEvent.Builder started =
           previous.toBuilder()
               .setOrchestrationInstance(
@@ -510,18 +514,13 @@ final class StepPlanner {
           false);
     }
 
-    private ExecutionStartedEvent firstExecutionStarted() {
-      for (HistoryEvent event : episode.workItem().history()) {
-        if (event.hasExecutionStarted()) {
-          return event.getExecutionStarted();
-        }
-      }
-      for (HistoryEvent event : episode.newEvents()) {
-        if (event.hasExecutionStarted()) {
-          return event.getExecutionStarted();
-        }
-      }
-      throw new IllegalStateException("Instance " + key + " has no ExecutionStarted event");
+    /** The generation's ExecutionStarted; absent only for an instance ended before it started. */
+    private Optional<ExecutionStartedEvent> executionStarted() {
+      return java.util.stream.Stream.concat(
+              episode.workItem().history().stream(), episode.newEvents().stream())
+          .filter(HistoryEvent::hasExecutionStarted)
+          .map(HistoryEvent::getExecutionStarted)
+          .findFirst();
     }
 
     OrchestrationStep toStep(InstanceUpdate update, boolean terminal) {

@@ -23,6 +23,7 @@ CREATE TABLE instances (
 );
 CREATE INDEX instances_by_status ON instances (hub, status, created_at);
 CREATE INDEX instances_by_created ON instances (hub, created_at);
+CREATE INDEX instances_by_parent ON instances (hub, parent_instance_id);
 
 -- Append-only per generation; seq starts at 0.
 CREATE TABLE history (

@@ -314,17 +314,22 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Deletes an ended instance and its history.
+   * Deletes an ended instance and its history (with {@code recursive}, its ended sub-orchestrations
+   * too).
    *
-   * @return whether it existed
+   * @return how many instances were deleted
    * @throws TaskhubException.FailedPrecondition if it has not ended
    */
-  public boolean purge(String hub, String instanceId) {
-    // TODO(#3): recursive purge of sub-orchestrations.
+  public int purge(String hub, String instanceId, boolean recursive) {
     InstanceKey key = new InstanceKey(hub, instanceId);
-    boolean purged = store.purgeInstance(key);
+    int purged = store.purgeInstance(key, recursive);
     waiters.changed(key);
     return purged;
+  }
+
+  /** Deletes one ended instance; true if it existed. */
+  public boolean purge(String hub, String instanceId) {
+    return purge(hub, instanceId, false) > 0;
   }
 
   /** Deletes the ended instances created in the range with one of the statuses (any if empty). */

@@ -22,4 +22,38 @@ public interface EngineMetrics {
 
   /** An activity's first completion was committed at {@code epochMillis}. */
   default void activityCompleted(InstanceKey key, int taskId, long epochMillis) {}
+
+  /** Reports to each of {@code sinks} in turn. */
+  static EngineMetrics all(EngineMetrics... sinks) {
+    EngineMetrics[] copy = sinks.clone();
+    return new EngineMetrics() {
+      @Override
+      public void orchestrationDispatched() {
+        for (EngineMetrics sink : copy) {
+          sink.orchestrationDispatched();
+        }
+      }
+
+      @Override
+      public void activityDispatched(InstanceKey key, int taskId, long epochMillis) {
+        for (EngineMetrics sink : copy) {
+          sink.activityDispatched(key, taskId, epochMillis);
+        }
+      }
+
+      @Override
+      public void orchestrationCompleted(long nanos) {
+        for (EngineMetrics sink : copy) {
+          sink.orchestrationCompleted(nanos);
+        }
+      }
+
+      @Override
+      public void activityCompleted(InstanceKey key, int taskId, long epochMillis) {
+        for (EngineMetrics sink : copy) {
+          sink.activityCompleted(key, taskId, epochMillis);
+        }
+      }
+    };
+  }
 }

@@ -202,11 +202,14 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
           int deleted =
               switch (request.getRequestCase()) {
                 case INSTANCEID ->
-                    engine.purge(hub, Validation.instanceId(request.getInstanceId())) ? 1 : 0;
+                    engine.purge(
+                        hub,
+                        Validation.instanceId(request.getInstanceId()),
+                        request.getRecursive());
                 case INSTANCEBATCH -> {
                   int count = 0;
                   for (String id : request.getInstanceBatch().getInstanceIdsList()) {
-                    count += engine.purge(hub, Validation.instanceId(id)) ? 1 : 0;
+                    count += engine.purge(hub, Validation.instanceId(id), request.getRecursive());
                   }
                   yield count;
                 }

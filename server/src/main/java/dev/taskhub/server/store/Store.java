@@ -76,12 +76,13 @@ public interface Store extends AutoCloseable {
   InstancePage queryInstances(InstanceQuery query);
 
   /**
-   * Deletes a terminal instance and everything stored for it.
+   * Deletes a terminal instance and everything stored for it; with {@code recursive}, also its
+   * ended sub-orchestrations, their sub-orchestrations, and so on (running ones are left alone).
    *
-   * @return true if it was deleted, false if there was no such instance
+   * @return how many instances were deleted (0 if there was no such instance)
    * @throws TaskhubException.FailedPrecondition if the instance has not ended
    */
-  boolean purgeInstance(InstanceKey key);
+  int purgeInstance(InstanceKey key, boolean recursive);
 
   /**
    * Deletes every terminal instance of a hub created in [{@code createdFrom}, {@code createdTo}]

@@ -2,9 +2,11 @@ package dev.taskhub.server.store.jdbc;
 
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstancePage;
 import dev.taskhub.server.store.InstanceQuery;
 import dev.taskhub.server.store.InstanceRecord;
+import dev.taskhub.server.store.Statuses;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -80,6 +82,26 @@ final class InstanceQueries {
       }
     }
     return ids;
+  }
+
+  /** The ended sub-orchestrations of an instance. */
+  static List<InstanceKey> endedChildren(Connection connection, InstanceKey parent)
+      throws SQLException {
+    List<InstanceKey> children = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT instance_id, status FROM instances WHERE hub = ? AND parent_instance_id = ?")) {
+      select.setString(1, parent.hub());
+      select.setString(2, parent.instanceId());
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          if (Statuses.isTerminal(OrchestrationStatus.forNumber(rows.getInt(2)))) {
+            children.add(new InstanceKey(parent.hub(), rows.getString(1)));
+          }
+        }
+      }
+    }
+    return children;
   }
 
   /** A WHERE clause and its parameters, in order. */

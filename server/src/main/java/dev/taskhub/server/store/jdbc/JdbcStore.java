@@ -25,6 +25,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -321,12 +322,12 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public boolean purgeInstance(InstanceKey key) {
+  public int purgeInstance(InstanceKey key, boolean recursive) {
     return transactions.write(
         connection -> {
           Optional<InstanceRecord> instance = selectInstance(connection, key);
           if (instance.isEmpty()) {
-            return false;
+            return 0;
           }
           if (!instance.get().isTerminal()) {
             throw new TaskhubException.FailedPrecondition(
@@ -336,8 +337,17 @@ public final class JdbcStore implements Store {
                     + Names.status(instance.get().status())
                     + "; only completed, failed or terminated instances can be purged");
           }
-          deleteInstanceRows(connection, key);
-          return true;
+          int deleted = 0;
+          ArrayDeque<InstanceKey> pending = new ArrayDeque<>(List.of(key));
+          while (!pending.isEmpty()) {
+            InstanceKey next = pending.poll();
+            if (recursive) {
+              pending.addAll(InstanceQueries.endedChildren(connection, next));
+            }
+            deleteInstanceRows(connection, next);
+            deleted++;
+          }
+          return deleted;
         });
   }
 

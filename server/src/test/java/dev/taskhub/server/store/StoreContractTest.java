@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.TaskFailureDetails;
+import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.engine.Events;
 import dev.taskhub.server.store.PendingWork.PendingInstance;
@@ -942,6 +943,140 @@ abstract class StoreContractTest {
         .toList();
   }
 
+  @Test
+  void aQueryPagesThroughMatchesInCreationOrderExactlyOnce() {
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      InstanceKey key = key("q-" + (7 - i));
+      store.createInstance(newInstance(key, "exec", T0 + i, T0 + i), Set.of());
+      created.add(key.instanceId());
+    }
+    List<String> seen = new ArrayList<>();
+    String token = null;
+    int pages = 0;
+    do {
+      InstancePage page =
+          store.queryInstances(
+              new InstanceQuery(StoreFixtures.HUB, Set.of(), 0, Long.MAX_VALUE, "", 3, token));
+      page.instances().forEach(row -> seen.add(row.key().instanceId()));
+      token = page.continuationToken();
+      pages++;
+    } while (token != null);
+
+    assertThat(seen).containsExactlyElementsOf(created);
+    assertThat(pages).isEqualTo(3);
+  }
+
+  @Test
+  void aQueryFiltersByStatusCreationTimeAndIdPrefix() {
+    store.createInstance(newInstance(key("order-1"), "e1", T0, T0), Set.of());
+    store.createInstance(newInstance(key("order-2"), "e2", T0 + 10, T0 + 10), Set.of());
+    store.createInstance(newInstance(key("invoice-1"), "e3", T0 + 10, T0 + 10), Set.of());
+    started(key("order-2"));
+
+    assertThat(query(Set.of(ORCHESTRATION_STATUS_RUNNING), 0, Long.MAX_VALUE, ""))
+        .containsExactly("order-2");
+    assertThat(query(Set.of(), T0 + 5, T0 + 20, "")).containsExactly("invoice-1", "order-2");
+    assertThat(query(Set.of(), 0, T0, "")).containsExactly("order-1");
+    assertThat(query(Set.of(), 0, Long.MAX_VALUE, "order-")).containsExactly("order-1", "order-2");
+    assertThat(query(Set.of(ORCHESTRATION_STATUS_PENDING), 0, Long.MAX_VALUE, "order-"))
+        .containsExactly("order-1");
+  }
+
+  @Test
+  void aQueryWithATokenThisStoreDidNotIssueIsAnInvalidArgument() {
+    assertThatThrownBy(
+            () ->
+                store.queryInstances(
+                    new InstanceQuery(
+                        StoreFixtures.HUB, Set.of(), 0, Long.MAX_VALUE, "", 3, "not a token")))
+        .isInstanceOf(TaskhubException.InvalidArgument.class)
+        .hasMessageContaining("not a token");
+  }
+
+  @Test
+  void purgingAnEndedInstanceDeletesItAndRecursionReachesItsEndedDescendantsOnly() {
+    InstanceKey parent = key("parent");
+    InstanceKey child = key("child");
+    InstanceKey grandchild = key("grandchild");
+    store.createInstance(newInstance(parent, "e-p"), Set.of());
+    store.createInstance(childOf(parent, child), Set.of());
+    store.createInstance(childOf(child, grandchild), Set.of());
+    end(parent);
+    end(child);
+
+    assertThat(store.purgeInstance(parent, true)).isEqualTo(2);
+
+    assertThat(store.findInstance(parent)).isEmpty();
+    assertThat(store.findInstance(child)).isEmpty();
+    assertThat(store.loadHistory(parent)).isEmpty();
+    assertThat(store.findInstance(grandchild)).isPresent();
+    assertThat(store.purgeInstance(parent, true)).isZero();
+  }
+
+  @Test
+  void purgingAnInstanceThatHasNotEndedFailsAndKeepsIt() {
+    InstanceKey key = key("busy");
+    started(key, "exec-1");
+
+    assertThatThrownBy(() -> store.purgeInstance(key, false))
+        .isInstanceOf(TaskhubException.FailedPrecondition.class)
+        .hasMessageContaining("busy")
+        .hasMessageContaining("RUNNING");
+    assertThat(store.findInstance(key)).isPresent();
+  }
+
+  @Test
+  void purgingByFilterDeletesOnlyEndedInstancesInTheRange() {
+    store.createInstance(newInstance(key("old-done"), "e1", T0, T0), Set.of());
+    store.createInstance(newInstance(key("new-done"), "e2", T0 + 100, T0 + 100), Set.of());
+    store.createInstance(newInstance(key("old-pending"), "e3", T0, T0), Set.of());
+    end(key("old-done"));
+    end(key("new-done"));
+
+    int purged = store.purgeInstances(StoreFixtures.HUB, 0, T0 + 50, Set.of());
+
+    assertThat(purged).isEqualTo(1);
+    assertThat(store.findInstance(key("old-done"))).isEmpty();
+    assertThat(store.findInstance(key("new-done"))).isPresent();
+    assertThat(store.findInstance(key("old-pending"))).isPresent();
+  }
+
+  private List<String> query(
+      Set<OrchestrationStatus> statuses, long from, long to, String prefix) {
+    return store
+        .queryInstances(new InstanceQuery(StoreFixtures.HUB, statuses, from, to, prefix, 100, null))
+        .instances()
+        .stream()
+        .map(row -> row.key().instanceId())
+        .toList();
+  }
+
+  private static NewInstance childOf(InstanceKey parent, InstanceKey child) {
+    NewInstance template = newInstance(child, "e-" + child.instanceId());
+    return new NewInstance(
+        child,
+        template.executionId(),
+        template.name(),
+        template.version(),
+        template.input(),
+        parent.instanceId(),
+        template.tags(),
+        template.createdAt(),
+        template.startAt(),
+        template.executionStarted());
+  }
+
+  /** Runs an instance to COMPLETED. */
+  private void end(InstanceKey key) {
+    InstanceRecord running = started(key);
+    store.applyStep(
+        stepFrom(running, T0 + 1)
+            .append(executionCompleted(ORCHESTRATION_STATUS_COMPLETED, "\"ok\"", T0 + 1))
+            .end(ORCHESTRATION_STATUS_COMPLETED, "\"ok\"", null)
+            .build());
+  }
+
   /** Creates an instance and runs its first episode, which consumes its ExecutionStarted. */
   InstanceRecord started(InstanceKey key, String executionId) {
     store.createInstance(newInstance(key, executionId), Set.of());
@@ -950,7 +1085,7 @@ abstract class StoreContractTest {
 
   /** Runs the first episode of a created instance: it consumes the ExecutionStarted. */
   InstanceRecord started(InstanceKey key) {
-    OrchestrationWorkItem item = workItem(key, T0);
+    OrchestrationWorkItem item = workItem(key, FAR_FUTURE);
     store.applyStep(
         stepFrom(item.instance(), T0)
             .append(Events.orchestratorStarted(T0), item.inbox().get(0).event())

@@ -1,0 +1,304 @@
+// The unmodified official JavaScript SDK (@microsoft/durabletask-js, pinned in package.json) against
+// a running Taskhub server at TASKHUB_ENDPOINT (host:port).
+//
+// Everything lives in this one file on purpose: `node --test` runs each file in its own process, and
+// every worker connected to a task hub is offered every orchestration and activity of that hub. A
+// second file's worker would receive this file's work items (and fail them as "not registered", or
+// count the flaky activity's attempts in another process). One process with one worker that hosts
+// the whole app is also how a real deployment looks.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  OrchestrationStatus,
+  RetryPolicy,
+  TaskHubGrpcClient,
+  TaskHubGrpcWorker,
+  whenAll,
+  whenAny,
+} from "@microsoft/durabletask-js";
+
+const endpoint = process.env.TASKHUB_ENDPOINT;
+if (!endpoint) {
+  throw new Error("Set TASKHUB_ENDPOINT=host:port to the Taskhub server under test");
+}
+
+/** Info and debug lines are one per work item (thousands); warnings and errors are kept. */
+const quietLogger = {
+  error: (message, ...args) => console.error(message, ...args),
+  warn: (message, ...args) => console.warn(message, ...args),
+  info: () => {},
+  debug: () => {},
+};
+
+const WAIT_SECONDS = 30;
+
+// ---- the application: orchestrators and activities -------------------------------------------
+
+async function* fanOutFanIn(ctx, numbers) {
+  const squares = yield whenAll(numbers.map((n) => ctx.callActivity(square, n)));
+  return { count: squares.length, sum: squares.reduce((a, b) => a + b, 0), squares };
+}
+
+function square(_ctx, n) {
+  return n * n;
+}
+
+/** Attempt times of `flaky` per orchestration id. */
+const flakyAttempts = new Map();
+
+async function flaky(ctx, failures) {
+  const attempts = flakyAttempts.get(ctx.orchestrationId) ?? [];
+  attempts.push(Date.now());
+  flakyAttempts.set(ctx.orchestrationId, attempts);
+  if (attempts.length <= failures) {
+    throw new Error(`transient failure ${attempts.length}`);
+  }
+  return `succeeded on attempt ${attempts.length}`;
+}
+
+const RETRY_INTERVAL_MS = 250;
+
+async function* retryThreeTimes(ctx, failures) {
+  return yield ctx.callActivity(flaky, failures, {
+    retry: new RetryPolicy({
+      maxNumberOfAttempts: 3,
+      firstRetryIntervalInMilliseconds: RETRY_INTERVAL_MS,
+    }),
+  });
+}
+
+async function* durableTimer(ctx, seconds) {
+  const startedAt = ctx.currentUtcDateTime;
+  yield ctx.createTimer(seconds);
+  return { startedAt: startedAt.getTime(), resumedAt: ctx.currentUtcDateTime.getTime() };
+}
+
+async function* approval(ctx) {
+  ctx.setCustomStatus("waiting for approval");
+  const decision = yield ctx.waitForExternalEvent("approval");
+  ctx.setCustomStatus("decided");
+  return { decision };
+}
+
+async function* approvalWithDeadline(ctx, seconds) {
+  const decision = ctx.waitForExternalEvent("approval");
+  const deadline = ctx.createTimer(seconds);
+  const winner = yield whenAny([decision, deadline]);
+  return winner === decision ? { decision: decision.getResult() } : "timed out";
+}
+
+async function* greetEveryone(ctx, names) {
+  return yield whenAll(names.map((name) => ctx.callSubOrchestrator(greetOne, name)));
+}
+
+async function* greetOne(ctx, name) {
+  const greeting = yield ctx.callActivity(greet, name);
+  return { greeting, instanceId: ctx.instanceId, parentId: ctx.parent?.instanceId };
+}
+
+function greet(_ctx, name) {
+  return `Hello, ${name}!`;
+}
+
+async function* rescueFailedChild(ctx) {
+  try {
+    yield ctx.callSubOrchestrator(failingChild, "boom");
+    return "child unexpectedly succeeded";
+  } catch (e) {
+    return `rescued: ${e.details?.message}`;
+  }
+}
+
+async function* failingChild(_ctx, reason) {
+  throw new Error(`child failed: ${reason}`);
+}
+
+// ---- harness ----------------------------------------------------------------------------------
+
+let worker;
+let client;
+
+before(async () => {
+  worker = new TaskHubGrpcWorker({ hostAddress: endpoint, logger: quietLogger });
+  for (const orchestrator of [
+    fanOutFanIn,
+    retryThreeTimes,
+    durableTimer,
+    approval,
+    approvalWithDeadline,
+    greetEveryone,
+    greetOne,
+    rescueFailedChild,
+    failingChild,
+  ]) {
+    worker.addOrchestrator(orchestrator);
+  }
+  for (const activity of [square, flaky, greet]) {
+    worker.addActivity(activity);
+  }
+  await worker.start();
+  client = new TaskHubGrpcClient({ hostAddress: endpoint, logger: quietLogger });
+});
+
+after(async () => {
+  await Promise.allSettled([worker?.stop(), client?.stop()]);
+});
+
+/** Runs an orchestration to a terminal state and returns its state with payloads. */
+async function run(orchestrator, input, timeoutSeconds = WAIT_SECONDS) {
+  const id = await client.scheduleNewOrchestration(orchestrator, input);
+  const state = await client.waitForOrchestrationCompletion(id, true, timeoutSeconds);
+  assert.ok(state, `orchestration ${id} not found`);
+  return state;
+}
+
+function assertCompleted(state) {
+  assert.equal(
+    state.runtimeStatus,
+    OrchestrationStatus.COMPLETED,
+    `${state.name} ${state.instanceId} ended ${OrchestrationStatus[state.runtimeStatus]}: ` +
+      `${state.failureDetails?.errorType}: ${state.failureDetails?.message}`,
+  );
+  return JSON.parse(state.serializedOutput);
+}
+
+/** Polls (bounded) until the instance's custom status is `expected`. */
+async function waitForCustomStatus(id, expected, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  let state;
+  while (Date.now() < deadline) {
+    state = await client.getOrchestrationState(id, true);
+    if (state?.serializedCustomStatus === JSON.stringify(expected)) {
+      return state;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.fail(`custom status of ${id} never became ${expected}; last state: ${JSON.stringify(state)}`);
+}
+
+function range(n) {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
+
+// ---- scenarios --------------------------------------------------------------------------------
+
+describe("fan-out/fan-in", () => {
+  test("three activities in parallel aggregate to the exact result", async () => {
+    const state = await run(fanOutFanIn, [1, 2, 3]);
+
+    assert.deepEqual(assertCompleted(state), { count: 3, sum: 14, squares: [1, 4, 9] });
+    assert.equal(state.name, "fanOutFanIn");
+    assert.equal(state.serializedInput, "[1,2,3]");
+  });
+
+  test("a thousand activities all return, in order", async (t) => {
+    const numbers = range(1000);
+    const started = performance.now();
+
+    const state = await run(fanOutFanIn, numbers, 60);
+
+    t.diagnostic(`1000-item fan-out took ${Math.round(performance.now() - started)} ms`);
+    const output = assertCompleted(state);
+    assert.equal(output.count, 1000);
+    assert.equal(output.sum, (1000 * 1001 * 2001) / 6);
+    assert.deepEqual(
+      output.squares,
+      numbers.map((n) => n * n),
+    );
+  });
+});
+
+describe("retry", () => {
+  test("an activity failing twice succeeds on the third attempt of the retry policy", async () => {
+    const state = await run(retryThreeTimes, 2);
+
+    assert.equal(assertCompleted(state), "succeeded on attempt 3");
+    const attempts = flakyAttempts.get(state.instanceId);
+    assert.equal(attempts.length, 3);
+    for (let i = 1; i < attempts.length; i++) {
+      assert.ok(
+        attempts[i] - attempts[i - 1] >= RETRY_INTERVAL_MS,
+        `attempt ${i + 1} came ${attempts[i] - attempts[i - 1]} ms after attempt ${i}`,
+      );
+    }
+  });
+
+  test("an activity failing more often than the policy allows fails the orchestration", async () => {
+    const state = await run(retryThreeTimes, 5);
+
+    assert.equal(state.runtimeStatus, OrchestrationStatus.FAILED);
+    assert.match(state.failureDetails.message, /transient failure 3/);
+    assert.equal(flakyAttempts.get(state.instanceId).length, 3);
+  });
+});
+
+describe("durable timer", () => {
+  test("a two-second timer resumes the orchestration no earlier than two seconds later", async () => {
+    const started = Date.now();
+
+    const state = await run(durableTimer, 2);
+
+    const elapsed = Date.now() - started;
+    const { startedAt, resumedAt } = assertCompleted(state);
+    assert.ok(resumedAt - startedAt >= 2000, `orchestration time advanced ${resumedAt - startedAt} ms`);
+    assert.ok(elapsed >= 2000, `completed after ${elapsed} ms`);
+  });
+});
+
+describe("external event", () => {
+  test("an event raised while the orchestration waits is its result", async () => {
+    const id = await client.scheduleNewOrchestration(approval);
+    const waiting = await waitForCustomStatus(id, "waiting for approval");
+    assert.equal(waiting.runtimeStatus, OrchestrationStatus.RUNNING);
+
+    await client.raiseOrchestrationEvent(id, "approval", { approved: true, by: "alice" });
+    const state = await client.waitForOrchestrationCompletion(id, true, WAIT_SECONDS);
+
+    assert.deepEqual(assertCompleted(state), { decision: { approved: true, by: "alice" } });
+    assert.equal(state.serializedCustomStatus, JSON.stringify("decided"));
+  });
+
+  test("an event raised before its deadline timer wins the race", async () => {
+    const id = await client.scheduleNewOrchestration(approvalWithDeadline, 60);
+    await client.waitForOrchestrationStart(id, false, WAIT_SECONDS);
+
+    await client.raiseOrchestrationEvent(id, "approval", "yes");
+    const state = await client.waitForOrchestrationCompletion(id, true, WAIT_SECONDS);
+
+    assert.deepEqual(assertCompleted(state), { decision: "yes" });
+  });
+
+  test("with no event the deadline timer wins", async () => {
+    const state = await run(approvalWithDeadline, 1);
+
+    assert.equal(assertCompleted(state), "timed out");
+  });
+});
+
+describe("sub-orchestrations", () => {
+  test("children run in parallel and return their results to the parent", async () => {
+    const names = ["Ada", "Grace", "Linus", "Margaret", "Ken"];
+
+    const state = await run(greetEveryone, names);
+
+    const children = assertCompleted(state);
+    assert.deepEqual(
+      children.map((child) => child.greeting),
+      names.map((name) => `Hello, ${name}!`),
+    );
+    assert.equal(new Set(children.map((child) => child.instanceId)).size, names.length);
+    for (const child of children) {
+      assert.equal(child.parentId, state.instanceId);
+      const childState = await client.getOrchestrationState(child.instanceId, true);
+      assert.equal(childState.name, "greetOne");
+      assert.equal(childState.runtimeStatus, OrchestrationStatus.COMPLETED);
+      assert.deepEqual(JSON.parse(childState.serializedOutput), child);
+    }
+  });
+
+  test("a failing child surfaces to the parent as a catchable task failure", async () => {
+    const state = await run(rescueFailedChild);
+
+    assert.equal(assertCompleted(state), "rescued: child failed: boom");
+  });
+});

@@ -202,19 +202,28 @@ final class Dispatcher {
     InstanceKey key = new InstanceKey(hub, response.getInstanceId());
     PendingActivity.ActivityId id = new PendingActivity.ActivityId(key, response.getTaskId());
     Lease lease;
+    String executionId;
     synchronized (this) {
-      lease = activityLeases.get(id);
-      if (lease != null && (lease.completing || (!token.isEmpty() && !token.equals(lease.token)))) {
+      lease = token.isEmpty() ? activityLeases.get(id) : leasesByToken.get(token);
+      if (lease != null
+          && (lease.completing
+              || lease.kind != Lease.Kind.ACTIVITY
+              || !lease.activity.id().equals(id))) {
         lease = null;
       }
       if (lease != null) {
         lease.completing = true;
         lease.stream.stalled = false;
       }
+      // The generation the result belongs to: results of an older one must not complete a newer
+      // generation's task that reuses the same task id.
+      PendingActivity pending = lease != null ? lease.activity : activities.get(id);
+      executionId = pending == null ? null : pending.task.executionId();
     }
     Optional<ActivityTask> completed;
     try {
-      completed = store.completeActivity(key, response.getTaskId(), result, clock.millis());
+      completed =
+          store.completeActivity(key, response.getTaskId(), executionId, result, clock.millis());
     } catch (RuntimeException e) {
       if (lease != null) {
         synchronized (this) {
@@ -227,14 +236,19 @@ final class Dispatcher {
       if (lease != null) {
         releaseLeaseLocked(lease);
       }
-      PendingActivity pending = activities.remove(id);
-      if (pending != null) {
+      PendingActivity pending = activities.get(id);
+      if (pending != null
+          && (executionId == null || executionId.equals(pending.task.executionId()))) {
+        activities.remove(id);
         pending.done = true;
       }
       if (completed.isPresent()) {
         wakeLocked(key);
       } else {
-        log.debug("Ignored a repeated completion of activity {} of {}", response.getTaskId(), key);
+        log.debug(
+            "Ignored a repeated or late completion of activity {} of {}",
+            response.getTaskId(),
+            key);
       }
     }
     if (completed.isPresent()) {
@@ -363,10 +377,7 @@ final class Dispatcher {
     if (!stream.canTakeActivity()) {
       return null;
     }
-    PendingActivity pending;
-    do {
-      pending = readyActivities.poll();
-    } while (pending != null && pending.done);
+    PendingActivity pending = nextDispatchableActivityLocked();
     if (pending == null) {
       return null;
     }
@@ -385,6 +396,34 @@ final class Dispatcher {
             .setCompletionToken(lease.token)
             .build();
     return () -> stream.send(item);
+  }
+
+  /**
+   * The next queued activity that may go out now. A task whose id is still leased to a worker under
+   * an older generation waits: workers without completion tokens name a result only by instance and
+   * task id, so at most one lease per id may be out at a time.
+   */
+  private PendingActivity nextDispatchableActivityLocked() {
+    List<PendingActivity> waiting = null;
+    PendingActivity next;
+    while ((next = readyActivities.poll()) != null) {
+      if (next.done) {
+        continue;
+      }
+      if (!activityLeases.containsKey(next.id())) {
+        break;
+      }
+      if (waiting == null) {
+        waiting = new ArrayList<>();
+      }
+      waiting.add(next);
+    }
+    if (waiting != null) {
+      for (int i = waiting.size() - 1; i >= 0; i--) {
+        readyActivities.addFirst(waiting.get(i));
+      }
+    }
+    return next;
   }
 
   private Runnable takeOrchestrationLocked(WorkerStream stream) {
@@ -632,18 +671,18 @@ final class Dispatcher {
 
   private void afterStepLocked(OrchestrationStep step, long now) {
     if (step.terminal() || step.resetHistory()) {
-      // The store dropped the instance's open activities; stop offering the queued ones.
+      // The store dropped the instance's open activities: stop offering the queued ones, and
+      // never re-queue the leased ones (their late results are ignored).
       activities
           .values()
           .removeIf(
               pending -> {
-                boolean drop =
-                    pending.task.key().equals(step.key())
-                        && !activityLeases.containsKey(pending.id());
+                boolean drop = pending.task.key().equals(step.key());
                 pending.done |= drop;
                 return drop;
               });
     }
+
     step.activities().forEach(this::enqueueActivityLocked);
     if (!step.children().isEmpty()) {
       step.children().forEach(child -> wakeLocked(child.instance().key()));
@@ -727,6 +766,6 @@ final class Dispatcher {
     return new TaskhubException.LeaseLost(
         "No orchestration work item of instance '"
             + key.instanceId()
-            + "' is in flight under that token: it was completed already, or its lease expired and it was given back");
+            + "' is in flight for this completion: it was completed already, or its lease expired and it was given back");
   }
 }

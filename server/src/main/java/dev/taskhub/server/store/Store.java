@@ -60,13 +60,21 @@ public interface Store extends AutoCloseable {
 
   /**
    * Records an activity's result: marks the task done and puts {@code resultEvent} into the owner's
-   * inbox, once. A second completion of the same task changes nothing.
+   * inbox, once. A result that can no longer matter changes nothing: a repeated completion, one for
+   * an instance that has ended, or one for an older generation than the instance's current one.
    *
-   * @return the completed task on the first completion, empty for a repeated one
-   * @throws TaskhubException.NotFound if the instance or the task does not exist
+   * @param executionId the generation the task was scheduled in, or null if the caller cannot tell
+   * @return the completed task when the result was recorded, empty when it was ignored
+   * @throws TaskhubException.NotFound if the instance does not exist, or the task never did
    */
   Optional<ActivityTask> completeActivity(
-      InstanceKey key, int taskId, HistoryEvent resultEvent, long now);
+      InstanceKey key, int taskId, String executionId, HistoryEvent resultEvent, long now);
+
+  /** {@link #completeActivity(InstanceKey, int, String, HistoryEvent, long)} for any generation. */
+  default Optional<ActivityTask> completeActivity(
+      InstanceKey key, int taskId, HistoryEvent resultEvent, long now) {
+    return completeActivity(key, taskId, null, resultEvent, now);
+  }
 
   /**
    * Reads one page of instances matching the query.

@@ -8,8 +8,11 @@ import com.microsoft.durabletask.TaskActivityFactory;
 import com.microsoft.durabletask.TaskOrchestrationFactory;
 import dev.taskhub.server.TaskhubServer;
 import dev.taskhub.server.config.ServerConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** A real scheduler in-process on free ports, plus official-SDK workers and clients bound to it. */
 final class RunningServer implements AutoCloseable {
@@ -52,6 +55,14 @@ final class RunningServer implements AutoCloseable {
     DurableTaskClient client = new DurableTaskGrpcClientBuilder().port(port()).build();
     resources.add(client);
     return client;
+  }
+
+  /** A plaintext channel to the server, for protocol-level tests; shut down on close. */
+  ManagedChannel channel() {
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", port()).usePlaintext().build();
+    resources.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+    return channel;
   }
 
   @Override

@@ -82,6 +82,20 @@ final class SeedActivities {
         });
   }
 
+  static TaskOrchestrationFactory orchestration(String name, TaskOrchestration body) {
+    return new TaskOrchestrationFactory() {
+      @Override
+      public String getName() {
+        return name;
+      }
+
+      @Override
+      public TaskOrchestration create() {
+        return body;
+      }
+    };
+  }
+
   static TaskActivityFactory activity(String name, TaskActivity body) {
     return new TaskActivityFactory() {
       @Override

@@ -277,7 +277,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public Optional<ActivityTask> completeActivity(
-      InstanceKey key, int taskId, HistoryEvent resultEvent, long now) {
+      InstanceKey key, int taskId, String executionId, HistoryEvent resultEvent, long now) {
     return transactions.write(
         connection -> {
           ActivityTask task;
@@ -287,14 +287,12 @@ public final class JdbcStore implements Store {
             select.setInt(3, taskId);
             try (ResultSet rows = select.executeQuery()) {
               if (!rows.next()) {
-                if (selectInstance(connection, key).isEmpty()) {
-                  throw notFound(key);
-                }
-                throw new TaskhubException.NotFound(
-                    "Instance '" + key.instanceId() + "' has no activity task with ID " + taskId);
+                return missingActivity(connection, key, taskId, executionId);
               }
+              boolean staleGeneration =
+                  executionId != null && !executionId.equals(rows.getString(1));
               rows.getLong(3);
-              if (!rows.wasNull()) {
+              if (!rows.wasNull() || staleGeneration) {
                 return Optional.empty();
               }
               task =
@@ -314,6 +312,21 @@ public final class JdbcStore implements Store {
           }
           return Optional.of(task);
         });
+  }
+
+  /**
+   * A result for a task without a row: late (the instance ended, or moved to a new generation,
+   * which dropped its open tasks) and ignored, or for a task that never existed.
+   */
+  private static Optional<ActivityTask> missingActivity(
+      Connection connection, InstanceKey key, int taskId, String executionId) throws SQLException {
+    InstanceRecord instance = selectInstance(connection, key).orElseThrow(() -> notFound(key));
+    boolean olderGeneration = executionId != null && !executionId.equals(instance.executionId());
+    if (instance.isTerminal() || olderGeneration) {
+      return Optional.empty();
+    }
+    throw new TaskhubException.NotFound(
+        "Instance '" + key.instanceId() + "' has no activity task with ID " + taskId);
   }
 
   @Override

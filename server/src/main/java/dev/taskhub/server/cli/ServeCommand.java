@@ -56,6 +56,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Deliveries of one work item before it is failed. Default: ${DEFAULT-VALUE}")
   int poisonLimit = DEFAULTS.poisonLimit();
 
+  @Option(
+      names = "--read-only",
+      description = "Serve the dashboard and HTTP APIs for viewing only: every change is refused.")
+  boolean readOnly;
+
   @Override
   public Integer call() throws InterruptedException {
     List<String> hubs =
@@ -67,7 +72,8 @@ final class ServeCommand implements Callable<Integer> {
             .withTaskHubs(hubs)
             .withMaxPayloadBytes(maxPayloadBytes)
             .withLeaseTimeout(leaseTimeout)
-            .withPoisonLimit(poisonLimit);
+            .withPoisonLimit(poisonLimit)
+            .withReadOnly(readOnly);
     TaskhubServer server = TaskhubServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

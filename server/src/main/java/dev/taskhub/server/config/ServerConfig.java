@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param poisonLimit deliveries of one work item without completion before it is failed for good
  * @param defaultStreamConcurrency work items in flight on a stream that states no limits of its own
  * @param maxWait longest a WaitFor* call blocks, whatever its deadline
+ * @param readOnly whether the HTTP APIs and dashboard refuse every change (views only)
  */
 public record ServerConfig(
     String store,
@@ -30,7 +31,8 @@ public record ServerConfig(
     Duration leaseTimeout,
     int poisonLimit,
     int defaultStreamConcurrency,
-    Duration maxWait) {
+    Duration maxWait,
+    boolean readOnly) {
 
   public static final String MEMORY_STORE = ":memory:";
   public static final int MAX_INSTANCE_ID_LENGTH = 100;
@@ -69,7 +71,8 @@ public record ServerConfig(
         Duration.ofMinutes(10),
         10,
         1,
-        Duration.ofMinutes(10));
+        Duration.ofMinutes(10),
+        false);
   }
 
   /** Defaults for tests: in-memory store, free ports. */
@@ -88,7 +91,8 @@ public record ServerConfig(
         leaseTimeout,
         poisonLimit,
         defaultStreamConcurrency,
-        maxWait);
+        maxWait,
+        readOnly);
   }
 
   public ServerConfig withPorts(int newGrpcPort, int newHttpPort) {
@@ -102,7 +106,8 @@ public record ServerConfig(
         leaseTimeout,
         poisonLimit,
         defaultStreamConcurrency,
-        maxWait);
+        maxWait,
+        readOnly);
   }
 
   public ServerConfig withTaskHubs(List<String> newTaskHubs) {
@@ -116,7 +121,8 @@ public record ServerConfig(
         leaseTimeout,
         poisonLimit,
         defaultStreamConcurrency,
-        maxWait);
+        maxWait,
+        readOnly);
   }
 
   public ServerConfig withMaxPayloadBytes(int newMaxPayloadBytes) {
@@ -130,7 +136,8 @@ public record ServerConfig(
         leaseTimeout,
         poisonLimit,
         defaultStreamConcurrency,
-        maxWait);
+        maxWait,
+        readOnly);
   }
 
   public ServerConfig withLeaseTimeout(Duration newLeaseTimeout) {
@@ -144,7 +151,8 @@ public record ServerConfig(
         newLeaseTimeout,
         poisonLimit,
         defaultStreamConcurrency,
-        maxWait);
+        maxWait,
+        readOnly);
   }
 
   public ServerConfig withPoisonLimit(int newPoisonLimit) {
@@ -158,7 +166,8 @@ public record ServerConfig(
         leaseTimeout,
         newPoisonLimit,
         defaultStreamConcurrency,
-        maxWait);
+        maxWait,
+        readOnly);
   }
 
   public ServerConfig withDefaultStreamConcurrency(int concurrency) {
@@ -172,7 +181,23 @@ public record ServerConfig(
         leaseTimeout,
         poisonLimit,
         concurrency,
-        maxWait);
+        maxWait,
+        readOnly);
+  }
+
+  public ServerConfig withReadOnly(boolean newReadOnly) {
+    return new ServerConfig(
+        store,
+        grpcPort,
+        httpPort,
+        taskHubs,
+        maxPayloadBytes,
+        maxMessageBytes,
+        leaseTimeout,
+        poisonLimit,
+        defaultStreamConcurrency,
+        maxWait,
+        newReadOnly);
   }
 
   public String defaultTaskHub() {

@@ -1,17 +1,70 @@
 package dev.taskhub.server.http;
 
 import dev.taskhub.server.config.ServerConfig;
+import dev.taskhub.server.dashboard.ActivityClock;
+import dev.taskhub.server.dashboard.Dashboard;
+import dev.taskhub.server.dashboard.Timeline;
 import dev.taskhub.server.engine.Engine;
+import dev.taskhub.server.engine.EngineMetrics;
+import dev.taskhub.server.metrics.PrometheusMetrics;
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
+import io.javalin.json.JavalinJackson;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
-/** The HTTP listener: {@code /health} now; the management API and dashboard will live here too. */
+/**
+ * The HTTP listener: the dashboard at {@code /}, the management API ({@code /api/v1}), the Durable
+ * Functions management API ({@code /runtime/webhooks/durabletask}), {@code /health} and {@code
+ * /metrics}. Errors of every route become problem JSON in {@link Problems}.
+ */
 public final class HttpEndpoint implements AutoCloseable {
+  static final int MAX_LIVE_CLIENTS = 64;
+  private static final int ACTIVITY_CLOCK_CAPACITY = 100_000;
+  private static final Set<HandlerType> READS =
+      Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
+
   private final Javalin app;
+  private final LiveUpdates live = new LiveUpdates(MAX_LIVE_CLIENTS);
+  private final Engine engine;
 
   public HttpEndpoint(ServerConfig config, Engine engine) {
-    this.app = Javalin.create(javalin -> javalin.showJavalinBanner = false);
+    this.engine = engine;
+    Clock clock = Clock.systemUTC();
+    ActivityClock activityClock = new ActivityClock(ACTIVITY_CLOCK_CAPACITY);
+    PrometheusMetrics metrics = new PrometheusMetrics(engine, config.taskHubs());
+    engine.reportTo(EngineMetrics.all(metrics, activityClock));
+    engine.subscribe(live);
+    InstanceActions actions = new InstanceActions(engine, config.taskHubs());
+
+    this.app =
+        Javalin.create(
+            javalin -> {
+              javalin.showJavalinBanner = false;
+              javalin.useVirtualThreads = true;
+              javalin.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+              Dashboard.serve(javalin);
+            });
+    app.before(
+        ctx -> {
+          if (config.readOnly() && isApi(ctx.path()) && !READS.contains(ctx.method())) {
+            throw HttpProblem.readOnly(ctx.method().name(), ctx.path());
+          }
+        });
+    app.exception(
+        Exception.class,
+        (error, ctx) -> Problems.answer(ctx, Problems.toProblem(error, Problems.dialectOf(ctx))));
+    app.error(
+        404,
+        ctx -> {
+          String contentType = ctx.res().getContentType();
+          boolean answered = contentType != null && contentType.startsWith(Problems.PROBLEM_JSON);
+          if (isApi(ctx.path()) && !answered) {
+            Problems.answer(ctx, Problems.noRoute(ctx.method().name(), ctx.path()));
+          }
+        });
     app.get(
         "/health",
         ctx -> {
@@ -23,6 +76,18 @@ public final class HttpEndpoint implements AutoCloseable {
           body.put("taskHubs", config.taskHubs());
           ctx.status(storeUp ? 200 : 503).json(body);
         });
+    app.get(
+        "/metrics",
+        ctx ->
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    new ManagementRoutes(
+            engine, actions, new Timeline(activityClock), live, config.readOnly(), clock)
+        .register(app);
+    new DurableFunctionsRoutes(engine, actions).register(app);
+  }
+
+  private static boolean isApi(String path) {
+    return path.startsWith(ManagementRoutes.BASE) || path.startsWith(DurableFunctionsRoutes.BASE);
   }
 
   public HttpEndpoint start(int port) {
@@ -36,6 +101,9 @@ public final class HttpEndpoint implements AutoCloseable {
 
   @Override
   public void close() {
+    engine.unsubscribe(live);
+    engine.reportTo(EngineMetrics.NONE);
+    live.close();
     app.stop();
   }
 }

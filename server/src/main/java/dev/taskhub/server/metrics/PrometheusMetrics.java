@@ -1,0 +1,117 @@
+package dev.taskhub.server.metrics;
+
+import dev.taskhub.protocol.OrchestrationStatus;
+import dev.taskhub.server.engine.Engine;
+import dev.taskhub.server.engine.EngineMetrics;
+import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.InstanceSearch;
+import dev.taskhub.server.store.InstanceSort;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The scheduler's Prometheus metrics: work items dispatched and completed (counted as the engine
+ * reports them), step latency (a histogram), and, read at each scrape, instances by status (one
+ * grouped count per task hub), ready-queue depths and connected workers.
+ */
+public final class PrometheusMetrics implements EngineMetrics {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Engine engine;
+  private final List<String> hubs;
+  private final Counter orchestrationsDispatched;
+  private final Counter activitiesDispatched;
+  private final Counter orchestrationsCompleted;
+  private final Counter activitiesCompleted;
+  private final Timer stepLatency;
+  private final MultiGauge instancesByStatus;
+
+  public PrometheusMetrics(Engine engine, List<String> hubs) {
+    this.engine = engine;
+    this.hubs = List.copyOf(hubs);
+    orchestrationsDispatched = workItems("dispatched", "orchestration");
+    activitiesDispatched = workItems("dispatched", "activity");
+    orchestrationsCompleted = workItems("completed", "orchestration");
+    activitiesCompleted = workItems("completed", "activity");
+    stepLatency =
+        Timer.builder("taskhub.step.latency")
+            .description("Time to plan and commit one orchestrator step")
+            .publishPercentileHistogram()
+            .register(registry);
+    instancesByStatus =
+        MultiGauge.builder("taskhub.instances")
+            .description("Instances in the store by task hub and status")
+            .register(registry);
+    for (String hub : this.hubs) {
+      Gauge.builder("taskhub.queue.depth", engine, e -> e.readyInstanceCount(hub))
+          .description("Work items ready and waiting for a worker")
+          .tags("hub", hub, "kind", "orchestration")
+          .register(registry);
+      Gauge.builder("taskhub.queue.depth", engine, e -> e.readyActivityCount(hub))
+          .description("Work items ready and waiting for a worker")
+          .tags("hub", hub, "kind", "activity")
+          .register(registry);
+    }
+    Gauge.builder("taskhub.workers.connected", engine, Engine::connectedWorkers)
+        .description("Connected GetWorkItems streams")
+        .register(registry);
+  }
+
+  private Counter workItems(String what, String kind) {
+    return Counter.builder("taskhub.work.items." + what)
+        .description("Work items " + what + " by kind")
+        .tag("kind", kind)
+        .register(registry);
+  }
+
+  /** Refreshes the instance counts from the store and renders every meter in Prometheus text. */
+  public String scrape() {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (String hub : hubs) {
+      Map<OrchestrationStatus, Long> counts =
+          engine.countByStatus(
+              new InstanceSearch(
+                  hub, Set.of(), 0, Long.MAX_VALUE, "", "", InstanceSort.ID_ASC, 1, null));
+      counts.forEach(
+          (status, count) ->
+              rows.add(
+                  MultiGauge.Row.of(
+                      Tags.of(
+                          "hub", hub, "status", status.name().replace("ORCHESTRATION_STATUS_", "")),
+                      count)));
+    }
+    instancesByStatus.register(rows, true);
+    return registry.scrape();
+  }
+
+  @Override
+  public void orchestrationDispatched() {
+    orchestrationsDispatched.increment();
+  }
+
+  @Override
+  public void activityDispatched(InstanceKey key, int taskId, long epochMillis) {
+    activitiesDispatched.increment();
+  }
+
+  @Override
+  public void orchestrationCompleted(long nanos) {
+    orchestrationsCompleted.increment();
+    stepLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void activityCompleted(InstanceKey key, int taskId, long epochMillis) {
+    activitiesCompleted.increment();
+  }
+}

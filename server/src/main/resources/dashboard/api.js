@@ -1,0 +1,54 @@
+// The management API, as the dashboard uses it. Failures become Errors carrying the problem JSON.
+
+export class ApiError extends Error {
+  constructor(problem) {
+    super(problem.detail || problem.title || `HTTP ${problem.status}`);
+    this.problem = problem;
+  }
+}
+
+async function call(method, path, body) {
+  const init = { method, headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    throw new ApiError(json || { status: response.status, title: response.statusText });
+  }
+  return json;
+}
+
+const hubPath = (hub) => `/api/v1/hubs/${encodeURIComponent(hub)}`;
+const instancePath = (hub, id) => `${hubPath(hub)}/instances/${encodeURIComponent(id)}`;
+
+function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, value);
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export const api = {
+  info: () => call('GET', '/api/v1/info'),
+  list: (hub, params) => call('GET', `${hubPath(hub)}/instances${query(params)}`),
+  counts: (hub, params) => call('GET', `${hubPath(hub)}/counts${query(params)}`),
+  instance: (hub, id) => call('GET', instancePath(hub, id)),
+  history: (hub, id) => call('GET', `${instancePath(hub, id)}/history`),
+  timeline: (hub, id) => call('GET', `${instancePath(hub, id)}/timeline`),
+  terminate: (hub, id, reason) => call('POST', `${instancePath(hub, id)}/terminate`, { reason }),
+  suspend: (hub, id, reason) => call('POST', `${instancePath(hub, id)}/suspend`, { reason }),
+  resume: (hub, id, reason) => call('POST', `${instancePath(hub, id)}/resume`, { reason }),
+  raiseEvent: (hub, id, name, data) =>
+    call('POST', `${instancePath(hub, id)}/events/${encodeURIComponent(name)}`, data ?? ''),
+  restart: (hub, id, newInstanceId) =>
+    call('POST', `${instancePath(hub, id)}/restart`, { newInstanceId }),
+  purge: (hub, id) => call('DELETE', instancePath(hub, id)),
+  purgeWhere: (hub, params) => call('DELETE', `${hubPath(hub)}/instances${query(params)}`),
+  liveUrl: (hub, instanceId) => `${hubPath(hub)}/live${query({ instanceId })}`,
+};

@@ -1,0 +1,129 @@
+package dev.taskhub.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.durabletask.DurableTaskClient;
+import com.microsoft.durabletask.DurableTaskGrpcClientBuilder;
+import com.microsoft.durabletask.DurableTaskGrpcWorker;
+import com.microsoft.durabletask.DurableTaskGrpcWorkerBuilder;
+import com.microsoft.durabletask.OrchestrationMetadata;
+import com.microsoft.durabletask.OrchestrationRuntimeStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pending durable timer, an awaited external event and a running sub-orchestration all survive a
+ * SIGKILL of the scheduler: after a restart on the same file the timer still fires on time, the
+ * event still reaches its waiter, and the child's result still reaches its parent.
+ */
+class DurableFeaturesRestartTest {
+  private static final Duration TIMER = Duration.ofSeconds(4);
+
+  @TempDir Path dir;
+
+  private ServerProcess first;
+  private ServerProcess second;
+  private DurableTaskGrpcWorker worker;
+
+  @AfterEach
+  void cleanUp() {
+    if (worker != null) {
+      worker.close();
+    }
+    for (ServerProcess process : new ServerProcess[] {first, second}) {
+      if (process != null) {
+        process.close();
+        System.out.println("Scheduler process output:\n" + process.output());
+      }
+    }
+  }
+
+  @Test
+  void timersEventsAndChildrenSurviveASigkill() throws Exception {
+    Path store = dir.resolve("taskhub.db");
+    int port = ServerProcess.freePort();
+    first = ServerProcess.start(store, port);
+    worker =
+        new DurableTaskGrpcWorkerBuilder()
+            .port(port)
+            .addOrchestration(
+                SeedActivities.orchestration(
+                    "sleeper",
+                    ctx -> {
+                      ctx.createTimer(TIMER).await();
+                      ctx.complete("woke up");
+                    }))
+            .addOrchestration(
+                SeedActivities.orchestration(
+                    "waiter",
+                    ctx -> {
+                      ctx.setCustomStatus("waiting");
+                      ctx.complete(ctx.waitForExternalEvent("go", String.class).await());
+                    }))
+            .addOrchestration(
+                SeedActivities.orchestration(
+                    "parent",
+                    ctx ->
+                        ctx.complete(
+                            "child said "
+                                + ctx.callSubOrchestrator(
+                                        "waiter",
+                                        null,
+                                        ctx.getInstanceId() + "-child",
+                                        String.class)
+                                    .await())))
+            .build();
+    worker.start();
+
+    Instant sleeperStarted = Instant.now();
+    String sleeper;
+    String waiter;
+    String parent;
+    try (DurableTaskClient client = new DurableTaskGrpcClientBuilder().port(port).build()) {
+      sleeper = client.scheduleNewOrchestrationInstance("sleeper");
+      waiter = client.scheduleNewOrchestrationInstance("waiter");
+      parent = client.scheduleNewOrchestrationInstance("parent");
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  isWaiting(client, waiter)
+                      && isWaiting(client, parent + "-child")
+                      && client.getInstanceMetadata(sleeper, false).getRuntimeStatus()
+                          == OrchestrationRuntimeStatus.RUNNING);
+    }
+
+    first.kill();
+    second = ServerProcess.start(store, port);
+
+    try (DurableTaskClient client = new DurableTaskGrpcClientBuilder().port(port).build()) {
+      client.raiseEvent(waiter, "go", "event after restart");
+      client.raiseEvent(parent + "-child", "go", "hello");
+
+      OrchestrationMetadata slept =
+          client.waitForInstanceCompletion(sleeper, Duration.ofSeconds(60), true);
+      OrchestrationMetadata waited =
+          client.waitForInstanceCompletion(waiter, Duration.ofSeconds(60), true);
+      OrchestrationMetadata parented =
+          client.waitForInstanceCompletion(parent, Duration.ofSeconds(60), true);
+
+      assertThat(slept.readOutputAs(String.class)).isEqualTo("woke up");
+      assertThat(Duration.between(sleeperStarted, slept.getLastUpdatedAt()))
+          .isGreaterThanOrEqualTo(TIMER.minusMillis(50));
+      assertThat(waited.readOutputAs(String.class)).isEqualTo("event after restart");
+      assertThat(parented.readOutputAs(String.class)).isEqualTo("child said hello");
+    }
+  }
+
+  private static boolean isWaiting(DurableTaskClient client, String id) {
+    OrchestrationMetadata state = client.getInstanceMetadata(id, true);
+    return state.isInstanceFound()
+        && state.isCustomStatusFetched()
+        && "waiting".equals(state.readCustomStatusAs(String.class));
+  }
+}

@@ -524,9 +524,10 @@ final class Dispatcher {
   /** The instance's episode (or server-side step) is over: run what waited for it. */
   private void endFlightLocked(InstanceKey key, InstanceSlot slot) {
     slot.inFlight = false;
-    if (slot.terminateAfterFlight) {
-      slot.terminateAfterFlight = false;
-      startServerSideTerminationLocked(key, slot);
+    if (slot.serverStepAfterFlight != null) {
+      ServerStep step = slot.serverStepAfterFlight;
+      slot.serverStepAfterFlight = null;
+      startServerStepLocked(key, slot, step);
     } else if (slot.wakeAfterFlight) {
       wakeLocked(key);
     } else {
@@ -535,59 +536,85 @@ final class Dispatcher {
   }
 
   /**
-   * Terminates the instance without a worker (its ExecutionTerminated is already in the inbox):
-   * used when it is suspended, has not started, or no worker is connected to the hub.
+   * A step the server plans and applies itself, without a worker (termination of an instance no
+   * worker can end, rewind). It takes the instance's episode slot like a worker's episode would.
    */
-  void terminateServerSide(InstanceKey key) {
+  interface ServerStep {
+    /** The step to apply to the instance as loaded now, or empty if there is nothing to do. */
+    Optional<OrchestrationStep> plan(OrchestrationWorkItem workItem, long now);
+
+    /** Runs after the step committed (outside the dispatcher's lock). */
+    default void committed(OrchestrationStep step) {}
+  }
+
+  /** Runs {@code step} as soon as no episode of the instance is in flight. */
+  void runServerStep(InstanceKey key, ServerStep step) {
     synchronized (this) {
       InstanceSlot slot = slotLocked(key);
       if (slot.inFlight) {
-        slot.terminateAfterFlight = true;
+        slot.serverStepAfterFlight = step;
         return;
       }
       if (slot.queued) {
         readyInstances.remove(key);
         slot.queued = false;
+        slot.wakeAfterFlight = true;
       }
-      startServerSideTerminationLocked(key, slot);
+      startServerStepLocked(key, slot, step);
     }
   }
 
-  private void startServerSideTerminationLocked(InstanceKey key, InstanceSlot slot) {
-    slot.inFlight = true;
-    slot.pinned = null;
-    slot.wakeAfterFlight = false;
-    executor.execute(() -> runServerSideTermination(key));
+  /**
+   * Terminates the instance without a worker (its ExecutionTerminated is already in the inbox):
+   * used when it is suspended, has not started, or no worker is connected to the hub.
+   */
+  void terminateServerSide(InstanceKey key) {
+    runServerStep(
+        key,
+        (workItem, now) -> {
+          if (workItem.instance().isTerminal()) {
+            return Optional.empty();
+          }
+          return Episode.buildForServer(workItem, now)
+              .filter(e -> e.newEvents().stream().anyMatch(HistoryEvent::hasExecutionTerminated))
+              .map(episode -> planner.terminate(episode, now));
+        });
   }
 
-  private void runServerSideTermination(InstanceKey key) {
-    long now = clock.millis();
+  private void startServerStepLocked(InstanceKey key, InstanceSlot slot, ServerStep step) {
+    slot.inFlight = true;
+    slot.pinned = null;
+    executor.execute(() -> runServerStep(key, step, clock.millis()));
+  }
+
+  private void runServerStep(InstanceKey key, ServerStep serverStep, long now) {
     OrchestrationStep step = null;
     try {
       Optional<OrchestrationWorkItem> loaded = store.loadWorkItem(key, now);
-      if (loaded.isPresent() && !loaded.get().instance().isTerminal()) {
-        Optional<Episode> episode = Episode.buildForServer(loaded.get(), now);
-        if (episode.isPresent()
-            && episode.get().newEvents().stream().anyMatch(HistoryEvent::hasExecutionTerminated)) {
-          step = planner.terminate(episode.get(), now);
+      if (loaded.isPresent()) {
+        step = serverStep.plan(loaded.get(), now).orElse(null);
+        if (step != null) {
           store.applyStep(step);
-          log.info("Terminated {} without a worker", key);
+          log.info("Applied a server-side step to {}: now {}", key, step.update().status());
         }
       }
     } catch (RuntimeException e) {
-      log.error("Server-side termination of {} failed; it will go to a worker instead", key, e);
+      log.error("A server-side step on {} failed; nothing was applied", key, e);
       step = null;
     }
     synchronized (this) {
       InstanceSlot slot = slotLocked(key);
       if (step != null) {
         afterStepLocked(step, now);
-      } else {
-        slot.wakeAfterFlight = true;
       }
+      // Whatever the instance's inbox holds now goes to a worker.
+      slot.wakeAfterFlight = true;
       endFlightLocked(key, slot);
     }
     waiters.changed(key);
+    if (step != null) {
+      serverStep.committed(step);
+    }
     dispatch();
   }
 

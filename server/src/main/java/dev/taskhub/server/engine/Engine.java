@@ -233,6 +233,36 @@ public final class Engine implements AutoCloseable {
     return startInstance(hub, request.build());
   }
 
+  /**
+   * Rewinds a failed instance: its failed activities run again and its failed sub-orchestrations
+   * are rewound too; work that succeeded is not repeated. Happens asynchronously.
+   *
+   * @throws TaskhubException.NotFound if there is no such instance
+   * @throws TaskhubException.FailedPrecondition if it is not FAILED
+   */
+  public void rewind(String hub, String instanceId) {
+    InstanceRecord instance = existing(hub, instanceId);
+    if (instance.status() != OrchestrationStatus.ORCHESTRATION_STATUS_FAILED) {
+      throw new TaskhubException.FailedPrecondition(
+          "Cannot rewind instance '"
+              + instanceId
+              + "': it is "
+              + instance.status().name().replace("ORCHESTRATION_STATUS_", "")
+              + "; only failed instances can be rewound");
+    }
+    rewind(instance.key(), null);
+  }
+
+  private void rewind(InstanceKey key, String parentExecutionId) {
+    dispatcher(key.hub())
+        .runServerStep(
+            key,
+            new Rewind(
+                parentExecutionId,
+                store::findInstance,
+                child -> rewind(child.key(), child.parentExecutionId())));
+  }
+
   public Optional<InstanceRecord> getInstance(String hub, String instanceId) {
     return store.findInstance(new InstanceKey(hub, instanceId));
   }

@@ -40,8 +40,12 @@ record Episode(
     List<HistoryEvent> delivered = new ArrayList<>(inbox.size() + 1);
     delivered.add(Events.orchestratorStarted(now));
     boolean started = !workItem.history().isEmpty();
+    boolean replayRequested = false;
     for (InboxEvent event : inbox) {
-      if (event.event().hasExecutionStarted()) {
+      if (event.event().hasOrchestratorStarted()) {
+        // The server's own request for an episode (after a rewind): consumed, not delivered.
+        replayRequested = true;
+      } else if (event.event().hasExecutionStarted()) {
         // ExecutionStarted opens a generation: it goes right after OrchestratorStarted.
         delivered.add(1, event.event());
         started = true;
@@ -49,7 +53,7 @@ record Episode(
         delivered.add(event.event());
       }
     }
-    if ((requireStart && !started) || delivered.size() == 1) {
+    if ((requireStart && !started) || (delivered.size() == 1 && !replayRequested)) {
       return Optional.empty();
     }
     OrchestratorRequest request =

@@ -13,8 +13,8 @@ final class InstanceSlot {
   /** New inbox events arrived while in flight: queue again when the episode ends. */
   boolean wakeAfterFlight;
 
-  /** A server-side termination waits for the episode in flight to end. */
-  boolean terminateAfterFlight;
+  /** A server-side step waiting for the episode in flight to end. */
+  Dispatcher.ServerStep serverStepAfterFlight;
 
   /** The episode given to the last worker, re-sent unchanged if that worker lost it. */
   Episode pinned;

@@ -27,6 +27,8 @@ import dev.taskhub.protocol.RestartInstanceRequest;
 import dev.taskhub.protocol.RestartInstanceResponse;
 import dev.taskhub.protocol.ResumeRequest;
 import dev.taskhub.protocol.ResumeResponse;
+import dev.taskhub.protocol.RewindInstanceRequest;
+import dev.taskhub.protocol.RewindInstanceResponse;
 import dev.taskhub.protocol.SuspendRequest;
 import dev.taskhub.protocol.SuspendResponse;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
@@ -114,6 +116,19 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
                   Validation.instanceId(request.getInstanceId()),
                   request.getRestartWithNewInstanceId());
           return RestartInstanceResponse.newBuilder().setInstanceId(id).build();
+        });
+  }
+
+  @Override
+  public void rewindInstance(
+      RewindInstanceRequest request, StreamObserver<RewindInstanceResponse> observer) {
+    unary(
+        "RewindInstance",
+        observer,
+        () -> {
+          validation.payload("reason", request.hasReason(), request.getReason());
+          engine.rewind(hub(), Validation.instanceId(request.getInstanceId()));
+          return RewindInstanceResponse.getDefaultInstance();
         });
   }
 

@@ -1,8 +1,8 @@
 package dev.taskhub.server.http;
 
 /**
- * An error that only exists at the HTTP layer (read-only mode, an operation this server does not
- * offer, too many live connections), with the status it answers.
+ * An error that only exists at the HTTP layer (read-only mode, too many live connections), with the
+ * status it answers.
  */
 final class HttpProblem extends RuntimeException {
   final int status;
@@ -12,10 +12,6 @@ final class HttpProblem extends RuntimeException {
     super(detail);
     this.status = status;
     this.title = title;
-  }
-
-  static HttpProblem notImplemented(String detail) {
-    return new HttpProblem(501, "Not implemented", detail);
   }
 
   static HttpProblem readOnly(String method, String path) {

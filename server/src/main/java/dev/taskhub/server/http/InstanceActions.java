@@ -98,14 +98,13 @@ final class InstanceActions {
   }
 
   /**
-   * Rewinds a failed instance.
+   * Rewinds a failed instance: its failed work runs again (asynchronously).
    *
-   * @throws HttpProblem 501: the engine does not rewind instances
+   * @throws TaskhubException.NotFound if there is no such instance
+   * @throws TaskhubException.FailedPrecondition if it is not FAILED
    */
   void rewind(String hub, String instanceId, String reason) {
-    get(hub, instanceId);
-    throw HttpProblem.notImplemented(
-        "Rewinding instance '" + instanceId + "' is not supported by this server");
+    engine.rewind(hub(hub), instanceId);
   }
 
   /**

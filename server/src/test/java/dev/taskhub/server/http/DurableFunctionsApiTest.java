@@ -137,7 +137,7 @@ class DurableFunctionsApiTest {
   }
 
   @Test
-  void restartStartsAnEndedInstanceAgainAndRewindIsNotImplemented() throws Exception {
+  void restartStartsAnEndedInstanceAgainAndOnlyFailedInstancesRewind() throws Exception {
     server.completedFanOut("df-restart", 1);
     Reply restarted = server.post(BASE + "/df-restart/restart?restartWithNewInstanceId=true", null);
     assertThat(restarted.status()).isEqualTo(202);
@@ -146,7 +146,7 @@ class DurableFunctionsApiTest {
     server.awaitStatus(newId, OrchestrationRuntimeStatus.COMPLETED);
     String running = server.runningWaiter("df-restart-running");
     assertProblem(server.post(BASE + "/" + running + "/restart", null), 410, running);
-    assertProblem(server.post(BASE + "/df-done/rewind?reason=again", null), 501, "df-done");
+    assertProblem(server.post(BASE + "/df-done/rewind?reason=again", null), 410, "df-done");
   }
 
   @Test

@@ -27,11 +27,12 @@ import org.slf4j.LoggerFactory;
  * Pushes one task hub's ready work to its connected streams and takes their completions.
  *
  * <p>Instances with visible inbox events wait in {@code readyInstances}, activities in {@code
- * readyActivities}; both are fed after each commit, so nothing polls. At most one episode per
- * instance is in flight, and it carries every inbox event visible when it is built. Each stream
- * gets work while it has credit and gRPC says it is ready; streams are served round-robin. Every
- * dispatch holds a {@link Lease}; a lease that expires, is abandoned, or whose stream goes away is
- * given back and the item dispatched again, until the poison limit fails it for good.
+ * activities} ({@link ActivityQueue}); both are fed after each commit, so nothing polls. At most
+ * one episode per instance is in flight, and it carries every inbox event visible when it is built.
+ * Each stream gets work while it has credit and gRPC says it is ready; streams are served
+ * round-robin. Every dispatch holds a {@link Lease}; a lease that expires, is abandoned, or whose
+ * stream goes away is given back and the item dispatched again, until the poison limit fails it for
+ * good.
  *
  * <p>All fields are guarded by {@code this}; store I/O and sending happen outside the lock.
  */
@@ -51,8 +52,7 @@ final class Dispatcher {
   private final List<WorkerStream> streams = new ArrayList<>();
   private final ArrayDeque<InstanceKey> readyInstances = new ArrayDeque<>();
   private final Map<InstanceKey, InstanceSlot> instances = new HashMap<>();
-  private final ArrayDeque<PendingActivity> readyActivities = new ArrayDeque<>();
-  private final Map<PendingActivity.ActivityId, PendingActivity> activities = new HashMap<>();
+  private final ActivityQueue activities = new ActivityQueue();
   private final Map<String, Lease> leasesByToken = new HashMap<>();
   private final Map<InstanceKey, Lease> orchestrationLeases = new HashMap<>();
   private final Map<PendingActivity.ActivityId, Lease> activityLeases = new HashMap<>();
@@ -97,7 +97,7 @@ final class Dispatcher {
   /** Activities were committed and can be dispatched. */
   void activitiesScheduled(List<ActivityTask> tasks) {
     synchronized (this) {
-      tasks.forEach(this::enqueueActivityLocked);
+      tasks.forEach(activities::add);
     }
     dispatch();
   }
@@ -217,7 +217,7 @@ final class Dispatcher {
       }
       // The generation the result belongs to: results of an older one must not complete a newer
       // generation's task that reuses the same task id.
-      PendingActivity pending = lease != null ? lease.activity : activities.get(id);
+      PendingActivity pending = lease != null ? lease.activity : activities.find(id);
       executionId = pending == null ? null : pending.task.executionId();
     }
     Optional<ActivityTask> completed;
@@ -236,12 +236,7 @@ final class Dispatcher {
       if (lease != null) {
         releaseLeaseLocked(lease);
       }
-      PendingActivity pending = activities.get(id);
-      if (pending != null
-          && (executionId == null || executionId.equals(pending.task.executionId()))) {
-        activities.remove(id);
-        pending.done = true;
-      }
+      activities.complete(id, executionId);
       if (completed.isPresent()) {
         wakeLocked(key);
       } else {
@@ -325,7 +320,7 @@ final class Dispatcher {
   }
 
   synchronized int readyActivityCount() {
-    return readyActivities.size();
+    return activities.queued();
   }
 
   // ---------------------------------------------------------------- dispatch
@@ -337,7 +332,7 @@ final class Dispatcher {
       boolean progress = true;
       while (progress
           && !streams.isEmpty()
-          && (!readyInstances.isEmpty() || !readyActivities.isEmpty())) {
+          && (!readyInstances.isEmpty() || !activities.isEmpty())) {
         progress = false;
         int count = streams.size();
         for (int i = 0; i < count; i++) {
@@ -369,7 +364,7 @@ final class Dispatcher {
   private boolean orchestrationFirstLocked() {
     InstanceKey oldest = readyInstances.peek();
     return oldest != null
-        && (readyActivities.isEmpty()
+        && (activities.isEmpty()
             || clock.millis() - slotLocked(oldest).queuedAt >= ORCHESTRATION_PATIENCE_MILLIS);
   }
 
@@ -377,7 +372,9 @@ final class Dispatcher {
     if (!stream.canTakeActivity()) {
       return null;
     }
-    PendingActivity pending = nextDispatchableActivityLocked();
+    // A task whose id is still leased under an older generation waits: workers without completion
+    // tokens name a result only by instance and task id, so one lease per id may be out at a time.
+    PendingActivity pending = activities.next(activityLeases::containsKey);
     if (pending == null) {
       return null;
     }
@@ -396,34 +393,6 @@ final class Dispatcher {
             .setCompletionToken(lease.token)
             .build();
     return () -> stream.send(item);
-  }
-
-  /**
-   * The next queued activity that may go out now. A task whose id is still leased to a worker under
-   * an older generation waits: workers without completion tokens name a result only by instance and
-   * task id, so at most one lease per id may be out at a time.
-   */
-  private PendingActivity nextDispatchableActivityLocked() {
-    List<PendingActivity> waiting = null;
-    PendingActivity next;
-    while ((next = readyActivities.poll()) != null) {
-      if (next.done) {
-        continue;
-      }
-      if (!activityLeases.containsKey(next.id())) {
-        break;
-      }
-      if (waiting == null) {
-        waiting = new ArrayList<>();
-      }
-      waiting.add(next);
-    }
-    if (waiting != null) {
-      for (int i = waiting.size() - 1; i >= 0; i--) {
-        readyActivities.addFirst(waiting.get(i));
-      }
-    }
-    return next;
   }
 
   private Runnable takeOrchestrationLocked(WorkerStream stream) {
@@ -636,13 +605,6 @@ final class Dispatcher {
     }
   }
 
-  private void enqueueActivityLocked(ActivityTask task) {
-    PendingActivity pending = new PendingActivity(task);
-    if (activities.putIfAbsent(pending.id(), pending) == null) {
-      readyActivities.add(pending);
-    }
-  }
-
   private void holdLocked(Lease lease) {
     leasesByToken.put(lease.token, lease);
     lease.stream.leases.add(lease);
@@ -691,7 +653,7 @@ final class Dispatcher {
       if (pending.deliveries >= settings.poisonLimit()) {
         executor.execute(() -> failPoisonedActivity(pending));
       } else {
-        readyActivities.addFirst(pending);
+        activities.requeue(pending);
       }
     }
   }
@@ -700,17 +662,9 @@ final class Dispatcher {
     if (step.terminal() || step.resetHistory()) {
       // The store dropped the instance's open activities: stop offering the queued ones, and
       // never re-queue the leased ones (their late results are ignored).
-      activities
-          .values()
-          .removeIf(
-              pending -> {
-                boolean drop = pending.task.key().equals(step.key());
-                pending.done |= drop;
-                return drop;
-              });
+      activities.dropInstance(step.key());
     }
-
-    step.activities().forEach(this::enqueueActivityLocked);
+    step.activities().forEach(activities::add);
     if (!step.children().isEmpty()) {
       step.children().forEach(child -> wakeLocked(child.instance().key()));
       // A child whose id was taken answers with a failure in this instance's inbox.

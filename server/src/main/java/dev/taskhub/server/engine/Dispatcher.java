@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * stream goes away is given back and the item dispatched again, until the poison limit fails it for
  * good.
  *
- * <p>All fields are guarded by {@code this}; store I/O and sending happen outside the lock.
+ * <p>All fields are guarded by {@code this}; store I/O and sending happen outside the lock. The
+ * class is long because the instance-slot and lease state machines share that one lock; splitting
+ * them would spread the locking protocol over several classes. Queue mechanics live in {@link
+ * ActivityQueue}, episode building in {@link Episode}, step planning in {@link StepPlanner}.
  */
 final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);

@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * one {@link Dispatcher} per task hub. Every state change is committed to the {@link Store} before
  * the in-memory queues learn of it, so a crash loses no work: {@link #start} rebuilds the queues
  * from the store.
+ *
+ * <p>It is the whole transport-independent API (gRPC and HTTP both call it), which makes it long;
+ * each method validates state and hands the work to the store or a dispatcher.
  */
 public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);

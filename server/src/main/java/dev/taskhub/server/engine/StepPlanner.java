@@ -40,6 +40,9 @@ import java.util.UUID;
  * Turns a worker's answer to an episode into the step the store applies. History grows by the
  * episode's new events, then one event per new action, in action order; an action whose id already
  * has its event in history is a re-send (old SDKs repeat some actions) and is ignored.
+ *
+ * <p>Long because it is the one place that knows how every orchestrator action becomes history and
+ * messages (§2.3 of the protocol notes); each action has its own small method in {@code Plan}.
  */
 final class StepPlanner {
   private final PayloadLimit payloadLimit;

@@ -1,0 +1,5 @@
+/**
+ * Hosting orchestrations and activities: {@link dev.taskhub.sdk.worker.TaskhubWorker} receives work
+ * items over one {@code GetWorkItems} stream and runs them concurrently on virtual threads.
+ */
+package dev.taskhub.sdk.worker;

@@ -89,7 +89,7 @@ class DurableFeaturesRestartTest {
       waiter = client.scheduleNewOrchestrationInstance("waiter");
       parent = client.scheduleNewOrchestrationInstance("parent");
       Awaitility.await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .until(
               () ->
                   isWaiting(client, waiter)

@@ -5,7 +5,12 @@ import dev.taskhub.server.engine.Engine;
 import dev.taskhub.server.grpc.GrpcEndpoint;
 import dev.taskhub.server.http.HttpEndpoint;
 import dev.taskhub.server.store.Store;
+import dev.taskhub.server.store.postgres.PostgresLocation;
+import dev.taskhub.server.store.postgres.PostgresStore;
 import dev.taskhub.server.store.sqlite.SqliteStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -14,6 +19,9 @@ import org.slf4j.LoggerFactory;
 /** The composition root of a scheduler process: store → engine → gRPC and HTTP endpoints. */
 public final class TaskhubServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskhubServer.class);
+
+  /** The environment variable with the PostgreSQL password, when neither file nor URL has one. */
+  public static final String DB_PASSWORD_ENV = "TASKHUB_DB_PASSWORD";
 
   private final Store store;
   private final Engine engine;
@@ -30,7 +38,7 @@ public final class TaskhubServer implements AutoCloseable {
   /** Opens the store, recovers outstanding work and starts listening. */
   public static TaskhubServer start(ServerConfig config) {
     Clock clock = Clock.systemUTC();
-    Store store = openStore(config.store());
+    Store store = openStore(config);
     Engine engine = new Engine(config, store, clock);
     engine.start();
     GrpcEndpoint grpc = new GrpcEndpoint(config, engine, clock).start();
@@ -40,20 +48,37 @@ public final class TaskhubServer implements AutoCloseable {
         "Taskhub scheduler ready: gRPC on port {}, HTTP on port {}, store {}, task hubs {}",
         grpc.port(),
         http == null ? "(off)" : http.port(),
-        config.store(),
+        config.storeForDisplay(),
         config.taskHubs());
     return new TaskhubServer(store, engine, grpc, http);
   }
 
-  private static Store openStore(String location) {
+  private static Store openStore(ServerConfig config) {
+    String location = config.store();
     if (location.equals(ServerConfig.MEMORY_STORE)) {
       return SqliteStore.inMemory();
     }
-    if (location.startsWith("postgres")) {
-      // TODO(#7): the PostgreSQL store.
-      throw new TaskhubException("PostgreSQL stores are not supported yet; use a SQLite file path");
+    if (ServerConfig.isPostgres(location)) {
+      return PostgresStore.open(
+          PostgresLocation.parse(location)
+              .withPassword(readPassword(config.dbPasswordFile()), System.getenv(DB_PASSWORD_ENV)));
     }
     return SqliteStore.open(Path.of(location));
+  }
+
+  /** The first line of the password file, or null when there is none. */
+  private static String readPassword(Path file) {
+    if (file == null) {
+      return null;
+    }
+    try {
+      String content = Files.readString(file, StandardCharsets.UTF_8);
+      int end = content.indexOf('\n');
+      String line = end < 0 ? content : content.substring(0, end);
+      return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    } catch (IOException e) {
+      throw new TaskhubException("Cannot read the database password file " + file + ": " + e, e);
+    }
   }
 
   public int grpcPort() {

@@ -2,6 +2,7 @@ package dev.taskhub.server.cli;
 
 import dev.taskhub.server.TaskhubServer;
 import dev.taskhub.server.config.ServerConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -17,10 +18,20 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--store",
+      paramLabel = "PATH|URL",
+      description =
+          "SQLite database file (created if missing), :memory:, or a PostgreSQL URL"
+              + " (postgresql://user@host:5432/db). Default: ${DEFAULT-VALUE}")
+  String store = DEFAULTS.store();
+
+  @Option(
+      names = "--db-password-file",
       paramLabel = "PATH",
       description =
-          "SQLite database file (created if missing), or :memory:. Default: ${DEFAULT-VALUE}")
-  String store = DEFAULTS.store();
+          "File whose first line is the PostgreSQL password; else the URL's, else env "
+              + TaskhubServer.DB_PASSWORD_ENV
+              + ".")
+  Path dbPasswordFile;
 
   @Option(
       names = "--grpc-port",
@@ -73,7 +84,8 @@ final class ServeCommand implements Callable<Integer> {
             .withMaxPayloadBytes(maxPayloadBytes)
             .withLeaseTimeout(leaseTimeout)
             .withPoisonLimit(poisonLimit)
-            .withReadOnly(readOnly);
+            .withReadOnly(readOnly)
+            .withDbPasswordFile(dbPasswordFile);
     TaskhubServer server = TaskhubServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -9,7 +9,9 @@ import java.util.Objects;
  * Everything a scheduler process is configured with. Validated on construction, so a running server
  * never holds an impossible setting.
  *
- * @param store where state lives: a SQLite file path, or {@code :memory:} for a throwaway store
+ * @param store where state lives: a SQLite file path, {@code :memory:} for a throwaway store, or a
+ *     PostgreSQL URL ({@code postgresql://user@host:port/db}, {@code postgres://...}, {@code
+ *     jdbc:postgresql://...}); its password, if any, is never logged
  * @param grpcPort gRPC port (0 picks a free one)
  * @param httpPort HTTP port for health, API and dashboard (0 picks a free one, -1 disables HTTP)
  * @param taskHubs task hub names served; the first is used when a call names none
@@ -20,6 +22,8 @@ import java.util.Objects;
  * @param defaultStreamConcurrency work items in flight on a stream that states no limits of its own
  * @param maxWait longest a WaitFor* call blocks, whatever its deadline
  * @param readOnly whether the HTTP APIs and dashboard refuse every change (views only)
+ * @param dbPasswordFile a file holding the PostgreSQL password (its first line), or null; it wins
+ *     over a password in the URL and over {@code TASKHUB_DB_PASSWORD}
  */
 public record ServerConfig(
     String store,
@@ -32,7 +36,8 @@ public record ServerConfig(
     int poisonLimit,
     int defaultStreamConcurrency,
     Duration maxWait,
-    boolean readOnly) {
+    boolean readOnly,
+    Path dbPasswordFile) {
 
   public static final String MEMORY_STORE = ":memory:";
   public static final int MAX_INSTANCE_ID_LENGTH = 100;
@@ -55,6 +60,65 @@ public record ServerConfig(
     if (maxWait.isNegative() || maxWait.isZero()) {
       throw new IllegalArgumentException("maxWait must be positive, was " + maxWait);
     }
+    if (dbPasswordFile != null && !isPostgres(store)) {
+      throw new IllegalArgumentException(
+          "dbPasswordFile applies to a PostgreSQL store only; the store is " + store);
+    }
+  }
+
+  /** True when {@code store} names a PostgreSQL database rather than a SQLite file. */
+  public static boolean isPostgres(String store) {
+    return store.startsWith("postgresql://")
+        || store.startsWith("postgres://")
+        || store.startsWith("jdbc:postgresql:");
+  }
+
+  /** The store location with any password in it masked, for logs and messages. */
+  public String storeForDisplay() {
+    return maskPassword(store);
+  }
+
+  /**
+   * A store location with the password masked: the user info's after its first ':' (up to the last
+   * '@', so that an unescaped '@' or '/' in it is masked too) and a {@code password} parameter's.
+   */
+  public static String maskPassword(String store) {
+    if (!isPostgres(store)) {
+      return store;
+    }
+    return store
+        .replaceAll("^([a-z:]+//[^/?@:]*):.*@", "$1:***@")
+        .replaceAll("([?&]password=)[^&]*", "$1***");
+  }
+
+  /** Like the record's own, but with the store's password masked. */
+  @Override
+  public String toString() {
+    return "ServerConfig[store="
+        + storeForDisplay()
+        + ", grpcPort="
+        + grpcPort
+        + ", httpPort="
+        + httpPort
+        + ", taskHubs="
+        + taskHubs
+        + ", maxPayloadBytes="
+        + maxPayloadBytes
+        + ", maxMessageBytes="
+        + maxMessageBytes
+        + ", leaseTimeout="
+        + leaseTimeout
+        + ", poisonLimit="
+        + poisonLimit
+        + ", defaultStreamConcurrency="
+        + defaultStreamConcurrency
+        + ", maxWait="
+        + maxWait
+        + ", readOnly="
+        + readOnly
+        + ", dbPasswordFile="
+        + dbPasswordFile
+        + "]";
   }
 
   /**
@@ -72,7 +136,8 @@ public record ServerConfig(
         10,
         1,
         Duration.ofMinutes(10),
-        false);
+        false,
+        null);
   }
 
   /** Defaults for tests: in-memory store, free ports. */
@@ -92,7 +157,8 @@ public record ServerConfig(
         poisonLimit,
         defaultStreamConcurrency,
         maxWait,
-        readOnly);
+        readOnly,
+        dbPasswordFile);
   }
 
   public ServerConfig withPorts(int newGrpcPort, int newHttpPort) {
@@ -107,7 +173,8 @@ public record ServerConfig(
         poisonLimit,
         defaultStreamConcurrency,
         maxWait,
-        readOnly);
+        readOnly,
+        dbPasswordFile);
   }
 
   public ServerConfig withTaskHubs(List<String> newTaskHubs) {
@@ -122,7 +189,8 @@ public record ServerConfig(
         poisonLimit,
         defaultStreamConcurrency,
         maxWait,
-        readOnly);
+        readOnly,
+        dbPasswordFile);
   }
 
   public ServerConfig withMaxPayloadBytes(int newMaxPayloadBytes) {
@@ -137,7 +205,8 @@ public record ServerConfig(
         poisonLimit,
         defaultStreamConcurrency,
         maxWait,
-        readOnly);
+        readOnly,
+        dbPasswordFile);
   }
 
   public ServerConfig withLeaseTimeout(Duration newLeaseTimeout) {
@@ -152,7 +221,8 @@ public record ServerConfig(
         poisonLimit,
         defaultStreamConcurrency,
         maxWait,
-        readOnly);
+        readOnly,
+        dbPasswordFile);
   }
 
   public ServerConfig withPoisonLimit(int newPoisonLimit) {
@@ -167,7 +237,8 @@ public record ServerConfig(
         newPoisonLimit,
         defaultStreamConcurrency,
         maxWait,
-        readOnly);
+        readOnly,
+        dbPasswordFile);
   }
 
   public ServerConfig withDefaultStreamConcurrency(int concurrency) {
@@ -182,7 +253,8 @@ public record ServerConfig(
         poisonLimit,
         concurrency,
         maxWait,
-        readOnly);
+        readOnly,
+        dbPasswordFile);
   }
 
   public ServerConfig withReadOnly(boolean newReadOnly) {
@@ -197,7 +269,24 @@ public record ServerConfig(
         poisonLimit,
         defaultStreamConcurrency,
         maxWait,
-        newReadOnly);
+        newReadOnly,
+        dbPasswordFile);
+  }
+
+  public ServerConfig withDbPasswordFile(Path newDbPasswordFile) {
+    return new ServerConfig(
+        store,
+        grpcPort,
+        httpPort,
+        taskHubs,
+        maxPayloadBytes,
+        maxMessageBytes,
+        leaseTimeout,
+        poisonLimit,
+        defaultStreamConcurrency,
+        maxWait,
+        readOnly,
+        newDbPasswordFile);
   }
 
   public String defaultTaskHub() {

@@ -585,7 +585,7 @@ public final class JdbcStore implements Store {
   private static void setBytes(PreparedStatement statement, int index, byte[] value)
       throws SQLException {
     if (value == null) {
-      statement.setNull(index, Types.BLOB);
+      statement.setNull(index, Types.VARBINARY);
     } else {
       statement.setBytes(index, value);
     }

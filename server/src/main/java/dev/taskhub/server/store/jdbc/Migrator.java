@@ -14,17 +14,43 @@ import java.util.List;
  * Applies the versioned schema files {@code db/<dialect>/V<n>__*.sql} that are newer than the
  * database's {@code schema_version}. Each file runs in its own transaction together with the
  * version bump, so a crash mid-migration leaves the previous version intact.
+ *
+ * <p>Several processes may start against one database at once (PostgreSQL nodes). Each transaction
+ * therefore begins by taking the {@link SchemaLock} and only then reads the version, on a
+ * connection in READ COMMITTED (each statement sees what committed before it): whoever waited for
+ * the lock sees the migrations the holder committed and does not apply them again.
  */
 public final class Migrator {
+  /**
+   * Makes concurrent migrators of one database take turns: blocks until no other process holds the
+   * lock, which stays held until the current transaction ends.
+   */
+  @FunctionalInterface
+  public interface SchemaLock {
+    void acquire(Connection connection) throws SQLException;
+  }
+
   private final String dialect;
   private final List<String> files;
+  private final SchemaLock lock;
 
   /**
+   * A migrator for a database that only one process opens at a time (SQLite: one writer).
+   *
    * @param files the migration file names in order; file {@code i} brings the schema to version i+1
    */
   public Migrator(String dialect, List<String> files) {
+    this(dialect, files, connection -> {});
+  }
+
+  /**
+   * @param files the migration file names in order; file {@code i} brings the schema to version i+1
+   * @param lock taken at the start of every migration transaction
+   */
+  public Migrator(String dialect, List<String> files, SchemaLock lock) {
     this.dialect = dialect;
     this.files = List.copyOf(files);
+    this.lock = lock;
   }
 
   public int latestVersion() {
@@ -34,17 +60,23 @@ public final class Migrator {
   /** Brings the schema up to date on a connection in manual-commit mode. */
   public void migrate(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-      int current = currentVersion(statement);
-      if (current > files.size()) {
-        throw new TaskhubException(
-            "The store's schema version "
-                + current
-                + " is newer than this Taskhub build knows ("
-                + files.size()
-                + "); upgrade Taskhub");
-      }
-      for (int version = current + 1; version <= files.size(); version++) {
+      while (true) {
+        lock.acquire(connection);
+        statement.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        int current = currentVersion(statement);
+        if (current > files.size()) {
+          throw new TaskhubException(
+              "The store's schema version "
+                  + current
+                  + " is newer than this Taskhub build knows ("
+                  + files.size()
+                  + "); upgrade Taskhub");
+        }
+        if (current == files.size()) {
+          connection.commit();
+          return;
+        }
+        int version = current + 1;
         for (String sql : statements(files.get(version - 1))) {
           statement.execute(sql);
         }
@@ -52,8 +84,7 @@ public final class Migrator {
         statement.execute("INSERT INTO schema_version (version) VALUES (" + version + ")");
         connection.commit();
       }
-      connection.commit();
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       connection.rollback();
       throw e;
     }

@@ -10,7 +10,9 @@ public interface Transactions extends AutoCloseable {
 
   /**
    * Runs {@code work} all-or-nothing and returns once it is durably committed. An exception thrown
-   * by the work rolls back only this unit and is rethrown to the caller.
+   * by the work rolls back only this unit and is rethrown to the caller. The work may run more than
+   * once (a database with concurrent writers retries a unit that lost a race), so it must act only
+   * through the connection, and a run whose transaction rolled back must leave no trace.
    *
    * @throws TaskhubException.StoreUnavailable if the database failed
    */

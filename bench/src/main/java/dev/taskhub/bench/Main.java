@@ -1,34 +1,40 @@
 package dev.taskhub.bench;
 
-import io.grpc.ManagedChannel;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Runs a benchmark workload against a Durable Task endpoint with a {@link SyntheticWorker} and
- * prints one line per run and a table of medians. Exits 1 when a run fails or is wrong (the first
- * failure ends the bench), 2 on bad options.
+ * Runs benchmark workloads against a Durable Task endpoint, with a {@link SyntheticWorker} ({@link
+ * SyntheticBench}) or the Taskhub SDK ({@link SdkBench}), and prints one line per run and tables of
+ * medians. Exits 1 when a run fails or is wrong (the first failure ends the bench), 2 on bad
+ * options.
  */
 @Command(
     name = "taskhub-bench",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "Measures a Durable Task scheduler with a synthetic protocol-level worker.")
+    description =
+        "Measures a Durable Task scheduler with a synthetic protocol-level worker or the Taskhub"
+            + " SDK.")
 public final class Main implements Callable<Integer> {
-  /** The workloads of DESIGN.md section 7 that exist so far. */
+  /** The workloads of DESIGN.md section 7 that exist so far, and {@code all} of them. */
   enum Workload {
-    w1
+    w1,
+    w2,
+    w3,
+    all
+  }
+
+  /** Who answers the work items. */
+  enum Worker {
+    synthetic,
+    sdk
   }
 
   @Option(
@@ -40,20 +46,43 @@ public final class Main implements Callable<Integer> {
   @Option(
       names = "--taskhub",
       paramLabel = "NAME",
-      description = "Task hub, sent as the 'taskhub' header. Default: none (the server's default)")
+      description =
+          "Task hub, sent as the 'taskhub' header. Default: none (the server's default) for the"
+              + " synthetic worker, 'default' for the SDK")
   String taskHub;
 
   @Option(
+      names = "--worker",
+      description =
+          "synthetic (protocol-level, answers at once; W1 only) or sdk (the Taskhub SDK in this"
+              + " process). Default: ${DEFAULT-VALUE}")
+  Worker worker = Worker.synthetic;
+
+  @Option(
       names = "--workload",
-      description = "Workload to run: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+      description =
+          "Workload to run: ${COMPLETION-CANDIDATES} (all: every one the worker implements)."
+              + " Default: ${DEFAULT-VALUE}")
   Workload workload = Workload.w1;
 
   @Option(
       names = "--n",
       split = ",",
       paramLabel = "N",
-      description = "Fan-out sizes, comma-separated. Default: 1000,10000")
-  List<Integer> sizes = List.of(1000, 10000);
+      description =
+          "W1 fan-out sizes, comma-separated. Default: 1000,10000 (synthetic),"
+              + " 100,1000,10000 (sdk)")
+  List<Integer> sizes;
+
+  @Option(
+      names = "--w2-instances",
+      description = "W2 orchestrations started at once. Default: ${DEFAULT-VALUE}")
+  int batchInstances = 500;
+
+  @Option(
+      names = "--w3-instances",
+      description = "W3 orchestrations run one after the other. Default: ${DEFAULT-VALUE}")
+  int sequentialInstances = 200;
 
   @Option(names = "--runs", description = "Measured runs per N. Default: ${DEFAULT-VALUE}")
   int runs = 3;
@@ -61,7 +90,7 @@ public final class Main implements Callable<Integer> {
   @Option(
       names = "--warmup",
       description =
-          "Unmeasured runs at the largest N first: they connect the worker and let both JVMs"
+          "Unmeasured runs first (W1 at the largest N): they connect the worker and let both JVMs"
               + " compile the hot paths. Default: ${DEFAULT-VALUE}")
   int warmup = 2;
 
@@ -73,18 +102,24 @@ public final class Main implements Callable<Integer> {
 
   @Option(
       names = "--streams",
-      description = "GetWorkItems streams, one channel each. Default: ${DEFAULT-VALUE}")
+      description =
+          "GetWorkItems streams, one channel each (synthetic worker only). Default:"
+              + " ${DEFAULT-VALUE}")
   int streams = 1;
 
   @Option(
       names = "--max-orchestrations",
-      description = "maxConcurrentOrchestrationWorkItems per stream. Default: ${DEFAULT-VALUE}")
-  int maxOrchestrations = 32;
+      description =
+          "Orchestration work items at once per stream. Default: 32 (synthetic), the SDK's"
+              + " default (sdk)")
+  Integer maxOrchestrations;
 
   @Option(
       names = "--max-activities",
-      description = "maxConcurrentActivityWorkItems per stream. Default: ${DEFAULT-VALUE}")
-  int maxActivities = 256;
+      description =
+          "Activity work items at once per stream. Default: 256 (synthetic), the SDK's default"
+              + " (sdk)")
+  Integer maxActivities;
 
   @Option(
       names = "--server-pid",
@@ -99,93 +134,60 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    if (sizes.isEmpty() || sizes.stream().anyMatch(n -> n < 1) || runs < 1 || warmup < 0) {
-      throw new CommandLine.ParameterException(
-          new CommandLine(this), "--n values and --runs must be at least 1, --warmup at least 0");
+    List<Integer> fanOutSizes =
+        sizes != null
+            ? sizes
+            : worker == Worker.sdk ? List.of(100, 1000, 10000) : List.of(1000, 10000);
+    if (fanOutSizes.isEmpty()
+        || fanOutSizes.stream().anyMatch(n -> n < 1)
+        || runs < 1
+        || warmup < 0
+        || batchInstances < 1
+        || sequentialInstances < 1) {
+      throw invalid(
+          "--n values, --runs, --w2-instances and --w3-instances must be at least 1, --warmup at"
+              + " least 0");
+    }
+    if ((maxOrchestrations != null && maxOrchestrations < 1)
+        || (maxActivities != null && maxActivities < 1)) {
+      throw invalid("--max-orchestrations and --max-activities must be at least 1");
     }
     Endpoint target = new Endpoint(endpoint, taskHub);
-    SyntheticWorker.Settings settings =
-        new SyntheticWorker.Settings(streams, maxOrchestrations, maxActivities);
-    System.out.printf(
-        "%s against %s: N=%s, %d runs each (+%d warm-up), worker %d stream(s) x %d orchestrations"
-            + " / %d activities%n",
-        workload.name().toUpperCase(),
-        target,
-        sizes,
-        runs,
-        warmup,
-        streams,
-        maxOrchestrations,
-        maxActivities);
-    Map<Integer, List<FanOutDriver.Run>> results = new LinkedHashMap<>();
-    ManagedChannel clientChannel = target.open();
-    try (SyntheticWorker worker = SyntheticWorker.connect(target, settings)) {
-      FanOutDriver driver = new FanOutDriver(clientChannel, timeout);
-      int largest = Collections.max(sizes);
-      for (int i = 1; i <= warmup; i++) {
-        measure(driver, worker, largest, "warmup=" + i);
+    if (worker == Worker.synthetic) {
+      if (workload == Workload.w2 || workload == Workload.w3) {
+        throw invalid("The synthetic worker implements W1 only; use --worker sdk for W2 and W3");
       }
-      for (int n : sizes) {
-        for (int run = 1; run <= runs; run++) {
-          FanOutDriver.Run result = measure(driver, worker, n, "run=" + run);
-          results.computeIfAbsent(n, k -> new ArrayList<>()).add(result);
-        }
-      }
-    } catch (BenchException e) {
-      System.out.println("FAILED: " + e.getMessage());
-      printMedians(results);
-      return 1;
-    } finally {
-      clientChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      SyntheticWorker.Settings settings =
+          new SyntheticWorker.Settings(
+              streams,
+              maxOrchestrations == null ? 32 : maxOrchestrations,
+              maxActivities == null ? 256 : maxActivities);
+      return new SyntheticBench(target, settings, fanOutSizes, runs, warmup, timeout, serverPid)
+          .run();
     }
-    printMedians(results);
-    return 0;
-  }
-
-  private FanOutDriver.Run measure(
-      FanOutDriver driver, SyntheticWorker worker, int n, String label) {
-    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    long episodesBefore = worker.orchestrationItems();
-    CpuSample before = CpuSample.take(serverPid);
-    FanOutDriver.Run run = driver.run(n);
-    CpuSample after = CpuSample.take(serverPid);
-    worker
-        .failure()
-        .ifPresent(
-            reason -> {
-              throw new BenchException("The worker failed: " + reason);
-            });
-    System.out.printf(
-        "W1 N=%d %s wall=%.0f ms activities/s=%.0f episodes=%d%s load=%.1f%n",
-        n,
-        label,
-        run.wallMillis(),
-        run.activitiesPerSecond(),
-        worker.orchestrationItems() - episodesBefore,
-        after.since(before),
-        load);
-    return run;
-  }
-
-  private void printMedians(Map<Integer, List<FanOutDriver.Run>> results) {
-    if (results.isEmpty()) {
-      return;
+    if (streams != 1) {
+      throw invalid("--streams is for the synthetic worker; the SDK worker opens one stream");
     }
-    System.out.printf("%nW1 medians%n%8s %6s %10s %14s%n", "N", "runs", "wall ms", "activities/s");
-    results.forEach(
-        (n, list) ->
-            System.out.printf(
-                "%8d %6d %10.0f %14.0f%n",
-                n,
-                list.size(),
-                median(list, FanOutDriver.Run::wallMillis),
-                median(list, FanOutDriver.Run::activitiesPerSecond)));
+    Set<Workload> workloads =
+        workload == Workload.all
+            ? EnumSet.of(Workload.w1, Workload.w2, Workload.w3)
+            : Set.of(workload);
+    SdkBench.Plan plan =
+        new SdkBench.Plan(
+            workloads,
+            fanOutSizes,
+            batchInstances,
+            sequentialInstances,
+            runs,
+            warmup,
+            timeout,
+            maxOrchestrations,
+            maxActivities,
+            serverPid);
+    return new SdkBench(target, plan).run();
   }
 
-  private static double median(
-      List<FanOutDriver.Run> list, ToDoubleFunction<FanOutDriver.Run> value) {
-    double[] sorted = list.stream().mapToDouble(value).sorted().toArray();
-    int middle = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  private CommandLine.ParameterException invalid(String message) {
+    return new CommandLine.ParameterException(new CommandLine(this), message);
   }
 }

@@ -1,0 +1,72 @@
+package dev.taskhub.bench;
+
+import dev.taskhub.sdk.orchestration.Orchestration;
+import dev.taskhub.sdk.orchestration.Task;
+import dev.taskhub.sdk.worker.TaskhubWorker;
+import java.util.List;
+import java.util.stream.LongStream;
+
+/**
+ * The orchestrations and activities the SDK worker hosts, written as an application would write
+ * them, and the outputs a correct run ends with.
+ *
+ * <p>{@value #FAN_OUT} (W1, W2): calls {@value #NOOP} with {@code base + i} for i in 0..n-1, all in
+ * parallel; passes the n results to {@value #AGGREGATE}, which sums them; returns the sum. The
+ * output proves every result arrived exactly once; a distinct {@code base} per instance also proves
+ * no result went to the wrong instance. {@value #INCREMENT_ONCE} (W3): one {@value #INCREMENT}
+ * activity that adds 1 to the input.
+ */
+final class SdkApp {
+  static final String FAN_OUT = "BenchSdkFanOut";
+  static final String INCREMENT_ONCE = "BenchSdkIncrementOnce";
+  static final String NOOP = "noop";
+  static final String AGGREGATE = "aggregate";
+  static final String INCREMENT = "increment";
+
+  /** Input of {@value #FAN_OUT}. */
+  record FanOut(int n, long base) {
+    /** {@code n * base + 0 + 1 + ... + (n-1)}. */
+    long expectedResult() {
+      return n * base + (long) n * (n - 1) / 2;
+    }
+  }
+
+  private static final Orchestration FAN_OUT_ORCHESTRATION =
+      ctx -> {
+        FanOut input = ctx.getInput(FanOut.class);
+        List<Task<Long>> noops =
+            LongStream.range(0, input.n())
+                .mapToObj(i -> ctx.callActivity(NOOP, input.base() + i, Long.class))
+                .toList();
+        List<Long> results = ctx.allOf(noops).await();
+        return ctx.callActivity(AGGREGATE, results, Long.class).await();
+      };
+
+  private static final Orchestration INCREMENT_ONCE_ORCHESTRATION =
+      ctx -> ctx.callActivity(INCREMENT, ctx.getInput(Long.class), Long.class).await();
+
+  private SdkApp() {}
+
+  /**
+   * A worker hosting the bench's orchestrations and activities, not yet started; a null limit keeps
+   * the SDK's default.
+   */
+  static TaskhubWorker worker(
+      String connectionString, Integer maxOrchestrations, Integer maxActivities) {
+    TaskhubWorker.Builder builder =
+        TaskhubWorker.builder()
+            .connectionString(connectionString)
+            .addOrchestration(FAN_OUT, FAN_OUT_ORCHESTRATION)
+            .addOrchestration(INCREMENT_ONCE, INCREMENT_ONCE_ORCHESTRATION)
+            .addActivity(NOOP, Long.class, value -> value)
+            .addActivity(AGGREGATE, long[].class, values -> LongStream.of(values).sum())
+            .addActivity(INCREMENT, Long.class, value -> value + 1);
+    if (maxOrchestrations != null) {
+      builder.maxConcurrentOrchestrations(maxOrchestrations);
+    }
+    if (maxActivities != null) {
+      builder.maxConcurrentActivities(maxActivities);
+    }
+    return builder.build();
+  }
+}

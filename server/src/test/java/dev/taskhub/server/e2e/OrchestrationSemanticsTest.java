@@ -12,12 +12,8 @@ import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.RetryPolicy;
 import com.microsoft.durabletask.Task;
-import com.microsoft.durabletask.TaskActivity;
-import com.microsoft.durabletask.TaskActivityFactory;
 import com.microsoft.durabletask.TaskCanceledException;
 import com.microsoft.durabletask.TaskOptions;
-import com.microsoft.durabletask.TaskOrchestration;
-import com.microsoft.durabletask.TaskOrchestrationFactory;
 import dev.taskhub.server.TaskhubServer;
 import dev.taskhub.server.config.ServerConfig;
 import java.time.Duration;
@@ -49,7 +45,7 @@ class OrchestrationSemanticsTest {
         new DurableTaskGrpcWorkerBuilder()
             .port(server.grpcPort())
             .addOrchestration(
-                orchestration(
+                SeedActivities.orchestration(
                     "timer",
                     ctx -> {
                       Instant before = ctx.getCurrentInstant();
@@ -57,14 +53,14 @@ class OrchestrationSemanticsTest {
                       ctx.complete(Duration.between(before, ctx.getCurrentInstant()).toMillis());
                     }))
             .addOrchestration(
-                orchestration(
+                SeedActivities.orchestration(
                     "approval",
                     ctx -> {
                       ctx.setCustomStatus("waiting for approval");
                       ctx.complete(ctx.waitForExternalEvent("approval", String.class).await());
                     }))
             .addOrchestration(
-                orchestration(
+                SeedActivities.orchestration(
                     "approval_with_timeout",
                     ctx -> {
                       try {
@@ -77,7 +73,7 @@ class OrchestrationSemanticsTest {
                       }
                     }))
             .addOrchestration(
-                orchestration(
+                SeedActivities.orchestration(
                     "parent",
                     ctx -> {
                       List<Task<Integer>> children = new ArrayList<>();
@@ -87,14 +83,14 @@ class OrchestrationSemanticsTest {
                       ctx.complete(ctx.allOf(children).await().stream().mapToInt(i -> i).sum());
                     }))
             .addOrchestration(
-                orchestration(
+                SeedActivities.orchestration(
                     "child",
                     ctx -> {
                       int n = ctx.getInput(Integer.class);
                       ctx.complete(ctx.callActivity("square", n, Integer.class).await());
                     }))
             .addOrchestration(
-                orchestration(
+                SeedActivities.orchestration(
                     "counter",
                     ctx -> {
                       int n = ctx.getInput(Integer.class);
@@ -105,7 +101,7 @@ class OrchestrationSemanticsTest {
                       }
                     }))
             .addOrchestration(
-                orchestration(
+                SeedActivities.orchestration(
                     "retrying",
                     ctx -> {
                       TaskOptions retry =
@@ -115,7 +111,7 @@ class OrchestrationSemanticsTest {
                               .await());
                     }))
             .addOrchestration(
-                orchestration(
+                SeedActivities.orchestration(
                     "sequence",
                     ctx -> {
                       int total = 0;
@@ -125,16 +121,17 @@ class OrchestrationSemanticsTest {
                       ctx.complete(total);
                     }))
             .addOrchestration(
-                orchestration("echo", ctx -> ctx.complete(ctx.getInput(String.class))))
+                SeedActivities.orchestration(
+                    "echo", ctx -> ctx.complete(ctx.getInput(String.class))))
             .addActivity(
-                activity(
+                SeedActivities.activity(
                     "square",
                     ctx -> {
                       int n = ctx.getInput(Integer.class);
                       return n * n;
                     }))
             .addActivity(
-                activity(
+                SeedActivities.activity(
                     "flaky",
                     ctx -> {
                       String id = ctx.getInput(String.class);
@@ -386,33 +383,5 @@ class OrchestrationSemanticsTest {
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> client.getInstanceMetadata(id, false).getRuntimeStatus() == expected);
-  }
-
-  private static TaskOrchestrationFactory orchestration(String name, TaskOrchestration body) {
-    return new TaskOrchestrationFactory() {
-      @Override
-      public String getName() {
-        return name;
-      }
-
-      @Override
-      public TaskOrchestration create() {
-        return body;
-      }
-    };
-  }
-
-  private static TaskActivityFactory activity(String name, TaskActivity body) {
-    return new TaskActivityFactory() {
-      @Override
-      public String getName() {
-        return name;
-      }
-
-      @Override
-      public TaskActivity create() {
-        return body;
-      }
-    };
   }
 }

@@ -10,8 +10,6 @@ import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.TaskCanceledException;
 import com.microsoft.durabletask.TaskFailedException;
-import com.microsoft.durabletask.TaskOrchestration;
-import com.microsoft.durabletask.TaskOrchestrationFactory;
 import dev.taskhub.protocol.PurgeInstancesRequest;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TerminateRequest;
@@ -45,7 +43,7 @@ class SubOrchestrationAndMessagingTest {
         new DurableTaskGrpcWorkerBuilder()
             .port(server.grpcPort())
             .addOrchestration(
-                orchestration(
+                SeedActivities.orchestration(
                     "sender",
                     ctx -> {
                       ctx.sendEvent(ctx.getInput(String.class), "ping", "hello");
@@ -56,7 +54,7 @@ class SubOrchestrationAndMessagingTest {
                       ctx.complete("sent");
                     }))
             .addOrchestration(
-                orchestration(
+                SeedActivities.orchestration(
                     "receiver",
                     ctx -> {
                       String first = ctx.waitForExternalEvent("ping", String.class).await();
@@ -69,7 +67,7 @@ class SubOrchestrationAndMessagingTest {
                       }
                     }))
             .addOrchestration(
-                orchestration(
+                SeedActivities.orchestration(
                     "twins",
                     ctx -> {
                       String childId = ctx.getInstanceId() + "-child";
@@ -83,13 +81,13 @@ class SubOrchestrationAndMessagingTest {
                       first.isDone();
                     }))
             .addOrchestration(
-                orchestration(
+                SeedActivities.orchestration(
                     "waiter",
                     ctx -> {
                       ctx.complete(ctx.waitForExternalEvent("go", String.class).await());
                     }))
             .addOrchestration(
-                orchestration(
+                SeedActivities.orchestration(
                     "grandparent",
                     ctx -> {
                       ctx.complete(
@@ -163,19 +161,5 @@ class SubOrchestrationAndMessagingTest {
     for (String id : List.of(parent, child)) {
       assertThat(client.getInstanceMetadata(id, false).isInstanceFound()).isFalse();
     }
-  }
-
-  private static TaskOrchestrationFactory orchestration(String name, TaskOrchestration body) {
-    return new TaskOrchestrationFactory() {
-      @Override
-      public String getName() {
-        return name;
-      }
-
-      @Override
-      public TaskOrchestration create() {
-        return body;
-      }
-    };
   }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -497,7 +498,7 @@ final class Dispatcher {
   private void endFlightLocked(InstanceKey key, InstanceSlot slot) {
     slot.inFlight = false;
     if (slot.serverStepAfterFlight != null) {
-      ServerStep step = slot.serverStepAfterFlight;
+      PendingServerStep step = slot.serverStepAfterFlight;
       slot.serverStepAfterFlight = null;
       startServerStepLocked(key, slot, step);
     } else if (slot.wakeAfterFlight) {
@@ -519,21 +520,34 @@ final class Dispatcher {
     default void committed(OrchestrationStep step) {}
   }
 
-  /** Runs {@code step} as soon as no episode of the instance is in flight. */
-  void runServerStep(InstanceKey key, ServerStep step) {
+  /** A server step and the future completed once it ran (applied or found nothing to do). */
+  record PendingServerStep(ServerStep step, CompletableFuture<Void> done) {}
+
+  /**
+   * Runs {@code step} as soon as no episode of the instance is in flight.
+   *
+   * @return completed once the step ran
+   */
+  CompletableFuture<Void> runServerStep(InstanceKey key, ServerStep step) {
+    PendingServerStep pending = new PendingServerStep(step, new CompletableFuture<>());
     synchronized (this) {
       InstanceSlot slot = slotLocked(key);
       if (slot.inFlight) {
-        slot.serverStepAfterFlight = step;
-        return;
+        if (slot.serverStepAfterFlight != null) {
+          // Superseded by a later request on the same instance.
+          slot.serverStepAfterFlight.done().complete(null);
+        }
+        slot.serverStepAfterFlight = pending;
+        return pending.done();
       }
       if (slot.queued) {
         readyInstances.remove(key);
         slot.queued = false;
         slot.wakeAfterFlight = true;
       }
-      startServerStepLocked(key, slot, step);
+      startServerStepLocked(key, slot, pending);
     }
+    return pending.done();
   }
 
   /**
@@ -553,13 +567,14 @@ final class Dispatcher {
         });
   }
 
-  private void startServerStepLocked(InstanceKey key, InstanceSlot slot, ServerStep step) {
+  private void startServerStepLocked(InstanceKey key, InstanceSlot slot, PendingServerStep step) {
     slot.inFlight = true;
     slot.pinned = null;
     executor.execute(() -> runServerStep(key, step, clock.millis()));
   }
 
-  private void runServerStep(InstanceKey key, ServerStep serverStep, long now) {
+  private void runServerStep(InstanceKey key, PendingServerStep pending, long now) {
+    ServerStep serverStep = pending.step();
     OrchestrationStep step = null;
     try {
       Optional<OrchestrationWorkItem> loaded = store.loadWorkItem(key, now);
@@ -588,6 +603,7 @@ final class Dispatcher {
       serverStep.committed(step);
     }
     dispatch();
+    pending.done().complete(null);
   }
 
   private void forgetIfIdleLocked(InstanceKey key, InstanceSlot slot) {

@@ -253,11 +253,20 @@ public final class Engine implements AutoCloseable {
               + instance.status().name().replace("ORCHESTRATION_STATUS_", "")
               + "; only failed instances can be rewound");
     }
-    rewind(instance.key(), null);
+    // Wait for the rewrite, so that callers see the instance RUNNING when this returns.
+    try {
+      rewind(instance.key(), null).get(settings.maxWaitMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaskhubException.Cancelled("Interrupted while rewinding '" + instanceId + "'");
+    } catch (ExecutionException | TimeoutException e) {
+      throw new TaskhubException(
+          "Rewinding '" + instanceId + "' did not finish: " + e.getMessage(), e);
+    }
   }
 
-  private void rewind(InstanceKey key, String parentExecutionId) {
-    dispatcher(key.hub())
+  private CompletableFuture<Void> rewind(InstanceKey key, String parentExecutionId) {
+    return dispatcher(key.hub())
         .runServerStep(
             key,
             new Rewind(

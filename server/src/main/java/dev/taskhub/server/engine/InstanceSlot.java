@@ -14,7 +14,7 @@ final class InstanceSlot {
   boolean wakeAfterFlight;
 
   /** A server-side step waiting for the episode in flight to end. */
-  Dispatcher.ServerStep serverStepAfterFlight;
+  Dispatcher.PendingServerStep serverStepAfterFlight;
 
   /** The episode given to the last worker, re-sent unchanged if that worker lost it. */
   Episode pinned;

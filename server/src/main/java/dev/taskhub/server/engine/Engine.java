@@ -238,7 +238,8 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Rewinds a failed instance: its failed activities run again and its failed sub-orchestrations
-   * are rewound too; work that succeeded is not repeated. Happens asynchronously.
+   * are rewound too; work that succeeded is not repeated. Returns once the instance's own history
+   * is rewritten (it is RUNNING then); its children are rewound right after.
    *
    * @throws TaskhubException.NotFound if there is no such instance
    * @throws TaskhubException.FailedPrecondition if it is not FAILED

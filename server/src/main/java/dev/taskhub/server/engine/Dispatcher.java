@@ -57,12 +57,16 @@ final class Dispatcher {
   private final ArrayDeque<InstanceKey> readyInstances = new ArrayDeque<>();
   private final Map<InstanceKey, InstanceSlot> instances = new HashMap<>();
   private final ActivityQueue activities = new ActivityQueue();
+  private final HistoryCache histories = new HistoryCache(MAX_CACHED_HISTORY_EVENTS);
   private final Map<String, Lease> leasesByToken = new HashMap<>();
   private final Map<InstanceKey, Lease> orchestrationLeases = new HashMap<>();
   private final Map<PendingActivity.ActivityId, Lease> activityLeases = new HashMap<>();
   private int cursor;
 
   static final long ORCHESTRATION_PATIENCE_MILLIS = 100;
+
+  /** Histories kept in memory per task hub, in events (about 100 bytes each on the heap). */
+  static final long MAX_CACHED_HISTORY_EVENTS = 2_000_000;
 
   /** Schedules a future wake-up of an instance (timers, delayed starts, retries). */
   interface Wakeups {
@@ -171,7 +175,9 @@ final class Dispatcher {
       step = planner.plan(lease.episode, response, now);
       store.applyStep(step);
       metrics.orchestrationCompleted(System.nanoTime() - planStarted);
+      histories.applied(lease.episode.workItem().history(), step);
     } catch (TaskhubException.LeaseLost e) {
+      histories.forget(key);
       synchronized (this) {
         releaseLeaseLocked(lease);
         InstanceSlot slot = slotLocked(key);
@@ -469,7 +475,7 @@ final class Dispatcher {
   /** Reads the instance and its visible inbox; drops events that can no longer be delivered. */
   private Optional<Episode> buildEpisode(InstanceKey key) {
     long now = clock.millis();
-    Optional<OrchestrationWorkItem> loaded = store.loadWorkItem(key, now);
+    Optional<OrchestrationWorkItem> loaded = store.loadWorkItem(key, now, histories.get(key));
     if (loaded.isEmpty()) {
       return Optional.empty();
     }
@@ -577,6 +583,8 @@ final class Dispatcher {
     ServerStep serverStep = pending.step();
     OrchestrationStep step = null;
     try {
+      // Server steps rewrite or end the history: the cached one goes either way.
+      histories.forget(key);
       Optional<OrchestrationWorkItem> loaded = store.loadWorkItem(key, now);
       if (loaded.isPresent()) {
         step = serverStep.plan(loaded.get(), now).orElse(null);
@@ -713,6 +721,7 @@ final class Dispatcher {
     long now = clock.millis();
     OrchestrationStep step = planner.fail(episode, now, Events.failure("PoisonMessage", reason));
     try {
+      histories.forget(key);
       store.applyStep(step);
     } catch (RuntimeException e) {
       log.error("Could not fail poisoned instance {}", key, e);

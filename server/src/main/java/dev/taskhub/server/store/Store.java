@@ -45,7 +45,17 @@ public interface Store extends AutoCloseable {
    * Reads what the next episode of an instance needs: its row, history and the inbox events visible
    * at {@code now}. Empty if the instance does not exist.
    */
-  Optional<OrchestrationWorkItem> loadWorkItem(InstanceKey key, long now);
+  default Optional<OrchestrationWorkItem> loadWorkItem(InstanceKey key, long now) {
+    return loadWorkItem(key, now, null);
+  }
+
+  /**
+   * Like {@link #loadWorkItem(InstanceKey, long)}, but when {@code known} is still the instance's
+   * history (same generation, same length) it is used instead of reading the history again.
+   *
+   * @param known a history the caller holds, or null
+   */
+  Optional<OrchestrationWorkItem> loadWorkItem(InstanceKey key, long now, KnownHistory known);
 
   /** Returns the instance's history in order (empty for an unknown instance). */
   List<HistoryEvent> loadHistory(InstanceKey key);

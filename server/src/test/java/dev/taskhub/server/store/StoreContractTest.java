@@ -968,6 +968,26 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void aKnownHistoryIsUsedOnlyWhileItIsStillTheInstancesHistory() {
+    InstanceKey key = key("cached");
+    InstanceRecord running = started(key, "exec-1");
+    List<HistoryEvent> stored = store.loadHistory(key);
+    KnownHistory current = new KnownHistory("exec-1", List.copyOf(stored));
+
+    assertThat(store.loadWorkItem(key, FAR_FUTURE, current).orElseThrow().history())
+        .isSameAs(current.events());
+
+    store.applyStep(stepFrom(running, T0 + 1).append(taskScheduled(0, T0 + 1)).build());
+    assertThat(store.loadWorkItem(key, FAR_FUTURE, current).orElseThrow().history())
+        .isNotSameAs(current.events())
+        .isEqualTo(store.loadHistory(key))
+        .hasSize(stored.size() + 1);
+    KnownHistory otherGeneration = new KnownHistory("exec-0", store.loadHistory(key));
+    assertThat(store.loadWorkItem(key, FAR_FUTURE, otherGeneration).orElseThrow().history())
+        .isNotSameAs(otherGeneration.events());
+  }
+
+  @Test
   void aQueryPagesThroughMatchesInCreationOrderExactlyOnce() {
     List<String> created = new ArrayList<>();
     for (int i = 0; i < 7; i++) {

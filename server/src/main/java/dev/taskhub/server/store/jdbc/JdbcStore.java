@@ -14,6 +14,7 @@ import dev.taskhub.server.store.InstancePage;
 import dev.taskhub.server.store.InstanceQuery;
 import dev.taskhub.server.store.InstanceRecord;
 import dev.taskhub.server.store.InstanceSearch;
+import dev.taskhub.server.store.KnownHistory;
 import dev.taskhub.server.store.NewInstance;
 import dev.taskhub.server.store.OrchestrationStep;
 import dev.taskhub.server.store.OrchestrationWorkItem;
@@ -180,7 +181,8 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public Optional<OrchestrationWorkItem> loadWorkItem(InstanceKey key, long now) {
+  public Optional<OrchestrationWorkItem> loadWorkItem(
+      InstanceKey key, long now, KnownHistory known) {
     return transactions.read(
         connection -> {
           Optional<InstanceRecord> instance = selectInstance(connection, key);
@@ -210,9 +212,12 @@ public final class JdbcStore implements Store {
               }
             }
           }
+          List<HistoryEvent> history =
+              known != null && known.matches(currentExecution, instance.get().historyLength())
+                  ? known.events()
+                  : selectHistory(connection, key);
           return Optional.of(
-              new OrchestrationWorkItem(
-                  instance.get(), selectHistory(connection, key), deliverable, stale));
+              new OrchestrationWorkItem(instance.get(), history, deliverable, stale));
         });
   }
 

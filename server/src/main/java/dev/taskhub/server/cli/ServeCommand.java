@@ -40,7 +40,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--http-port",
-      description = "HTTP port for /health (and the dashboard). Default: ${DEFAULT-VALUE}")
+      description =
+          "HTTP port for the dashboard, HTTP APIs, /health and /metrics. Default: ${DEFAULT-VALUE}")
   int httpPort = DEFAULTS.httpPort();
 
   @Option(

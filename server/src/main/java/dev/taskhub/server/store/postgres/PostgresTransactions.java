@@ -68,6 +68,10 @@ public final class PostgresTransactions implements Transactions {
   private static final long CONNECTION_TIMEOUT_MS = 5_000;
   private static final int MAX_ATTEMPTS = 10;
   private static final String UNIQUE_VIOLATION = "23505";
+
+  /** Pooled connections a write may find closed by the server (after a restart) before failing. */
+  private static final int MAX_RECONNECTS = 8;
+
   private static final long CLOSE_WAIT_SECONDS = 10;
 
   private final HikariDataSource writers;
@@ -164,6 +168,7 @@ public final class PostgresTransactions implements Transactions {
     Lock running = enter();
     try {
       boolean uniqueViolationRetried = false;
+      int reconnects = 0;
       for (int attempt = 1; ; attempt++) {
         try {
           return runOnce(writers, work, true);
@@ -171,10 +176,14 @@ public final class PostgresTransactions implements Transactions {
           boolean lostRace = isSerializationFailure(e);
           boolean concurrentInsert =
               UNIQUE_VIOLATION.equals(e.getSQLState()) && !uniqueViolationRetried;
-          if (!(lostRace || concurrentInsert) || attempt == MAX_ATTEMPTS) {
+          // A pooled connection the server closed (a database restart) fails on first use; the
+          // pool drops it, and the unit (safe to repeat) runs again on another connection.
+          boolean staleConnection = isClosedByServer(e) && reconnects < MAX_RECONNECTS;
+          if (!(lostRace || concurrentInsert || staleConnection) || attempt == MAX_ATTEMPTS) {
             throw unavailable("write", e);
           }
           uniqueViolationRetried |= concurrentInsert;
+          reconnects += staleConnection ? 1 : 0;
           log.debug("PostgreSQL write lost a race (attempt {}): {}", attempt, e.getMessage());
           interrupted |= backOff(attempt);
         }
@@ -235,6 +244,16 @@ public final class PostgresTransactions implements Transactions {
         throw e;
       }
     }
+  }
+
+  /**
+   * The server ended a connection the pool still held (57P01..57P03: shut down or restarted). Not a
+   * connection that cannot be made at all (08xxx): then the database is down and retrying would
+   * only delay the answer.
+   */
+  private static boolean isClosedByServer(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && state.startsWith("57P0");
   }
 
   /** Serialization failures and deadlocks: the unit lost a race and may simply run again. */

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything a scheduler process is configured with. Validated on construction, so a running server
@@ -146,147 +147,97 @@ public record ServerConfig(
   }
 
   public ServerConfig withStore(String newStore) {
-    return new ServerConfig(
-        newStore,
-        grpcPort,
-        httpPort,
-        taskHubs,
-        maxPayloadBytes,
-        maxMessageBytes,
-        leaseTimeout,
-        poisonLimit,
-        defaultStreamConcurrency,
-        maxWait,
-        readOnly,
-        dbPasswordFile);
+    return copy(c -> c.store = newStore);
   }
 
   public ServerConfig withPorts(int newGrpcPort, int newHttpPort) {
-    return new ServerConfig(
-        store,
-        newGrpcPort,
-        newHttpPort,
-        taskHubs,
-        maxPayloadBytes,
-        maxMessageBytes,
-        leaseTimeout,
-        poisonLimit,
-        defaultStreamConcurrency,
-        maxWait,
-        readOnly,
-        dbPasswordFile);
+    return copy(
+        c -> {
+          c.grpcPort = newGrpcPort;
+          c.httpPort = newHttpPort;
+        });
   }
 
   public ServerConfig withTaskHubs(List<String> newTaskHubs) {
-    return new ServerConfig(
-        store,
-        grpcPort,
-        httpPort,
-        newTaskHubs,
-        maxPayloadBytes,
-        maxMessageBytes,
-        leaseTimeout,
-        poisonLimit,
-        defaultStreamConcurrency,
-        maxWait,
-        readOnly,
-        dbPasswordFile);
+    return copy(c -> c.taskHubs = newTaskHubs);
   }
 
   public ServerConfig withMaxPayloadBytes(int newMaxPayloadBytes) {
-    return new ServerConfig(
-        store,
-        grpcPort,
-        httpPort,
-        taskHubs,
-        newMaxPayloadBytes,
-        maxMessageBytes,
-        leaseTimeout,
-        poisonLimit,
-        defaultStreamConcurrency,
-        maxWait,
-        readOnly,
-        dbPasswordFile);
+    return copy(c -> c.maxPayloadBytes = newMaxPayloadBytes);
   }
 
   public ServerConfig withLeaseTimeout(Duration newLeaseTimeout) {
-    return new ServerConfig(
-        store,
-        grpcPort,
-        httpPort,
-        taskHubs,
-        maxPayloadBytes,
-        maxMessageBytes,
-        newLeaseTimeout,
-        poisonLimit,
-        defaultStreamConcurrency,
-        maxWait,
-        readOnly,
-        dbPasswordFile);
+    return copy(c -> c.leaseTimeout = newLeaseTimeout);
   }
 
   public ServerConfig withPoisonLimit(int newPoisonLimit) {
-    return new ServerConfig(
-        store,
-        grpcPort,
-        httpPort,
-        taskHubs,
-        maxPayloadBytes,
-        maxMessageBytes,
-        leaseTimeout,
-        newPoisonLimit,
-        defaultStreamConcurrency,
-        maxWait,
-        readOnly,
-        dbPasswordFile);
+    return copy(c -> c.poisonLimit = newPoisonLimit);
   }
 
   public ServerConfig withDefaultStreamConcurrency(int concurrency) {
-    return new ServerConfig(
-        store,
-        grpcPort,
-        httpPort,
-        taskHubs,
-        maxPayloadBytes,
-        maxMessageBytes,
-        leaseTimeout,
-        poisonLimit,
-        concurrency,
-        maxWait,
-        readOnly,
-        dbPasswordFile);
+    return copy(c -> c.defaultStreamConcurrency = concurrency);
   }
 
   public ServerConfig withReadOnly(boolean newReadOnly) {
-    return new ServerConfig(
-        store,
-        grpcPort,
-        httpPort,
-        taskHubs,
-        maxPayloadBytes,
-        maxMessageBytes,
-        leaseTimeout,
-        poisonLimit,
-        defaultStreamConcurrency,
-        maxWait,
-        newReadOnly,
-        dbPasswordFile);
+    return copy(c -> c.readOnly = newReadOnly);
   }
 
   public ServerConfig withDbPasswordFile(Path newDbPasswordFile) {
-    return new ServerConfig(
-        store,
-        grpcPort,
-        httpPort,
-        taskHubs,
-        maxPayloadBytes,
-        maxMessageBytes,
-        leaseTimeout,
-        poisonLimit,
-        defaultStreamConcurrency,
-        maxWait,
-        readOnly,
-        newDbPasswordFile);
+    return copy(c -> c.dbPasswordFile = newDbPasswordFile);
+  }
+
+  /** A validated copy with the changes {@code change} makes. */
+  private ServerConfig copy(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.build();
+  }
+
+  /** The mutable form of a config, only for {@link #copy}. */
+  private static final class Draft {
+    String store;
+    int grpcPort;
+    int httpPort;
+    List<String> taskHubs;
+    int maxPayloadBytes;
+    int maxMessageBytes;
+    Duration leaseTimeout;
+    int poisonLimit;
+    int defaultStreamConcurrency;
+    Duration maxWait;
+    boolean readOnly;
+    Path dbPasswordFile;
+
+    Draft(ServerConfig config) {
+      store = config.store;
+      grpcPort = config.grpcPort;
+      httpPort = config.httpPort;
+      taskHubs = config.taskHubs;
+      maxPayloadBytes = config.maxPayloadBytes;
+      maxMessageBytes = config.maxMessageBytes;
+      leaseTimeout = config.leaseTimeout;
+      poisonLimit = config.poisonLimit;
+      defaultStreamConcurrency = config.defaultStreamConcurrency;
+      maxWait = config.maxWait;
+      readOnly = config.readOnly;
+      dbPasswordFile = config.dbPasswordFile;
+    }
+
+    ServerConfig build() {
+      return new ServerConfig(
+          store,
+          grpcPort,
+          httpPort,
+          taskHubs,
+          maxPayloadBytes,
+          maxMessageBytes,
+          leaseTimeout,
+          poisonLimit,
+          defaultStreamConcurrency,
+          maxWait,
+          readOnly,
+          dbPasswordFile);
+    }
   }
 
   public String defaultTaskHub() {

@@ -38,18 +38,27 @@ public final class TaskhubServer implements AutoCloseable {
   /** Opens the store, recovers outstanding work and starts listening. */
   public static TaskhubServer start(ServerConfig config) {
     Clock clock = Clock.systemUTC();
-    Store store = openStore(config);
-    Engine engine = new Engine(config, store, clock);
+    Store store;
+    Engine engine;
+    if (ServerConfig.isPostgres(config.store())) {
+      PostgresStore.Shared shared = PostgresStore.openShared(postgresLocation(config));
+      store = shared.store();
+      engine = new Engine(config, store, clock, shared.claims(), shared.bus());
+    } else {
+      store = openStore(config);
+      engine = new Engine(config, store, clock);
+    }
     engine.start();
     GrpcEndpoint grpc = new GrpcEndpoint(config, engine, clock).start();
     HttpEndpoint http =
         config.httpPort() < 0 ? null : new HttpEndpoint(config, engine).start(config.httpPort());
     log.info(
-        "Taskhub scheduler ready: gRPC on port {}, HTTP on port {}, store {}, task hubs {}",
+        "Taskhub scheduler ready: gRPC on port {}, HTTP on port {}, store {}, task hubs {}{}",
         grpc.port(),
         http == null ? "(off)" : http.port(),
         config.storeForDisplay(),
-        config.taskHubs());
+        config.taskHubs(),
+        engine.nodeId().map(id -> ", cluster node " + id).orElse(""));
     return new TaskhubServer(store, engine, grpc, http);
   }
 
@@ -58,12 +67,12 @@ public final class TaskhubServer implements AutoCloseable {
     if (location.equals(ServerConfig.MEMORY_STORE)) {
       return SqliteStore.inMemory();
     }
-    if (ServerConfig.isPostgres(location)) {
-      return PostgresStore.open(
-          PostgresLocation.parse(location)
-              .withPassword(readPassword(config.dbPasswordFile()), System.getenv(DB_PASSWORD_ENV)));
-    }
     return SqliteStore.open(Path.of(location));
+  }
+
+  private static PostgresLocation postgresLocation(ServerConfig config) {
+    return PostgresLocation.parse(config.store())
+        .withPassword(readPassword(config.dbPasswordFile()), System.getenv(DB_PASSWORD_ENV));
   }
 
   /** The first line of the password file, or null when there is none. */

@@ -59,9 +59,19 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--lease-timeout",
       paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description =
-          "How long a worker may hold a work item (ISO-8601, e.g. PT10M). Default: ${DEFAULT-VALUE}")
+          "How long a worker may hold a work item (e.g. 10m or PT10M). Default: ${DEFAULT-VALUE}")
   Duration leaseTimeout = DEFAULTS.leaseTimeout();
+
+  @Option(
+      names = "--node-lease",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Several nodes on one PostgreSQL database: how long after its last heartbeat a node's"
+              + " work is taken over by the others (e.g. 10s). Default: ${DEFAULT-VALUE}")
+  Duration nodeLease = DEFAULTS.nodeLease();
 
   @Option(
       names = "--poison-limit",
@@ -86,7 +96,8 @@ final class ServeCommand implements Callable<Integer> {
             .withLeaseTimeout(leaseTimeout)
             .withPoisonLimit(poisonLimit)
             .withReadOnly(readOnly)
-            .withDbPasswordFile(dbPasswordFile);
+            .withDbPasswordFile(dbPasswordFile)
+            .withNodeLease(nodeLease);
     TaskhubServer server = TaskhubServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

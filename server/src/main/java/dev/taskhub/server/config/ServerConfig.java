@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * @param readOnly whether the HTTP APIs and dashboard refuse every change (views only)
  * @param dbPasswordFile a file holding the PostgreSQL password (its first line), or null; it wins
  *     over a password in the URL and over {@code TASKHUB_DB_PASSWORD}
+ * @param nodeLease with several nodes on one PostgreSQL database: how long a node's claims on work
+ *     outlive its last heartbeat (a node that dies hands its work over after this long)
  */
 public record ServerConfig(
     String store,
@@ -38,7 +40,8 @@ public record ServerConfig(
     int defaultStreamConcurrency,
     Duration maxWait,
     boolean readOnly,
-    Path dbPasswordFile) {
+    Path dbPasswordFile,
+    Duration nodeLease) {
 
   public static final String MEMORY_STORE = ":memory:";
   public static final int MAX_INSTANCE_ID_LENGTH = 100;
@@ -60,6 +63,9 @@ public record ServerConfig(
     }
     if (maxWait.isNegative() || maxWait.isZero()) {
       throw new IllegalArgumentException("maxWait must be positive, was " + maxWait);
+    }
+    if (nodeLease.toMillis() < 400) {
+      throw new IllegalArgumentException("nodeLease must be at least 400 ms, was " + nodeLease);
     }
     if (dbPasswordFile != null && !isPostgres(store)) {
       throw new IllegalArgumentException(
@@ -119,6 +125,8 @@ public record ServerConfig(
         + readOnly
         + ", dbPasswordFile="
         + dbPasswordFile
+        + ", nodeLease="
+        + nodeLease
         + "]";
   }
 
@@ -138,7 +146,8 @@ public record ServerConfig(
         1,
         Duration.ofMinutes(10),
         false,
-        null);
+        null,
+        Duration.ofSeconds(10));
   }
 
   /** Defaults for tests: in-memory store, free ports. */
@@ -186,6 +195,10 @@ public record ServerConfig(
     return copy(c -> c.dbPasswordFile = newDbPasswordFile);
   }
 
+  public ServerConfig withNodeLease(Duration newNodeLease) {
+    return copy(c -> c.nodeLease = newNodeLease);
+  }
+
   /** A validated copy with the changes {@code change} makes. */
   private ServerConfig copy(Consumer<Draft> change) {
     Draft draft = new Draft(this);
@@ -207,6 +220,7 @@ public record ServerConfig(
     Duration maxWait;
     boolean readOnly;
     Path dbPasswordFile;
+    Duration nodeLease;
 
     Draft(ServerConfig config) {
       store = config.store;
@@ -221,6 +235,7 @@ public record ServerConfig(
       maxWait = config.maxWait;
       readOnly = config.readOnly;
       dbPasswordFile = config.dbPasswordFile;
+      nodeLease = config.nodeLease;
     }
 
     ServerConfig build() {
@@ -236,7 +251,8 @@ public record ServerConfig(
           defaultStreamConcurrency,
           maxWait,
           readOnly,
-          dbPasswordFile);
+          dbPasswordFile,
+          nodeLease);
     }
   }
 

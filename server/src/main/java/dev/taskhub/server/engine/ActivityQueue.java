@@ -56,6 +56,19 @@ final class ActivityQueue {
     }
   }
 
+  /** Takes every queued (not leased) activity out of the queue, in order. */
+  List<PendingActivity> drainQueued() {
+    List<PendingActivity> drained = new ArrayList<>();
+    for (PendingActivity pending : ready) {
+      if (!pending.done) {
+        forget(pending);
+        drained.add(pending);
+      }
+    }
+    ready.clear();
+    return drained;
+  }
+
   /** Puts an activity given back by a worker first in line. */
   void requeue(PendingActivity pending) {
     if (!pending.done) {

@@ -11,6 +11,7 @@ import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.OrchestrationStep;
 import dev.taskhub.server.store.OrchestrationWorkItem;
 import dev.taskhub.server.store.Store;
+import dev.taskhub.server.store.WorkClaims;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -51,6 +52,10 @@ final class Dispatcher {
   private final EngineSettings settings;
   private final Waiters waiters;
   private final Wakeups wakeups;
+
+  /** This node's share of the hub's work when several nodes share the store; null when alone. */
+  private final HubClaims claims;
+
   volatile EngineMetrics metrics = EngineMetrics.NONE;
 
   private final List<WorkerStream> streams = new ArrayList<>();
@@ -64,6 +69,9 @@ final class Dispatcher {
   private int cursor;
 
   static final long ORCHESTRATION_PATIENCE_MILLIS = 100;
+
+  /** The most work of one kind a node queues from the shared store at a time. */
+  static final int MAX_CLAIM_BATCH = 512;
 
   /** Histories kept in memory per task hub, in events (about 100 bytes each on the heap). */
   static final long MAX_CACHED_HISTORY_EVENTS = 2_000_000;
@@ -81,7 +89,8 @@ final class Dispatcher {
       StepPlanner planner,
       EngineSettings settings,
       Waiters waiters,
-      Wakeups wakeups) {
+      Wakeups wakeups,
+      HubClaims claims) {
     this.hub = hub;
     this.store = store;
     this.clock = clock;
@@ -90,6 +99,7 @@ final class Dispatcher {
     this.settings = settings;
     this.waiters = waiters;
     this.wakeups = wakeups;
+    this.claims = claims;
   }
 
   // ---------------------------------------------------------------- inputs
@@ -97,9 +107,121 @@ final class Dispatcher {
   /** An inbox event of the instance is visible now. */
   void wake(InstanceKey key) {
     synchronized (this) {
-      wakeLocked(key);
+      runLocked(key);
     }
     dispatch();
+  }
+
+  /**
+   * Another node committed inbox events for these instances: the ones this node runs are queued,
+   * the others may be claimable.
+   */
+  void wakeFromPeer(List<String> instanceIds) {
+    boolean unowned = false;
+    synchronized (this) {
+      for (String instanceId : instanceIds) {
+        InstanceKey key = new InstanceKey(hub, instanceId);
+        if (claims.owns(key)) {
+          wakeLocked(key);
+        } else {
+          unowned = true;
+        }
+      }
+    }
+    if (unowned) {
+      claims.signalInstances();
+    }
+    dispatch();
+  }
+
+  /**
+   * The periodic check found these instances owned by this node in the store with events to run:
+   * any that is neither queued nor in flight missed a wake-up and is queued now.
+   */
+  void ensureRunning(List<InstanceKey> ownedWithEvents) {
+    if (ownedWithEvents.isEmpty()) {
+      return;
+    }
+    int missed = 0;
+    synchronized (this) {
+      for (InstanceKey key : ownedWithEvents) {
+        InstanceSlot slot = instances.get(key);
+        if (claims.adopt(key) || slot == null || !(slot.queued || slot.inFlight)) {
+          wakeLocked(key);
+          missed++;
+        }
+      }
+    }
+    if (missed > 0) {
+      log.debug("{} instances owned by this node had events but no episode coming; queued", missed);
+      dispatch();
+    }
+  }
+
+  /** Work this node claimed from the shared store. */
+  void claimed(WorkClaims.Claimed claimed) {
+    synchronized (this) {
+      claimed.instances().forEach(this::wakeLocked);
+      claimed.activities().forEach(activities::add);
+    }
+    dispatch();
+  }
+
+  /** How much more work the connected streams could use: what the claim loop asks for. */
+  record Room(int instances, int activities) {}
+
+  synchronized Room room() {
+    if (streams.isEmpty()) {
+      return new Room(0, 0);
+    }
+    return new Room(
+        Math.max(0, targetQueuedInstancesLocked() - readyInstances.size()),
+        Math.max(0, targetQueuedActivitiesLocked() - activities.queued()));
+  }
+
+  /** Episodes worth keeping queued: one per orchestration slot of the streams (at least 4). */
+  private int targetQueuedInstancesLocked() {
+    int slots = 0;
+    for (WorkerStream stream : streams) {
+      slots += Math.min(stream.maxOrchestrations, stream.maxTotal);
+    }
+    return Math.min(Math.max(4, slots), MAX_CLAIM_BATCH);
+  }
+
+  /** Activities worth keeping queued: two per activity slot (at least 8), so workers never idle. */
+  private int targetQueuedActivitiesLocked() {
+    int slots = 0;
+    for (WorkerStream stream : streams) {
+      slots += Math.min(stream.maxActivities, stream.maxTotal);
+    }
+    return Math.min(Math.max(8, 2 * slots), MAX_CLAIM_BATCH);
+  }
+
+  /** The streams could use more work: the queues are below half their target. */
+  private boolean wantsMoreLocked() {
+    return !streams.isEmpty()
+        && (readyInstances.size() < targetQueuedInstancesLocked()
+            || activities.queued() * 2 < targetQueuedActivitiesLocked());
+  }
+
+  /**
+   * The registration of this node lapsed: other nodes may own its instances and activities now.
+   * Queued work is dropped from memory (leased work finishes; the store keeps it exactly-once).
+   */
+  void dropClaims() {
+    synchronized (this) {
+      for (InstanceKey key : claims.clear()) {
+        InstanceSlot slot = instances.get(key);
+        if (slot != null && slot.queued) {
+          readyInstances.remove(key);
+          slot.queued = false;
+          slot.pinned = null;
+          forgetIfIdleLocked(key, slot);
+        }
+      }
+      activities.drainQueued();
+    }
+    claims.signalAll();
   }
 
   /** Activities were committed and can be dispatched. */
@@ -138,6 +260,9 @@ final class Dispatcher {
           givenBack++;
         }
       }
+      if (claims != null && streams.isEmpty()) {
+        releaseClaimsLocked();
+      }
     }
     log.info("Worker {} disconnected; {} work items given back", stream, givenBack);
     dispatch();
@@ -150,7 +275,12 @@ final class Dispatcher {
 
   // ---------------------------------------------------------------- completions
 
-  void completeOrchestration(String token, OrchestratorResponse response) {
+  /**
+   * Applies a worker's orchestrator response.
+   *
+   * @param relayed true when another node relayed it here (it is never relayed again)
+   */
+  void completeOrchestration(String token, OrchestratorResponse response, boolean relayed) {
     InstanceKey key = new InstanceKey(hub, response.getInstanceId());
     Lease lease;
     synchronized (this) {
@@ -166,6 +296,9 @@ final class Dispatcher {
       }
     }
     if (lease == null) {
+      if (claims != null && !relayed && claims.relayOrchestration(token, response)) {
+        return;
+      }
       throw noOrchestrationLease(key);
     }
     long now = clock.millis();
@@ -183,7 +316,13 @@ final class Dispatcher {
         InstanceSlot slot = slotLocked(key);
         slot.inFlight = false;
         slot.pinned = null;
-        wakeLocked(key);
+        if (claims == null) {
+          wakeLocked(key);
+        } else {
+          // Another node ran the instance meanwhile: it is theirs (or anyone's) now.
+          claims.giveUp(key);
+          forgetIfIdleLocked(key, slot);
+        }
       }
       dispatch();
       throw e;
@@ -208,7 +347,13 @@ final class Dispatcher {
     dispatch();
   }
 
-  void completeActivity(String token, ActivityResponse response, HistoryEvent result) {
+  /**
+   * Records a worker's activity result.
+   *
+   * @param relayed true when another node relayed it here (it is never relayed again)
+   */
+  void completeActivity(
+      String token, ActivityResponse response, HistoryEvent result, boolean relayed) {
     InstanceKey key = new InstanceKey(hub, response.getInstanceId());
     PendingActivity.ActivityId id = new PendingActivity.ActivityId(key, response.getTaskId());
     Lease lease;
@@ -230,6 +375,9 @@ final class Dispatcher {
       PendingActivity pending = lease != null ? lease.activity : activities.find(id);
       executionId = pending == null ? null : pending.task.executionId();
     }
+    if (lease == null && claims != null && !relayed && claims.relayActivity(token, response)) {
+      return;
+    }
     Optional<ActivityTask> completed;
     try {
       completed =
@@ -248,7 +396,7 @@ final class Dispatcher {
       }
       activities.complete(id, executionId);
       if (completed.isPresent()) {
-        wakeLocked(key);
+        runLocked(key);
       } else {
         log.debug(
             "Ignored a repeated or late completion of activity {} of {}",
@@ -338,6 +486,7 @@ final class Dispatcher {
   /** Hands ready work to streams with room, round-robin; the sends run on the executor. */
   void dispatch() {
     List<Runnable> sends = new ArrayList<>();
+    boolean claimMore;
     synchronized (this) {
       boolean progress = true;
       while (progress
@@ -362,8 +511,12 @@ final class Dispatcher {
         }
         cursor++;
       }
+      claimMore = claims != null && wantsMoreLocked();
     }
     sends.forEach(executor::execute);
+    if (claimMore) {
+      claims.roomAvailable();
+    }
   }
 
   /**
@@ -389,11 +542,7 @@ final class Dispatcher {
       return null;
     }
     Lease lease =
-        Lease.activity(
-            UUID.randomUUID().toString(),
-            stream,
-            pending,
-            clock.millis() + settings.leaseTimeoutMillis());
+        Lease.activity(newToken(), stream, pending, clock.millis() + settings.leaseTimeoutMillis());
     holdLocked(lease);
     stream.activitiesInFlight++;
     metrics.activityDispatched(pending.task.key(), pending.task.taskId(), clock.millis());
@@ -450,11 +599,7 @@ final class Dispatcher {
       } else {
         Lease lease =
             Lease.orchestration(
-                UUID.randomUUID().toString(),
-                stream,
-                key,
-                episode,
-                clock.millis() + settings.leaseTimeoutMillis());
+                newToken(), stream, key, episode, clock.millis() + settings.leaseTimeoutMillis());
         holdLocked(lease);
         slot.pinned = episode;
         metrics.orchestrationDispatched();
@@ -476,6 +621,10 @@ final class Dispatcher {
   private Optional<Episode> buildEpisode(InstanceKey key) {
     long now = clock.millis();
     Optional<OrchestrationWorkItem> loaded = store.loadWorkItem(key, now, histories.get(key));
+    if (claims != null && (loaded.isEmpty() || loaded.get().instance().isTerminal())) {
+      // Gone or ended: nothing left to run here (claims only look at running instances).
+      claims.forget(key);
+    }
     if (loaded.isEmpty()) {
       return Optional.empty();
     }
@@ -508,7 +657,7 @@ final class Dispatcher {
       slot.serverStepAfterFlight = null;
       startServerStepLocked(key, slot, step);
     } else if (slot.wakeAfterFlight) {
-      wakeLocked(key);
+      runLocked(key);
     } else {
       forgetIfIdleLocked(key, slot);
     }
@@ -620,6 +769,43 @@ final class Dispatcher {
     }
   }
 
+  /** Queues the instance here if this node runs it, else leaves it to its owner or a claim. */
+  private void runLocked(InstanceKey key) {
+    if (claims == null || claims.owns(key)) {
+      wakeLocked(key);
+    } else {
+      claims.elsewhere(key);
+    }
+  }
+
+  /** No stream is left: the idle and queued instances and queued activities go to other nodes. */
+  private void releaseClaimsLocked() {
+    List<InstanceKey> idle = new ArrayList<>();
+    for (InstanceKey key : claims.ownedSnapshot()) {
+      InstanceSlot slot = instances.get(key);
+      if (slot == null || !slot.inFlight) {
+        idle.add(key);
+        if (slot != null && slot.queued) {
+          readyInstances.remove(key);
+          slot.queued = false;
+          slot.pinned = null;
+          forgetIfIdleLocked(key, slot);
+        }
+      }
+    }
+    List<WorkClaims.ActivityKey> queued = new ArrayList<>();
+    for (PendingActivity pending : activities.drainQueued()) {
+      queued.add(new WorkClaims.ActivityKey(pending.task.key(), pending.task.taskId()));
+    }
+    claims.releaseAll(idle, queued);
+  }
+
+  /** A completion token; with several nodes it starts with this node's id, for relaying. */
+  private String newToken() {
+    String token = UUID.randomUUID().toString();
+    return claims == null ? token : claims.tokenPrefix() + token;
+  }
+
   private void wakeLocked(InstanceKey key) {
     InstanceSlot slot = slotLocked(key);
     if (slot.inFlight) {
@@ -691,15 +877,25 @@ final class Dispatcher {
       // never re-queue the leased ones (their late results are ignored).
       activities.dropInstance(step.key());
     }
-    step.activities().forEach(activities::add);
+    if (claims == null) {
+      step.activities().forEach(activities::add);
+    } else {
+      if (step.terminal()) {
+        claims.forget(step.key());
+      }
+      if (!step.activities().isEmpty()) {
+        // Committed unowned: this node claims what its workers can take, other nodes the rest.
+        claims.activitiesCommitted();
+      }
+    }
     if (!step.children().isEmpty()) {
-      step.children().forEach(child -> wakeLocked(child.instance().key()));
+      step.children().forEach(child -> runLocked(child.instance().key()));
       // A child whose id was taken answers with a failure in this instance's inbox.
-      wakeLocked(step.key());
+      runLocked(step.key());
     }
     for (InboxMessage message : step.messages()) {
       if (message.visibleAt() <= now) {
-        wakeLocked(message.target());
+        runLocked(message.target());
       } else {
         wakeups.wakeAt(message.target(), message.visibleAt());
       }
@@ -761,7 +957,7 @@ final class Dispatcher {
             .setTaskId(task.taskId())
             .build();
     try {
-      completeActivity("", response, failed);
+      completeActivity("", response, failed, true);
     } catch (RuntimeException e) {
       log.error("Could not fail poisoned activity {} of {}", task.taskId(), task.key(), e);
     }

@@ -11,6 +11,7 @@ import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.cluster.ClusterBus;
 import dev.taskhub.server.config.ServerConfig;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstancePage;
@@ -21,6 +22,7 @@ import dev.taskhub.server.store.NewInstance;
 import dev.taskhub.server.store.PendingWork;
 import dev.taskhub.server.store.Statuses;
 import dev.taskhub.server.store.Store;
+import dev.taskhub.server.store.WorkClaims;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Clock;
@@ -72,21 +74,91 @@ public final class Engine implements AutoCloseable {
           Thread.ofPlatform().name("taskhub-timers").daemon().factory());
   private final AtomicLong streamIds = new AtomicLong();
 
+  /** This node among several sharing the store; null when it is the only one. */
+  private final ClusterNode cluster;
+
+  /** A scheduler that is the only one on its store. */
   public Engine(ServerConfig config, Store store, Clock clock) {
+    this(config, store, clock, null, null);
+  }
+
+  /**
+   * A scheduler node; with {@code claims} and {@code bus}, one of several sharing the store, which
+   * claims its work from the store instead of owning all of it.
+   */
+  public Engine(ServerConfig config, Store store, Clock clock, WorkClaims claims, ClusterBus bus) {
     this.store = store;
     this.clock = clock;
     this.settings = EngineSettings.from(config);
     this.payloadLimit = new PayloadLimit(config.maxPayloadBytes());
     StepPlanner planner = new StepPlanner(payloadLimit);
+    Map<String, HubClaims> hubClaims = new HashMap<>();
+    this.cluster =
+        claims == null
+            ? null
+            : new ClusterNode(
+                claims,
+                bus,
+                clock,
+                config.nodeLease().toMillis(),
+                executor,
+                timers,
+                waiters,
+                hubClaims,
+                dispatchers);
     for (String hub : config.taskHubs()) {
-      dispatchers.put(
-          hub,
-          new Dispatcher(hub, store, clock, executor, planner, settings, waiters, this::wakeAt));
+      HubClaims shares = cluster == null ? null : new HubClaims(hub, cluster);
+      Dispatcher dispatcher =
+          new Dispatcher(
+              hub, store, clock, executor, planner, settings, waiters, this::wakeAt, shares);
+      dispatchers.put(hub, dispatcher);
+      if (shares != null) {
+        shares.attach(dispatcher);
+        hubClaims.put(hub, shares);
+      }
     }
   }
 
-  /** Rebuilds the queues from the store and starts lease expiry. */
+  /**
+   * Starts lease expiry and health pings, and takes up the stored work: a node alone rebuilds its
+   * queues from the store; a node among several joins them and claims its share.
+   */
   public void start() {
+    if (cluster == null) {
+      recoverPendingWork();
+    } else {
+      cluster.start(
+          new ClusterNode.Completions() {
+            @Override
+            public void orchestration(String hub, OrchestratorResponse response) {
+              dispatcher(hub).completeOrchestration(response.getCompletionToken(), response, true);
+            }
+
+            @Override
+            public void activity(String hub, ActivityResponse response) {
+              completeActivity(hub, response, true);
+            }
+          });
+    }
+    timers.scheduleAtFixedRate(
+        () -> dispatchers.values().forEach(d -> d.expireLeases(clock.millis())),
+        1,
+        1,
+        TimeUnit.SECONDS);
+    long pingNanos = TimeUnit.SECONDS.toNanos(HEALTH_PING_SECONDS);
+    timers.scheduleAtFixedRate(
+        () -> dispatchers.values().forEach(d -> d.pingIdleStreams(pingNanos)),
+        HEALTH_PING_SECONDS,
+        HEALTH_PING_SECONDS,
+        TimeUnit.SECONDS);
+  }
+
+  /** The id of this node among several sharing the store, or empty when it is alone. */
+  public Optional<String> nodeId() {
+    return cluster == null ? Optional.empty() : Optional.of(cluster.id());
+  }
+
+  private void recoverPendingWork() {
     PendingWork pending = store.scanPendingWork();
     long now = clock.millis();
     int ready = 0;
@@ -110,17 +182,6 @@ public final class Engine implements AutoCloseable {
         ready,
         pending.instances().size() - ready,
         pending.activities().size());
-    timers.scheduleAtFixedRate(
-        () -> dispatchers.values().forEach(d -> d.expireLeases(clock.millis())),
-        1,
-        1,
-        TimeUnit.SECONDS);
-    long pingNanos = TimeUnit.SECONDS.toNanos(HEALTH_PING_SECONDS);
-    timers.scheduleAtFixedRate(
-        () -> dispatchers.values().forEach(d -> d.pingIdleStreams(pingNanos)),
-        HEALTH_PING_SECONDS,
-        HEALTH_PING_SECONDS,
-        TimeUnit.SECONDS);
   }
 
   public PayloadLimit payloadLimit() {
@@ -494,11 +555,15 @@ public final class Engine implements AutoCloseable {
   }
 
   public void completeOrchestration(String hub, OrchestratorResponse response) {
-    dispatcher(hub).completeOrchestration(response.getCompletionToken(), response);
+    dispatcher(hub).completeOrchestration(response.getCompletionToken(), response, false);
   }
 
   /** Records an activity's outcome; an oversize result fails the task instead of being stored. */
   public void completeActivity(String hub, ActivityResponse response) {
+    completeActivity(hub, response, false);
+  }
+
+  private void completeActivity(String hub, ActivityResponse response, boolean relayed) {
     long now = clock.millis();
     HistoryEvent result;
     String oversize =
@@ -513,7 +578,7 @@ public final class Engine implements AutoCloseable {
           Events.taskCompleted(
               response.getTaskId(), response.hasResult() ? response.getResult() : null, now);
     }
-    dispatcher(hub).completeActivity(response.getCompletionToken(), response, result);
+    dispatcher(hub).completeActivity(response.getCompletionToken(), response, result, relayed);
   }
 
   public void abandonOrchestration(String hub, String completionToken) {
@@ -557,6 +622,9 @@ public final class Engine implements AutoCloseable {
     Status unavailable =
         Status.UNAVAILABLE.withDescription("The Taskhub scheduler is shutting down");
     dispatchers.values().forEach(dispatcher -> dispatcher.closeStreams(unavailable));
+    if (cluster != null) {
+      cluster.close();
+    }
     timers.shutdownNow();
     executor.shutdown();
     try {

@@ -17,6 +17,13 @@ final class Waiters {
   private final Map<InstanceKey, List<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
   private final List<Consumer<InstanceKey>> listeners = new CopyOnWriteArrayList<>();
 
+  /** Tells other scheduler nodes of changes made here (when nodes share a store). */
+  private volatile Consumer<InstanceKey> otherNodes = key -> {};
+
+  void publishTo(Consumer<InstanceKey> otherNodes) {
+    this.otherNodes = otherNodes;
+  }
+
   void subscribe(Consumer<InstanceKey> listener) {
     listeners.add(listener);
   }
@@ -50,13 +57,30 @@ final class Waiters {
   /** Something about the instance changed that waiters do not wait for (an activity finished). */
   void touched(InstanceKey key) {
     listeners.forEach(listener -> listener.accept(key));
+    otherNodes.accept(key);
   }
 
   void changed(InstanceKey key) {
+    changedElsewhere(key);
+    otherNodes.accept(key);
+  }
+
+  /** Another node changed the instance. */
+  void changedElsewhere(InstanceKey key) {
     List<CompletableFuture<Void>> list = waiting.remove(key);
     if (list != null) {
       list.forEach(change -> change.complete(null));
     }
     listeners.forEach(listener -> listener.accept(key));
+  }
+
+  /** Changes may have gone unreported (messages between nodes were lost): everyone looks again. */
+  void wakeAll() {
+    for (InstanceKey key : List.copyOf(waiting.keySet())) {
+      List<CompletableFuture<Void>> list = waiting.remove(key);
+      if (list != null) {
+        list.forEach(change -> change.complete(null));
+      }
+    }
   }
 }

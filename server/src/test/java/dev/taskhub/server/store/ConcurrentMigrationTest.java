@@ -31,12 +31,19 @@ class ConcurrentMigrationTest {
 
       assertThat(nodes.get(1).findInstance(key)).isPresent();
       assertThat(TestPostgres.query(location, "SELECT version FROM schema_version"))
-          .containsExactly("1");
+          .containsExactly("2");
       assertThat(
               TestPostgres.query(
                   location,
                   "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"))
-          .containsExactly("activities", "history", "inbox", "instances", "schema_version");
+          .containsExactly(
+              "activities",
+              "history",
+              "inbox",
+              "instances",
+              "nodes",
+              "relayed_completions",
+              "schema_version");
     } finally {
       nodes.forEach(Store::close);
     }

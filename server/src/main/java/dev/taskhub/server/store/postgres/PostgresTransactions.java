@@ -9,6 +9,7 @@ import dev.taskhub.server.store.jdbc.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +59,8 @@ import org.slf4j.LoggerFactory;
 public final class PostgresTransactions implements Transactions {
   private static final Logger log = LoggerFactory.getLogger(PostgresTransactions.class);
 
-  static final List<String> MIGRATIONS = List.of("V1__initial_schema.sql");
+  static final List<String> MIGRATIONS =
+      List.of("V1__initial_schema.sql", "V2__cluster_claims.sql");
 
   /** The advisory lock key of schema migrations: "taskhub" in ASCII. */
   private static final long SCHEMA_LOCK_KEY = 0x7461736b687562L;
@@ -194,6 +196,20 @@ public final class PostgresTransactions implements Transactions {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * Like {@link #write}, but READ COMMITTED: for units that lock what they decide on ({@code SELECT
+   * ... FOR UPDATE SKIP LOCKED} claims), where SERIALIZABLE would only add aborts.
+   */
+  public <T> T writeReadCommitted(SqlWork<T> work) {
+    return write(
+        connection -> {
+          try (Statement statement = connection.createStatement()) {
+            statement.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+          }
+          return work.run(connection);
+        });
   }
 
   @Override

@@ -182,7 +182,7 @@ public final class PostgresTransactions implements Transactions {
           // pool drops it, and the unit (safe to repeat) runs again on another connection.
           boolean staleConnection = isClosedByServer(e) && reconnects < MAX_RECONNECTS;
           if (!(lostRace || concurrentInsert || staleConnection) || attempt == MAX_ATTEMPTS) {
-            throw unavailable("write", e);
+            throw failure("write", e);
           }
           uniqueViolationRetried |= concurrentInsert;
           reconnects += staleConnection ? 1 : 0;
@@ -219,7 +219,7 @@ public final class PostgresTransactions implements Transactions {
     try {
       return runOnce(readers, work, false);
     } catch (SQLException e) {
-      throw unavailable("read", e);
+      throw failure("read", e);
     } finally {
       running.unlock();
       if (interrupted) {
@@ -289,9 +289,31 @@ public final class PostgresTransactions implements Transactions {
     }
   }
 
-  private static TaskhubException.StoreUnavailable unavailable(String what, SQLException e) {
-    return new TaskhubException.StoreUnavailable(
-        "PostgreSQL " + what + " failed: " + e.getMessage(), e);
+  /**
+   * A failed unit as the caller should see it: the database out of reach or overloaded (it may work
+   * again: {@code UNAVAILABLE}, /health 503), or a statement the database refused (a bug or a
+   * damaged schema: retrying will not help, so it is an internal error, not an outage).
+   */
+  private static TaskhubException failure(String what, SQLException e) {
+    String message = "PostgreSQL " + what + " failed: " + e.getMessage();
+    return isTransient(e)
+        ? new TaskhubException.StoreUnavailable(message, e)
+        : new TaskhubException(message, e);
+  }
+
+  /**
+   * Connection failures (08, and driver I/O errors without a state), lack of resources (53),
+   * operator intervention such as a shutdown (57), transaction rollbacks still failing after the
+   * retries (40) and lock timeouts (55P03).
+   */
+  private static boolean isTransient(SQLException e) {
+    String state = e.getSQLState();
+    return state == null
+        || state.startsWith("08")
+        || state.startsWith("53")
+        || state.startsWith("57")
+        || state.startsWith("40")
+        || state.equals("55P03");
   }
 
   /**

@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * stream goes away is given back and the item dispatched again, until the poison limit fails it for
  * good.
  *
+ * <p>When several nodes share the store ({@code claims} is set), only instances this node owns are
+ * queued here and activities come from claims, not straight from steps; events for other instances
+ * go to their owner or to whichever node claims them ({@link HubClaims}).
+ *
  * <p>All fields are guarded by {@code this}; store I/O and sending happen outside the lock. The
  * class is long because the instance-slot and lease state machines share that one lock; splitting
  * them would spread the locking protocol over several classes. Queue mechanics live in {@link
@@ -324,14 +328,14 @@ final class Dispatcher {
           forgetIfIdleLocked(key, slot);
         }
       }
-      dispatch();
+      endStreamAfterFailedCompletion(lease.stream, e);
       throw e;
     } catch (RuntimeException e) {
       synchronized (this) {
         lease.completing = false;
         giveBackLocked(lease);
       }
-      dispatch();
+      endStreamAfterFailedCompletion(lease.stream, e);
       throw e;
     }
     synchronized (this) {
@@ -387,6 +391,7 @@ final class Dispatcher {
         synchronized (this) {
           lease.completing = false;
         }
+        endStreamAfterFailedCompletion(lease.stream, e);
       }
       throw e;
     }
@@ -409,6 +414,29 @@ final class Dispatcher {
       metrics.activityCompleted(key, response.getTaskId(), clock.millis());
     }
     dispatch();
+  }
+
+  /**
+   * A completion failed on the server's side (the store): the official Java SDK 1.5.0 answers an
+   * error by leaving its stream without cancelling it and opening a new one, so items sent on the
+   * old one would wait for their lease to expire. The stream is ended instead (a worker that still
+   * reads it reconnects) and everything it held goes back to the queues.
+   */
+  private void endStreamAfterFailedCompletion(WorkerStream stream, RuntimeException cause) {
+    boolean serverFailure =
+        cause instanceof TaskhubException.StoreUnavailable
+            || !(cause instanceof TaskhubException)
+            || cause.getClass() == TaskhubException.class;
+    // Streams that state their limits belong to newer SDKs, which keep reading after an error.
+    if (!serverFailure && stream.healthPings) {
+      dispatch();
+      return;
+    }
+    log.warn("A completion on {} failed; ending the stream: {}", stream, cause.getMessage());
+    removeStream(stream);
+    stream.fail(
+        io.grpc.Status.UNAVAILABLE.withDescription(
+            "A completion on this stream could not be recorded; reconnect"));
   }
 
   void abandon(String token, Lease.Kind kind) {

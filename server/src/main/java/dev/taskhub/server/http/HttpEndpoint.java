@@ -74,6 +74,7 @@ public final class HttpEndpoint implements AutoCloseable {
           body.put("store", storeUp ? "UP" : "DOWN");
           body.put("connectedWorkers", engine.connectedWorkers());
           body.put("taskHubs", config.taskHubs());
+          engine.nodeId().ifPresent(node -> body.put("clusterNode", node));
           ctx.status(storeUp ? 200 : 503).json(body);
         });
     app.get(

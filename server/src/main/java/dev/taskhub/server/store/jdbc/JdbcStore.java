@@ -72,11 +72,13 @@ public final class JdbcStore implements Store {
       INSERT INTO activities (hub, instance_id, task_id, execution_id, request, scheduled_at)
       VALUES (?, ?, ?, ?, ?, ?)""";
   private static final String SELECT_ACTIVITY =
+      "SELECT 1 FROM activities WHERE hub = ? AND instance_id = ? AND task_id = ?";
+  private static final String COMPLETE_OPEN_ACTIVITY =
       """
-      SELECT execution_id, request, completed_at FROM activities
-      WHERE hub = ? AND instance_id = ? AND task_id = ?""";
-  private static final String COMPLETE_ACTIVITY =
-      "UPDATE activities SET completed_at = ? WHERE hub = ? AND instance_id = ? AND task_id = ?";
+      UPDATE activities SET completed_at = ?
+      WHERE hub = ? AND instance_id = ? AND task_id = ? AND completed_at IS NULL
+        AND (CAST(? AS TEXT) IS NULL OR execution_id = ?)
+      RETURNING execution_id, request""";
   private static final String SELECT_PENDING_INSTANCES =
       "SELECT hub, instance_id, MIN(visible_at) FROM inbox GROUP BY hub, instance_id";
   private static final String SELECT_OPEN_ACTIVITIES =
@@ -280,36 +282,33 @@ public final class JdbcStore implements Store {
         });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One conditional update decides (only an open task of the given generation is completed), so
+   * the unit is correct under READ COMMITTED too: a concurrent second completion waits for the
+   * first's row lock and then finds the task done.
+   */
   @Override
   public Optional<ActivityTask> completeActivity(
       InstanceKey key, int taskId, String executionId, HistoryEvent resultEvent, long now) {
-    return transactions.write(
+    return transactions.writeReadCommitted(
         connection -> {
           ActivityTask task;
-          try (PreparedStatement select = connection.prepareStatement(SELECT_ACTIVITY)) {
-            select.setString(1, key.hub());
-            select.setString(2, key.instanceId());
-            select.setInt(3, taskId);
-            try (ResultSet rows = select.executeQuery()) {
-              if (!rows.next()) {
-                return missingActivity(connection, key, taskId, executionId);
-              }
-              boolean staleGeneration =
-                  executionId != null && !executionId.equals(rows.getString(1));
-              rows.getLong(3);
-              if (!rows.wasNull() || staleGeneration) {
-                return Optional.empty();
-              }
-              task =
-                  new ActivityTask(key, rows.getString(1), taskId, parseRequest(rows.getBytes(2)));
-            }
-          }
-          try (PreparedStatement complete = connection.prepareStatement(COMPLETE_ACTIVITY)) {
+          try (PreparedStatement complete = connection.prepareStatement(COMPLETE_OPEN_ACTIVITY)) {
             complete.setLong(1, now);
             complete.setString(2, key.hub());
             complete.setString(3, key.instanceId());
             complete.setInt(4, taskId);
-            complete.executeUpdate();
+            complete.setString(5, executionId);
+            complete.setString(6, executionId);
+            try (ResultSet rows = complete.executeQuery()) {
+              if (!rows.next()) {
+                return doneOrMissingActivity(connection, key, taskId, executionId);
+              }
+              task =
+                  new ActivityTask(key, rows.getString(1), taskId, parseRequest(rows.getBytes(2)));
+            }
           }
           try (PreparedStatement insert = connection.prepareStatement(INSERT_INBOX)) {
             bindInbox(insert, key, task.executionId(), now, resultEvent);
@@ -317,6 +316,22 @@ public final class JdbcStore implements Store {
           }
           return Optional.of(task);
         });
+  }
+
+  /** A result that completed nothing: ignored if the task exists (done, or another generation). */
+  private static Optional<ActivityTask> doneOrMissingActivity(
+      Connection connection, InstanceKey key, int taskId, String executionId) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(SELECT_ACTIVITY)) {
+      select.setString(1, key.hub());
+      select.setString(2, key.instanceId());
+      select.setInt(3, taskId);
+      try (ResultSet rows = select.executeQuery()) {
+        if (rows.next()) {
+          return Optional.empty();
+        }
+      }
+    }
+    return missingActivity(connection, key, taskId, executionId);
   }
 
   /**

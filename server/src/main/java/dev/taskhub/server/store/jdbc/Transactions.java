@@ -19,6 +19,15 @@ public interface Transactions extends AutoCloseable {
   <T> T write(SqlWork<T> work);
 
   /**
+   * Like {@link #write}, for a unit whose every decision is a single conditional statement (an
+   * {@code UPDATE ... WHERE <condition>}), which is correct without serializable isolation; a
+   * database with concurrent writers may run it READ COMMITTED, sparing it serialization aborts.
+   */
+  default <T> T writeReadCommitted(SqlWork<T> work) {
+    return write(work);
+  }
+
+  /**
    * Runs read-only {@code work} on one consistent snapshot.
    *
    * @throws TaskhubException.StoreUnavailable if the database failed

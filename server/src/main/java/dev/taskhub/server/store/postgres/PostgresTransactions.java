@@ -23,24 +23,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Writes run SERIALIZABLE and are retried on a serialization failure.</b> The shared SQL in
  * {@code JdbcStore} reads, decides, then writes: {@code createInstance} looks for an existing row
- * before inserting, {@code completeActivity} checks {@code completed_at} before setting it and
- * adding the result, {@code purgeInstance} checks the status before deleting, a step creates
+ * before inserting, {@code purgeInstance} checks the status before deleting, a step creates
  * children and sends messages only to instances it saw. SQLite is correct by construction (one
- * writer), but on PostgreSQL under READ COMMITTED two such units can interleave: two completions of
- * one task would both see it open and both add a result, two creates of one id would both see none.
- * SERIALIZABLE (PostgreSQL's serializable snapshot isolation) makes every committed unit behave as
- * if the units ran one at a time, so each is correct as written, with no per-database locking SQL
- * to keep in step with the shared core; the price is that a unit which lost a race is aborted with
- * SQLSTATE 40001 (or 40P01 on a deadlock) and must run again, which {@link #write} does, with a
- * short jittered backoff, up to {@value #MAX_ATTEMPTS} times. One more race surfaces differently:
- * when two units insert the same key after both saw it absent, PostgreSQL may report the loser's
- * insert as a unique violation (23505) instead of a serialization failure (it does so when the
- * absence was read without the index, as on a small table). A unique violation is therefore retried
- * once: after a concurrent insert the retry sees the row and decides again (a create answers
- * "already exists"); a second one is a real constraint violation and fails the unit. The
- * alternative, READ COMMITTED with {@code SELECT ... FOR UPDATE} hooks, would need a lock for every
- * read that a decision rests on, including rows that do not exist yet (a create), which only a
- * predicate lock or an advisory lock can cover: SERIALIZABLE is that, kept by the database.
+ * writer), but on PostgreSQL under READ COMMITTED two such units can interleave: two creates of one
+ * id would both see none. (A completion decides in one conditional update, so it runs READ
+ * COMMITTED: {@link #writeReadCommitted}.) SERIALIZABLE (PostgreSQL's serializable snapshot
+ * isolation) makes every committed unit behave as if the units ran one at a time, so each is
+ * correct as written, with no per-database locking SQL to keep in step with the shared core; the
+ * price is that a unit which lost a race is aborted with SQLSTATE 40001 (or 40P01 on a deadlock)
+ * and must run again, which {@link #write} does, with a short jittered backoff, up to {@value
+ * #MAX_ATTEMPTS} times. One more race surfaces differently: when two units insert the same key
+ * after both saw it absent, PostgreSQL may report the loser's insert as a unique violation (23505)
+ * instead of a serialization failure (it does so when the absence was read without the index, as on
+ * a small table). A unique violation is therefore retried once: after a concurrent insert the retry
+ * sees the row and decides again (a create answers "already exists"); a second one is a real
+ * constraint violation and fails the unit. The alternative, READ COMMITTED with {@code SELECT ...
+ * FOR UPDATE} hooks, would need a lock for every read that a decision rests on, including rows that
+ * do not exist yet (a create), which only a predicate lock or an advisory lock can cover:
+ * SERIALIZABLE is that, kept by the database.
  *
  * <p><b>Reads run REPEATABLE READ, READ ONLY</b>: one snapshot per unit (a work item's row, inbox
  * and history agree with each other), never blocked and never aborted.
@@ -68,7 +68,7 @@ public final class PostgresTransactions implements Transactions {
   private static final int WRITE_POOL_SIZE = 8;
   private static final int READ_POOL_SIZE = 8;
   private static final long CONNECTION_TIMEOUT_MS = 5_000;
-  private static final int MAX_ATTEMPTS = 10;
+  private static final int MAX_ATTEMPTS = 30;
   private static final String UNIQUE_VIOLATION = "23505";
 
   /** Pooled connections a write may find closed by the server (after a restart) before failing. */
@@ -199,9 +199,12 @@ public final class PostgresTransactions implements Transactions {
   }
 
   /**
-   * Like {@link #write}, but READ COMMITTED: for units that lock what they decide on ({@code SELECT
-   * ... FOR UPDATE SKIP LOCKED} claims), where SERIALIZABLE would only add aborts.
+   * {@inheritDoc}
+   *
+   * <p>Also for units that lock what they decide on ({@code SELECT ... FOR UPDATE SKIP LOCKED}
+   * claims), where SERIALIZABLE would only add aborts.
    */
+  @Override
   public <T> T writeReadCommitted(SqlWork<T> work) {
     return write(
         connection -> {

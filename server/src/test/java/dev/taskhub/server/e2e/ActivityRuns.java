@@ -88,4 +88,16 @@ final class ActivityRuns {
   long itemsRunMoreThanOnce() {
     return perItem.values().stream().filter(runs -> runs.get() > 1).count();
   }
+
+  /** Prints runs per worker, items run twice, and items of the fan-outs no worker ever started. */
+  void printReport(List<FanOuts.FanOut> fanOuts) {
+    System.out.printf(
+        "Work-item runs per worker: %s; items run more than once: %d%n",
+        perWorker(), itemsRunMoreThanOnce());
+    List<String> neverRun =
+        neverRun(fanOuts.stream().flatMap(fanOut -> fanOut.items().stream()).toList());
+    System.out.printf(
+        "Items no worker ever started: %d %s%n",
+        neverRun.size(), neverRun.subList(0, Math.min(20, neverRun.size())));
+  }
 }

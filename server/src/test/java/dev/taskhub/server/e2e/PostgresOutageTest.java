@@ -49,14 +49,7 @@ class PostgresOutageTest {
   @AfterEach
   void stopAll() {
     if (runs != null) {
-      System.out.printf(
-          "Work-item runs per worker: %s; items run more than once: %d%n",
-          runs.perWorker(), runs.itemsRunMoreThanOnce());
-      List<String> neverRun =
-          runs.neverRun(fanOuts.stream().flatMap(fanOut -> fanOut.items().stream()).toList());
-      System.out.printf(
-          "Items no worker ever started: %d %s%n",
-          neverRun.size(), neverRun.subList(0, Math.min(20, neverRun.size())));
+      runs.printReport(fanOuts);
     }
     nodes.forEach(SchedulerNode::close);
     if (database != null) {

@@ -54,14 +54,7 @@ class TwoNodeClusterTest {
   @AfterEach
   void stopNodes() {
     if (runs != null) {
-      System.out.printf(
-          "Work-item runs per worker: %s; items run more than once: %d%n",
-          runs.perWorker(), runs.itemsRunMoreThanOnce());
-      List<String> neverRun =
-          runs.neverRun(fanOuts.stream().flatMap(fanOut -> fanOut.items().stream()).toList());
-      System.out.printf(
-          "Items no worker ever started: %d %s%n",
-          neverRun.size(), neverRun.subList(0, Math.min(20, neverRun.size())));
+      runs.printReport(fanOuts);
     }
     nodes.forEach(SchedulerNode::close);
   }

@@ -1,6 +1,9 @@
 package dev.taskhub.bench;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -12,8 +15,9 @@ import picocli.CommandLine.Option;
 /**
  * Runs benchmark workloads against a Durable Task endpoint, with a {@link SyntheticWorker} ({@link
  * SyntheticBench}) or the Taskhub SDK ({@link SdkBench}), and prints one line per run and tables of
- * medians. Exits 1 when a run fails or is wrong (the first failure ends the bench), 2 on bad
- * options.
+ * medians. With several endpoints (the nodes of one scheduler cluster) the worker streams are
+ * spread over them and orchestrations are started on each in turn. Exits 1 when a run fails or is
+ * wrong (the first failure ends the bench), 2 on bad options.
  */
 @Command(
     name = "taskhub-bench",
@@ -39,9 +43,12 @@ public final class Main implements Callable<Integer> {
 
   @Option(
       names = "--endpoint",
+      split = ",",
       paramLabel = "HOST:PORT",
-      description = "gRPC endpoint of the scheduler (plaintext). Default: ${DEFAULT-VALUE}")
-  String endpoint = "localhost:8080";
+      description =
+          "gRPC endpoint of the scheduler (plaintext); several, comma-separated, for the nodes of"
+              + " one cluster. Default: localhost:8080")
+  List<String> endpoints = new ArrayList<>(List.of("localhost:8080"));
 
   @Option(
       names = "--taskhub",
@@ -60,10 +67,11 @@ public final class Main implements Callable<Integer> {
 
   @Option(
       names = "--workload",
+      split = ",",
       description =
-          "Workload to run: ${COMPLETION-CANDIDATES} (all: every one the worker implements)."
-              + " Default: ${DEFAULT-VALUE}")
-  Workload workload = Workload.w1;
+          "Workloads to run, comma-separated: ${COMPLETION-CANDIDATES} (all: every one the worker"
+              + " implements). Default: w1")
+  List<Workload> workloads = new ArrayList<>(List.of(Workload.w1));
 
   @Option(
       names = "--n",
@@ -103,9 +111,9 @@ public final class Main implements Callable<Integer> {
   @Option(
       names = "--streams",
       description =
-          "GetWorkItems streams, one channel each (synthetic worker only). Default:"
-              + " ${DEFAULT-VALUE}")
-  int streams = 1;
+          "GetWorkItems streams, one channel each, spread over the endpoints (synthetic worker"
+              + " only). Default: one per endpoint")
+  Integer streams;
 
   @Option(
       names = "--max-orchestrations",
@@ -123,9 +131,34 @@ public final class Main implements Callable<Integer> {
 
   @Option(
       names = "--server-pid",
+      split = ",",
       paramLabel = "PID",
-      description = "Scheduler process on this machine, to report its CPU time per run.")
-  Long serverPid;
+      description =
+          "Scheduler processes on this machine, comma-separated, to report their CPU time (summed)"
+              + " per run.")
+  List<Long> serverPids = new ArrayList<>();
+
+  @Option(
+      names = "--database-pid",
+      paramLabel = "PID",
+      description =
+          "PostgreSQL postmaster on this machine, to report the CPU time of it and all its"
+              + " processes per run.")
+  Long databasePid;
+
+  @Option(
+      names = "--summary",
+      paramLabel = "FILE",
+      description =
+          "Append the medians (and a failure) to FILE, tab-separated, for a comparison of"
+              + " configurations (dev.taskhub.bench.Comparison FILE prints it).")
+  Path summary;
+
+  @Option(
+      names = "--label",
+      paramLabel = "TEXT",
+      description = "The configuration's name in the --summary file. Default: the endpoints")
+  String label;
 
   public static void main(String[] args) {
     System.exit(
@@ -152,39 +185,68 @@ public final class Main implements Callable<Integer> {
         || (maxActivities != null && maxActivities < 1)) {
       throw invalid("--max-orchestrations and --max-activities must be at least 1");
     }
-    Endpoint target = new Endpoint(endpoint, taskHub);
+    if (endpoints.isEmpty() || endpoints.stream().anyMatch(String::isBlank)) {
+      throw invalid("--endpoint must name at least one HOST:PORT");
+    }
+    List<Endpoint> targets = endpoints.stream().map(e -> new Endpoint(e.strip(), taskHub)).toList();
+    CpuSample.Processes measured = new CpuSample.Processes(serverPids, databasePid);
+    Set<Workload> chosen =
+        workloads.contains(Workload.all)
+            ? EnumSet.of(Workload.w1, Workload.w2, Workload.w3)
+            : EnumSet.copyOf(workloads);
+    Outcome outcome;
     if (worker == Worker.synthetic) {
-      if (workload == Workload.w2 || workload == Workload.w3) {
+      if (!chosen.equals(EnumSet.of(Workload.w1)) && !workloads.contains(Workload.all)) {
         throw invalid("The synthetic worker implements W1 only; use --worker sdk for W2 and W3");
+      }
+      int streamCount = streams == null ? targets.size() : streams;
+      if (streamCount < targets.size()) {
+        throw invalid(
+            "--streams must be at least the number of endpoints (" + targets.size() + ")");
       }
       SyntheticWorker.Settings settings =
           new SyntheticWorker.Settings(
-              streams,
+              streamCount,
               maxOrchestrations == null ? 32 : maxOrchestrations,
               maxActivities == null ? 256 : maxActivities);
-      return new SyntheticBench(target, settings, fanOutSizes, runs, warmup, timeout, serverPid)
-          .run();
+      outcome =
+          new SyntheticBench(targets, settings, fanOutSizes, runs, warmup, timeout, measured).run();
+    } else {
+      if (streams != null && streams != targets.size()) {
+        throw invalid(
+            "--streams is for the synthetic worker; the SDK worker opens one stream per endpoint");
+      }
+      SdkBench.Plan plan =
+          new SdkBench.Plan(
+              chosen,
+              fanOutSizes,
+              batchInstances,
+              sequentialInstances,
+              runs,
+              warmup,
+              timeout,
+              maxOrchestrations,
+              maxActivities,
+              measured);
+      outcome = new SdkBench(targets, plan).run();
     }
-    if (streams != 1) {
-      throw invalid("--streams is for the synthetic worker; the SDK worker opens one stream");
+    writeSummary(outcome);
+    return outcome.exitStatus();
+  }
+
+  private void writeSummary(Outcome outcome) {
+    if (summary == null) {
+      return;
     }
-    Set<Workload> workloads =
-        workload == Workload.all
-            ? EnumSet.of(Workload.w1, Workload.w2, Workload.w3)
-            : Set.of(workload);
-    SdkBench.Plan plan =
-        new SdkBench.Plan(
-            workloads,
-            fanOutSizes,
-            batchInstances,
-            sequentialInstances,
-            runs,
-            warmup,
-            timeout,
-            maxOrchestrations,
-            maxActivities,
-            serverPid);
-    return new SdkBench(target, plan).run();
+    String configuration = label != null ? label : String.join(",", endpoints);
+    List<String> lines = new ArrayList<>();
+    outcome.medians().forEach(medians -> lines.add(Comparison.resultLine(configuration, medians)));
+    outcome.failure().ifPresent(reason -> lines.add(Comparison.failureLine(configuration, reason)));
+    try {
+      Comparison.append(summary, lines);
+    } catch (IOException e) {
+      throw new BenchException("Cannot write the summary to " + summary + ": " + e.getMessage(), e);
+    }
   }
 
   private CommandLine.ParameterException invalid(String message) {

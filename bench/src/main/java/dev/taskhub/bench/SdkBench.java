@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
@@ -15,7 +16,9 @@ import java.util.function.ToDoubleFunction;
  * W1-W3 through the Taskhub SDK: a {@link TaskhubWorker} hosts {@link SdkApp} in this process and
  * an {@link SdkDriver} starts and checks the orchestrations. Each workload gets {@code warmup}
  * unmeasured runs (W1 at the largest N), then {@code runs} measured runs; every run prints one line
- * tagged {@code worker=sdk}, and a table of medians per workload follows at the end.
+ * tagged {@code worker=sdk}, and a table of medians per workload follows at the end. With several
+ * endpoints (the nodes of a cluster) there is one worker and one client per endpoint, and the
+ * driver starts orchestrations on each client in turn.
  */
 final class SdkBench {
   /**
@@ -27,7 +30,7 @@ final class SdkBench {
    * @param sequentialInstances W3 orchestrations run one after the other
    * @param maxOrchestrations worker limit, or null for the SDK default
    * @param maxActivities worker limit, or null for the SDK default
-   * @param serverPid the scheduler's pid when it runs on this machine, else null
+   * @param measured the processes whose CPU each run reports, besides the bench's
    */
   record Plan(
       Set<Main.Workload> workloads,
@@ -39,27 +42,34 @@ final class SdkBench {
       Duration timeout,
       Integer maxOrchestrations,
       Integer maxActivities,
-      Long serverPid) {}
+      CpuSample.Processes measured) {}
 
-  private final Endpoint target;
+  /** How this worker's lines and medians are told from the synthetic worker's. */
+  private static final String SDK_TAG = " worker=sdk";
+
+  private final List<Endpoint> targets;
   private final Plan plan;
-  private final Map<Integer, List<FanOutDriver.Run>> fanOuts = new LinkedHashMap<>();
-  private final List<SdkDriver.BatchRun> batches = new ArrayList<>();
+  private final Map<Integer, List<RunMetrics>> fanOuts = new LinkedHashMap<>();
+  private final List<RunMetrics> batches = new ArrayList<>();
   private final List<SdkDriver.SequenceRun> sequences = new ArrayList<>();
-  private TaskhubWorker worker;
+  private final List<TaskhubWorker> workers = new ArrayList<>();
 
-  SdkBench(Endpoint target, Plan plan) {
-    this.target = target;
+  SdkBench(List<Endpoint> targets, Plan plan) {
+    this.targets = List.copyOf(targets);
     this.plan = plan;
   }
 
-  /** Runs the plan and prints the results; returns the exit status (0, or 1 on a failure). */
-  int run() throws InterruptedException {
+  /** Runs the plan and prints the results; the outcome ends at the first failure. */
+  Outcome run() throws InterruptedException {
     // The SDK always names a hub; "default" is the scheduler's default hub.
-    String hub =
-        target.taskHub() == null || target.taskHub().isEmpty() ? "default" : target.taskHub();
-    String connection =
-        "Endpoint=http://" + target.target() + ";Authentication=None;TaskHub=" + hub;
+    String taskHub = targets.getFirst().taskHub();
+    String hub = taskHub == null || taskHub.isEmpty() ? "default" : taskHub;
+    List<String> connections =
+        targets.stream()
+            .map(
+                target ->
+                    "Endpoint=http://" + target.target() + ";Authentication=None;TaskHub=" + hub)
+            .toList();
     List<String> what = new ArrayList<>();
     if (plan.workloads().contains(Main.Workload.w1)) {
       what.add("W1 N=" + plan.sizes());
@@ -72,17 +82,24 @@ final class SdkBench {
     }
     System.out.printf(
         "SDK worker against %s (task hub %s): %s; %d runs each (+%d warm-up); worker limits %s"
-            + " orchestrations / %s activities%n",
-        target.target(),
+            + " orchestrations / %s activities%s%n",
+        String.join(", ", targets.stream().map(Endpoint::target).toList()),
         hub,
         String.join(", ", what),
         plan.runs(),
         plan.warmup(),
         plan.maxOrchestrations() == null ? "SDK default" : plan.maxOrchestrations(),
-        plan.maxActivities() == null ? "SDK default" : plan.maxActivities());
-    worker = SdkApp.worker(connection, plan.maxOrchestrations(), plan.maxActivities()).start();
-    try (TaskhubClient client = TaskhubClient.fromConnectionString(connection)) {
-      SdkDriver driver = new SdkDriver(client, plan.timeout());
+        plan.maxActivities() == null ? "SDK default" : plan.maxActivities(),
+        targets.size() == 1 ? "" : " (one worker per endpoint)");
+    List<TaskhubClient> clients = new ArrayList<>();
+    Optional<String> failure = Optional.empty();
+    try {
+      for (String connection : connections) {
+        workers.add(
+            SdkApp.worker(connection, plan.maxOrchestrations(), plan.maxActivities()).start());
+        clients.add(TaskhubClient.fromConnectionString(connection));
+      }
+      SdkDriver driver = new SdkDriver(clients, plan.timeout());
       if (plan.workloads().contains(Main.Workload.w1)) {
         runW1(driver);
       }
@@ -94,13 +111,21 @@ final class SdkBench {
       }
     } catch (BenchException e) {
       System.out.println("FAILED: " + e.getMessage());
-      printMedians();
-      return 1;
+      failure = Optional.of(e.getMessage());
     } finally {
-      worker.stop(Duration.ofSeconds(5));
+      clients.forEach(TaskhubClient::close);
+      workers.forEach(worker -> worker.stop(Duration.ofSeconds(5)));
     }
-    printMedians();
-    return 0;
+    Map<Integer, Medians> fanOutMedians = new LinkedHashMap<>();
+    fanOuts.forEach((n, runs) -> fanOutMedians.put(n, Medians.of("W1 N=" + n + SDK_TAG, runs)));
+    List<Medians> medians = new ArrayList<>(fanOutMedians.values());
+    Optional<Medians> batchMedians =
+        batches.isEmpty()
+            ? Optional.empty()
+            : Optional.of(Medians.of("W2 instances=" + plan.batchInstances() + SDK_TAG, batches));
+    batchMedians.ifPresent(medians::add);
+    printMedians(fanOutMedians, batchMedians);
+    return new Outcome(medians, failure);
   }
 
   private void runW1(SdkDriver driver) {
@@ -110,16 +135,17 @@ final class SdkBench {
     }
     for (int n : plan.sizes()) {
       for (int run = 1; run <= plan.runs(); run++) {
-        FanOutDriver.Run result = fanOut(driver, n, "run=" + run);
+        RunMetrics result = fanOut(driver, n, "run=" + run);
         fanOuts.computeIfAbsent(n, k -> new ArrayList<>()).add(result);
       }
     }
   }
 
-  private FanOutDriver.Run fanOut(SdkDriver driver, int n, String label) {
+  private RunMetrics fanOut(SdkDriver driver, int n, String label) {
     long episodes = episodes();
-    RunProbe probe = RunProbe.start(plan.serverPid());
+    RunProbe probe = RunProbe.start(plan.measured());
     FanOutDriver.Run run = driver.fanOut(n);
+    CpuSample used = probe.finish();
     System.out.printf(
         "W1 worker=sdk N=%d %s wall=%.0f ms activities/s=%.0f episodes=%d%s%n",
         n,
@@ -127,16 +153,17 @@ final class SdkBench {
         run.wallMillis(),
         run.activitiesPerSecond(),
         episodes() - episodes,
-        probe.finish());
-    return run;
+        probe.describe(used));
+    return new RunMetrics(run.wallNanos(), n, used);
   }
 
   private void runW2(SdkDriver driver) throws InterruptedException {
     for (int i = 1 - plan.warmup(); i <= plan.runs(); i++) {
       String label = i <= 0 ? "warmup=" + (i + plan.warmup()) : "run=" + i;
       long episodes = episodes();
-      RunProbe probe = RunProbe.start(plan.serverPid());
+      RunProbe probe = RunProbe.start(plan.measured());
       SdkDriver.BatchRun run = driver.manyAtOnce(plan.batchInstances());
+      CpuSample used = probe.finish();
       System.out.printf(
           "W2 worker=sdk instances=%d %s wall=%.0f ms orchestrations/s=%.0f episodes=%d%s%n",
           run.instances(),
@@ -144,9 +171,10 @@ final class SdkBench {
           run.wallMillis(),
           run.orchestrationsPerSecond(),
           episodes() - episodes,
-          probe.finish());
+          probe.describe(used));
       if (i > 0) {
-        batches.add(run);
+        batches.add(
+            new RunMetrics(run.wallNanos(), (long) SdkDriver.W2_FAN_OUT * run.instances(), used));
       }
     }
   }
@@ -155,8 +183,9 @@ final class SdkBench {
     for (int i = 1 - plan.warmup(); i <= plan.runs(); i++) {
       String label = i <= 0 ? "warmup=" + (i + plan.warmup()) : "run=" + i;
       long episodes = episodes();
-      RunProbe probe = RunProbe.start(plan.serverPid());
+      RunProbe probe = RunProbe.start(plan.measured());
       SdkDriver.SequenceRun run = driver.sequential(plan.sequentialInstances());
+      CpuSample used = probe.finish();
       System.out.printf(
           "W3 worker=sdk instances=%d %s p50=%.1f ms p99=%.1f ms wall=%.0f ms episodes=%d%s%n",
           run.instances(),
@@ -165,7 +194,7 @@ final class SdkBench {
           run.p99Millis(),
           run.wallMillis(),
           episodes() - episodes,
-          probe.finish());
+          probe.describe(used));
       if (i > 0) {
         sequences.add(run);
       }
@@ -173,33 +202,34 @@ final class SdkBench {
   }
 
   private long episodes() {
-    return worker.replayStatistics().episodes();
+    return workers.stream().mapToLong(worker -> worker.replayStatistics().episodes()).sum();
   }
 
-  private void printMedians() {
-    if (!fanOuts.isEmpty()) {
+  private void printMedians(Map<Integer, Medians> fanOutMedians, Optional<Medians> batchMedians) {
+    if (!fanOutMedians.isEmpty()) {
       System.out.printf(
-          "%nW1 medians worker=sdk%n%8s %6s %10s %14s%n", "N", "runs", "wall ms", "activities/s");
-      fanOuts.forEach(
-          (n, list) ->
+          "%nW1 medians worker=sdk%n%8s %6s %10s %14s%s%n",
+          "N", "runs", "wall ms", "activities/s", Medians.cpuHeaders());
+      fanOutMedians.forEach(
+          (n, row) ->
               System.out.printf(
-                  "%8d %6d %10.0f %14.0f%n",
-                  n,
-                  list.size(),
-                  median(list, FanOutDriver.Run::wallMillis),
-                  median(list, FanOutDriver.Run::activitiesPerSecond)));
+                  "%8d %6d %10.0f %14.0f%s%n",
+                  n, row.runs(), row.wallMillis(), row.activitiesPerSecond(), row.cpuColumns()));
     }
-    if (!batches.isEmpty()) {
+    if (batchMedians.isPresent()) {
+      Medians row = batchMedians.get();
       System.out.printf(
-          "%nW2 medians worker=sdk%n%9s %6s %10s %16s%n%9d %6d %10.0f %16.0f%n",
+          "%nW2 medians worker=sdk%n%9s %6s %10s %16s%s%n%9d %6d %10.0f %16.0f%s%n",
           "instances",
           "runs",
           "wall ms",
           "orchestrations/s",
+          Medians.cpuHeaders(),
           plan.batchInstances(),
-          batches.size(),
-          median(batches, SdkDriver.BatchRun::wallMillis),
-          median(batches, SdkDriver.BatchRun::orchestrationsPerSecond));
+          row.runs(),
+          row.wallMillis(),
+          median(batches, run -> plan.batchInstances() / (run.wallNanos() / 1e9)),
+          row.cpuColumns());
     }
     if (!sequences.isEmpty()) {
       System.out.printf(

@@ -15,7 +15,9 @@ import java.util.concurrent.Future;
 /**
  * The client side of W1-W3 through the SDK's {@link TaskhubClient}: starts orchestrations, waits
  * for them and checks that each completed with the right output. Times run from just before the
- * first start call to the return of the last completion wait.
+ * first start call to the return of the last completion wait. With several clients (one per node of
+ * a cluster), orchestrations are started and awaited on each in turn: W1's runs alternate, W2's and
+ * W3's instance k uses client k modulo their number.
  */
 final class SdkDriver {
   /** One checked W2 run: {@code instances} fan-outs of 3 started at once. */
@@ -39,11 +41,12 @@ final class SdkDriver {
   /** W2's orchestrations have the seed's shape: 3 activities, then the aggregate. */
   static final int W2_FAN_OUT = 3;
 
-  private final TaskhubClient client;
+  private final List<TaskhubClient> clients;
   private final Duration timeout;
+  private int fanOuts;
 
-  SdkDriver(TaskhubClient client, Duration timeout) {
-    this.client = client;
+  SdkDriver(List<TaskhubClient> clients, Duration timeout) {
+    this.clients = List.copyOf(clients);
     this.timeout = timeout;
   }
 
@@ -56,7 +59,7 @@ final class SdkDriver {
   FanOutDriver.Run fanOut(int n) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long begin = System.nanoTime();
-    runFanOut(new SdkApp.FanOut(n, 0), deadline);
+    runFanOut(client(fanOuts++), new SdkApp.FanOut(n, 0), deadline);
     return new FanOutDriver.Run(n, System.nanoTime() - begin);
   }
 
@@ -74,7 +77,8 @@ final class SdkDriver {
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int k = 0; k < instances; k++) {
         SdkApp.FanOut input = new SdkApp.FanOut(W2_FAN_OUT, 1000L * k);
-        runs.add(threads.submit(() -> runFanOut(input, deadline)));
+        TaskhubClient client = client(k);
+        runs.add(threads.submit(() -> runFanOut(client, input, deadline)));
       }
       for (Future<?> run : runs) {
         run.get();
@@ -100,8 +104,9 @@ final class SdkDriver {
     long begin = System.nanoTime();
     for (int k = 0; k < instances; k++) {
       long start = System.nanoTime();
-      String id = start(SdkApp.INCREMENT_ONCE, (long) k);
-      check(awaitCompletion(id, deadline), k + 1L);
+      TaskhubClient client = client(k);
+      String id = start(client, SdkApp.INCREMENT_ONCE, (long) k);
+      check(awaitCompletion(client, id, deadline), k + 1L);
       latencyMillis[k] = (System.nanoTime() - start) / 1e6;
     }
     long wall = System.nanoTime() - begin;
@@ -109,12 +114,16 @@ final class SdkDriver {
         instances, wall, Stats.percentile(50, latencyMillis), Stats.percentile(99, latencyMillis));
   }
 
-  private void runFanOut(SdkApp.FanOut input, long deadline) {
-    String id = start(SdkApp.FAN_OUT, input);
-    check(awaitCompletion(id, deadline), input.expectedResult());
+  private TaskhubClient client(int k) {
+    return clients.get(k % clients.size());
   }
 
-  private String start(String orchestration, Object input) {
+  private void runFanOut(TaskhubClient client, SdkApp.FanOut input, long deadline) {
+    String id = start(client, SdkApp.FAN_OUT, input);
+    check(awaitCompletion(client, id, deadline), input.expectedResult());
+  }
+
+  private String start(TaskhubClient client, String orchestration, Object input) {
     try {
       return client.scheduleNewOrchestration(orchestration, input);
     } catch (TaskhubException e) {
@@ -122,7 +131,7 @@ final class SdkDriver {
     }
   }
 
-  private OrchestrationMetadata awaitCompletion(String id, long deadline) {
+  private OrchestrationMetadata awaitCompletion(TaskhubClient client, String id, long deadline) {
     long left = deadline - System.nanoTime();
     if (left <= 0) {
       throw new BenchException("Instance " + id + " did not complete within " + timeout);

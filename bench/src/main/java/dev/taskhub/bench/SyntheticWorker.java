@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A protocol-level worker with no SDK: opens {@code streams} {@code GetWorkItems} streams, each on
- * its own channel, and answers every work item at once with {@link FanOutScript}, so that a run
- * measures the scheduler rather than a worker. Completions echo the work item's completion token
- * and go out asynchronously on the channel the item came from.
+ * its own channel (spread over the endpoints), and answers every work item at once with {@link
+ * FanOutScript}, so that a run measures the scheduler rather than a worker. Completions echo the
+ * work item's completion token and go out asynchronously on the channel the item came from.
  *
  * <p>Failures (a stream that ends, a rejected completion, an unexpected work item) are recorded,
  * not thrown: the driver checks {@link #failure} after each run.
@@ -48,8 +48,11 @@ final class SyntheticWorker implements AutoCloseable {
 
   private SyntheticWorker() {}
 
-  /** Connects the worker's streams; work starts arriving as soon as the server registers them. */
-  static SyntheticWorker connect(Endpoint endpoint, Settings settings) {
+  /**
+   * Connects the worker's streams, stream i to endpoint i modulo their number (so that each node of
+   * a cluster gets its share); work starts arriving as soon as the server registers them.
+   */
+  static SyntheticWorker connect(List<Endpoint> endpoints, Settings settings) {
     SyntheticWorker worker = new SyntheticWorker();
     GetWorkItemsRequest request =
         GetWorkItemsRequest.newBuilder()
@@ -58,7 +61,7 @@ final class SyntheticWorker implements AutoCloseable {
             .build();
     int completionLimit = settings.maxOrchestrations() + settings.maxActivities();
     for (int i = 0; i < settings.streams(); i++) {
-      ManagedChannel channel = endpoint.open();
+      ManagedChannel channel = endpoints.get(i % endpoints.size()).open();
       worker.channels.add(channel);
       WorkItemStream stream = worker.new WorkItemStream(channel, completionLimit);
       worker.streams.add(stream);

@@ -1,0 +1,26 @@
+package dev.taskhub.bench;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * One measured run as the tables of medians need it: wall time, the activities it fanned out (W1:
+ * N; W2: 3 per instance; the aggregate activity each orchestration ends with is not counted) and
+ * the CPU used meanwhile.
+ */
+record RunMetrics(long wallNanos, long activities, CpuSample cpu) {
+  double wallMillis() {
+    return wallNanos / 1e6;
+  }
+
+  double activitiesPerSecond() {
+    return activities / (wallNanos / 1e9);
+  }
+
+  /** Milliseconds of CPU per activity, or empty when that CPU was not measured. */
+  OptionalDouble millisPerActivity(Optional<Duration> cpu) {
+    return cpu.map(used -> OptionalDouble.of(used.toNanos() / 1e6 / activities))
+        .orElse(OptionalDouble.empty());
+  }
+}

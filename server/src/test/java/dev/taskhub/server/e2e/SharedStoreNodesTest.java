@@ -1,6 +1,7 @@
 package dev.taskhub.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.StringValue;
 import com.microsoft.durabletask.DurableTaskClient;
@@ -25,6 +26,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -110,6 +113,11 @@ class SharedStoreNodesTest {
           atB.startInstance(CreateInstanceRequest.newBuilder().setName("by_hand").build())
               .getInstanceId();
 
+      // Every change from now on is made by node A: live views (the dashboard's SSE) on node B
+      // hear of them only through the other nodes' messages.
+      Set<String> seenAtB = ConcurrentHashMap.newKeySet();
+      nodeB.server.engine().subscribe(key -> seenAtB.add(key.instanceId()));
+
       WorkItem episode = workerAtA.next();
       assertThat(episode.getOrchestratorRequest().getInstanceId()).isEqualTo(id);
       atB.completeOrchestratorTask(
@@ -159,6 +167,7 @@ class SharedStoreNodesTest {
       assertThat(state.getOrchestrationStatus())
           .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
       assertThat(state.getOutput().getValue()).isEqualTo("\"done\"");
+      await().atMost(Duration.ofSeconds(10)).until(() -> seenAtB.contains(id));
       assertEachTaskOnce(id, 1);
     }
   }

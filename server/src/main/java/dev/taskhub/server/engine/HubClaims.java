@@ -87,9 +87,14 @@ final class HubClaims {
     return owned.add(key);
   }
 
-  /** The instance ended or is gone: nothing to release (claims skip ended instances). */
+  /**
+   * The instance ended or is gone. Its claim is released with the next claim round: an ended
+   * instance can be rewound, and must then be claimable again.
+   */
   void forget(InstanceKey key) {
-    owned.remove(key);
+    if (owned.remove(key)) {
+      instancesToRelease.add(key);
+    }
   }
 
   /** Another node progressed the instance: stop running it here and let whoever claims it. */

@@ -15,7 +15,6 @@ import com.microsoft.durabletask.Task;
 import com.microsoft.durabletask.TaskCanceledException;
 import com.microsoft.durabletask.TaskOptions;
 import dev.taskhub.server.TaskhubServer;
-import dev.taskhub.server.config.ServerConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ class OrchestrationSemanticsTest {
 
   @BeforeAll
   static void start() {
-    server = TaskhubServer.start(ServerConfig.forTests().withPorts(0, -1));
+    server = TaskhubServer.start(SuiteStore.config());
     worker =
         new DurableTaskGrpcWorkerBuilder()
             .port(server.grpcPort())

@@ -28,7 +28,7 @@ class QueryAndPurgeTest {
 
   @BeforeEach
   void start() {
-    server = RunningServer.inMemory();
+    server = new RunningServer(SuiteStore.config());
     server.seedWorker();
     client = server.client();
   }

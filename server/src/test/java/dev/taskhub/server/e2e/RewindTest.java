@@ -13,7 +13,6 @@ import com.microsoft.durabletask.Task;
 import dev.taskhub.protocol.RewindInstanceRequest;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.server.TaskhubServer;
-import dev.taskhub.server.config.ServerConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.time.Duration;
@@ -41,7 +40,7 @@ class RewindTest {
 
   @BeforeAll
   static void start() {
-    server = TaskhubServer.start(ServerConfig.forTests().withPorts(0, -1));
+    server = TaskhubServer.start(SuiteStore.config());
     worker =
         new DurableTaskGrpcWorkerBuilder()
             .port(server.grpcPort())

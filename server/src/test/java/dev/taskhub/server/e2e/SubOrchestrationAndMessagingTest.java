@@ -14,7 +14,6 @@ import dev.taskhub.protocol.PurgeInstancesRequest;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TerminateRequest;
 import dev.taskhub.server.TaskhubServer;
-import dev.taskhub.server.config.ServerConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.time.Duration;
@@ -38,7 +37,7 @@ class SubOrchestrationAndMessagingTest {
 
   @BeforeAll
   static void start() {
-    server = TaskhubServer.start(ServerConfig.forTests().withPorts(0, -1));
+    server = TaskhubServer.start(SuiteStore.config());
     worker =
         new DurableTaskGrpcWorkerBuilder()
             .port(server.grpcPort())

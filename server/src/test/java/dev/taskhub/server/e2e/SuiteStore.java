@@ -1,0 +1,24 @@
+package dev.taskhub.server.e2e;
+
+import dev.taskhub.server.config.ServerConfig;
+import dev.taskhub.server.store.TestPostgres;
+
+/**
+ * The store the semantics suites run on: in memory by default, PostgreSQL (a fresh schema, one
+ * cluster node) when the build runs them again with {@code -Dtaskhub.test.store=postgres}, which
+ * {@code server/pom.xml} does, so every semantic is checked on both claim-free and claim-driven
+ * dispatch.
+ */
+final class SuiteStore {
+  static final String PROPERTY = "taskhub.test.store";
+
+  private SuiteStore() {}
+
+  /** A test server config (free gRPC port, no HTTP) on the suite's store. */
+  static ServerConfig config() {
+    ServerConfig config = ServerConfig.forTests().withPorts(0, -1);
+    return "postgres".equals(System.getProperty(PROPERTY))
+        ? config.withStore(TestPostgres.newSchema())
+        : config;
+  }
+}

@@ -148,7 +148,13 @@ final class Dispatcher {
     }
     int missed = 0;
     synchronized (this) {
+      if (streams.isEmpty()) {
+        return; // its claims are being handed to other nodes
+      }
       for (InstanceKey key : ownedWithEvents) {
+        if (claims.releasing(key)) {
+          continue;
+        }
         InstanceSlot slot = instances.get(key);
         if (claims.adopt(key) || slot == null || !(slot.queued || slot.inFlight)) {
           wakeLocked(key);

@@ -78,6 +78,11 @@ final class HubClaims {
     signalActivities();
   }
 
+  /** True while this node's claim on the instance waits to be released in the store. */
+  boolean releasing(InstanceKey key) {
+    return instancesToRelease.contains(key);
+  }
+
   /**
    * Takes the instance, which the store says this node owns, into the owned set.
    *

@@ -154,10 +154,6 @@ final class HubClaims {
     }
   }
 
-  int ownedCount() {
-    return owned.size();
-  }
-
   List<InstanceKey> ownedSnapshot() {
     return List.copyOf(owned);
   }

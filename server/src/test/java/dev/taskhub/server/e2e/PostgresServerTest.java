@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.microsoft.durabletask.DurableTaskClient;
-import com.microsoft.durabletask.OrchestrationMetadata;
-import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import dev.taskhub.server.config.ServerConfig;
 import dev.taskhub.server.store.TestPostgres;
 import java.net.URI;
@@ -15,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,8 +37,9 @@ class PostgresServerTest {
       String fewId = client.scheduleNewOrchestrationInstance(SeedActivities.ORCHESTRATOR, few);
       String manyId = client.scheduleNewOrchestrationInstance(SeedActivities.ORCHESTRATOR, many);
 
-      assertAggregated(client.waitForInstanceCompletion(fewId, Duration.ofSeconds(30), true), few);
-      assertAggregated(
+      SeedActivities.assertAggregated(
+          client.waitForInstanceCompletion(fewId, Duration.ofSeconds(30), true), few);
+      SeedActivities.assertAggregated(
           client.waitForInstanceCompletion(manyId, Duration.ofSeconds(60), true), many);
     }
   }
@@ -56,7 +54,7 @@ class PostgresServerTest {
       DurableTaskClient client = server.client();
       List<String> items = List.of("Task1", "Task2", "Task3");
       String before = client.scheduleNewOrchestrationInstance(SeedActivities.ORCHESTRATOR, items);
-      assertAggregated(
+      SeedActivities.assertAggregated(
           client.waitForInstanceCompletion(before, Duration.ofSeconds(30), true), items);
       assertThat(health(server)).isEqualTo(200);
 
@@ -67,9 +65,9 @@ class PostgresServerTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> health(server) == 200);
 
       String after = client.scheduleNewOrchestrationInstance(SeedActivities.ORCHESTRATOR, items);
-      assertAggregated(
+      SeedActivities.assertAggregated(
           client.waitForInstanceCompletion(after, Duration.ofSeconds(30), true), items);
-      assertAggregated(client.getInstanceMetadata(before, true), items);
+      SeedActivities.assertAggregated(client.getInstanceMetadata(before, true), items);
     }
   }
 
@@ -80,15 +78,5 @@ class PostgresServerTest {
             .timeout(Duration.ofSeconds(15))
             .build();
     return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-  }
-
-  private static void assertAggregated(OrchestrationMetadata done, List<String> items) {
-    assertThat(done.getRuntimeStatus()).isEqualTo(OrchestrationRuntimeStatus.COMPLETED);
-    Map<?, ?> summary = done.readOutputAs(Map.class);
-    assertThat(summary.get("total_items_processed")).isEqualTo(items.size());
-    assertThat(summary.get("total_value"))
-        .isEqualTo(items.stream().mapToInt(SeedActivities::valueOf).sum());
-    assertThat(summary.get("processed_items"))
-        .isEqualTo(items.stream().map(item -> "Processed_" + item).toList());
   }
 }

@@ -1,5 +1,9 @@
 package dev.taskhub.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.durabletask.OrchestrationMetadata;
+import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.Task;
 import com.microsoft.durabletask.TaskActivity;
 import com.microsoft.durabletask.TaskActivityFactory;
@@ -108,5 +112,16 @@ final class SeedActivities {
         return body;
       }
     };
+  }
+
+  /** The orchestrator completed with the seed's summary of exactly these items, in order. */
+  static void assertAggregated(OrchestrationMetadata done, List<String> items) {
+    assertThat(done.getRuntimeStatus()).isEqualTo(OrchestrationRuntimeStatus.COMPLETED);
+    Map<?, ?> summary = done.readOutputAs(Map.class);
+    assertThat(summary.get("total_items_processed")).isEqualTo(items.size());
+    assertThat(summary.get("total_value"))
+        .isEqualTo(items.stream().mapToInt(SeedActivities::valueOf).sum());
+    assertThat(summary.get("processed_items"))
+        .isEqualTo(items.stream().map(item -> "Processed_" + item).toList());
   }
 }

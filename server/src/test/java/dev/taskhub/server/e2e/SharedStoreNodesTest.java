@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.StringValue;
 import com.microsoft.durabletask.DurableTaskClient;
 import com.microsoft.durabletask.OrchestrationMetadata;
-import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.TaskActivityFactory;
 import dev.taskhub.protocol.ActivityResponse;
 import dev.taskhub.protocol.CompleteOrchestrationAction;
@@ -25,7 +24,6 @@ import dev.taskhub.server.store.TestPostgres;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -84,9 +82,9 @@ class SharedStoreNodesTest {
     for (int i = 0; i < ids.size(); i++) {
       // Waiting on the other node than the one that started it: waiters see other nodes' changes.
       DurableTaskClient waiter = clients.get((i + 1) % 2);
-      assertAggregated(waitForCompletion(waiter, ids.get(i)), items);
+      SeedActivities.assertAggregated(waitForCompletion(waiter, ids.get(i)), items);
     }
-    assertAggregated(waitForCompletion(clients.get(1), bigId), many);
+    SeedActivities.assertAggregated(waitForCompletion(clients.get(1), bigId), many);
 
     for (String id : ids) {
       assertEachTaskOnce(id, 4);
@@ -217,15 +215,5 @@ class SharedStoreNodesTest {
             .toList();
     assertThat(scheduled).hasSize(tasks).doesNotHaveDuplicates();
     assertThat(completed).containsExactlyInAnyOrderElementsOf(scheduled);
-  }
-
-  private static void assertAggregated(OrchestrationMetadata done, List<String> items) {
-    assertThat(done.getRuntimeStatus()).isEqualTo(OrchestrationRuntimeStatus.COMPLETED);
-    Map<?, ?> summary = done.readOutputAs(Map.class);
-    assertThat(summary.get("total_items_processed")).isEqualTo(items.size());
-    assertThat(summary.get("total_value"))
-        .isEqualTo(items.stream().mapToInt(SeedActivities::valueOf).sum());
-    assertThat(summary.get("processed_items"))
-        .isEqualTo(items.stream().map(item -> "Processed_" + item).toList());
   }
 }

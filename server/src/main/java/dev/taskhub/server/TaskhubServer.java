@@ -1,18 +1,20 @@
 package dev.taskhub.server;
 
+import dev.taskhub.server.cluster.ClusterNode;
+import dev.taskhub.server.cluster.postgres.PostgresCluster;
 import dev.taskhub.server.config.ServerConfig;
 import dev.taskhub.server.engine.Engine;
+import dev.taskhub.server.engine.SystemTimers;
+import dev.taskhub.server.engine.Timers;
 import dev.taskhub.server.grpc.GrpcEndpoint;
 import dev.taskhub.server.http.HttpEndpoint;
 import dev.taskhub.server.store.Store;
 import dev.taskhub.server.store.postgres.PostgresLocation;
-import dev.taskhub.server.store.postgres.PostgresStore;
 import dev.taskhub.server.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,35 +25,50 @@ public final class TaskhubServer implements AutoCloseable {
   /** The environment variable with the PostgreSQL password, when neither file nor URL has one. */
   public static final String DB_PASSWORD_ENV = "TASKHUB_DB_PASSWORD";
 
+  private final Timers timers;
   private final Store store;
   private final Engine engine;
   private final GrpcEndpoint grpc;
   private final HttpEndpoint http;
 
-  private TaskhubServer(Store store, Engine engine, GrpcEndpoint grpc, HttpEndpoint http) {
+  private TaskhubServer(
+      Timers timers, Store store, Engine engine, GrpcEndpoint grpc, HttpEndpoint http) {
+    this.timers = timers;
     this.store = store;
     this.engine = engine;
     this.grpc = grpc;
     this.http = http;
   }
 
-  /** Opens the store, recovers outstanding work and starts listening. */
+  /** Opens the store, recovers outstanding work and starts listening, on the system clock. */
   public static TaskhubServer start(ServerConfig config) {
-    Clock clock = Clock.systemUTC();
+    return start(config, SystemTimers.utc());
+  }
+
+  /**
+   * Like {@link #start(ServerConfig)}, on the given clock and timers (which the server closes when
+   * it stops): a test's settable clock drives every timer, lease and heartbeat of the server.
+   */
+  public static TaskhubServer start(ServerConfig config, Timers timers) {
     Store store;
     Engine engine;
     if (ServerConfig.isPostgres(config.store())) {
-      PostgresStore.Shared shared = PostgresStore.openShared(postgresLocation(config));
+      // On PostgreSQL a scheduler is always a node: others may join it on the database.
+      PostgresCluster.Shared shared = PostgresCluster.open(postgresLocation(config));
       store = shared.store();
-      engine = new Engine(config, store, clock, shared.claims(), shared.bus());
+      ClusterNode node =
+          new ClusterNode(shared.claims(), shared.bus(), timers, config.nodeLease().toMillis());
+      engine = new Engine(config, store, timers, node);
     } else {
       store = openStore(config);
-      engine = new Engine(config, store, clock);
+      engine = new Engine(config, store, timers);
     }
     engine.start();
-    GrpcEndpoint grpc = new GrpcEndpoint(config, engine, clock).start();
+    GrpcEndpoint grpc = new GrpcEndpoint(config, engine, timers.clock()).start();
     HttpEndpoint http =
-        config.httpPort() < 0 ? null : new HttpEndpoint(config, engine).start(config.httpPort());
+        config.httpPort() < 0
+            ? null
+            : new HttpEndpoint(config, engine, timers.clock()).start(config.httpPort());
     log.info(
         "Taskhub scheduler ready: gRPC on port {}, HTTP on port {}, store {}, task hubs {}{}",
         grpc.port(),
@@ -59,7 +76,7 @@ public final class TaskhubServer implements AutoCloseable {
         config.storeForDisplay(),
         config.taskHubs(),
         engine.nodeId().map(id -> ", cluster node " + id).orElse(""));
-    return new TaskhubServer(store, engine, grpc, http);
+    return new TaskhubServer(timers, store, engine, grpc, http);
   }
 
   private static Store openStore(ServerConfig config) {
@@ -106,6 +123,7 @@ public final class TaskhubServer implements AutoCloseable {
   @Override
   public void close() {
     engine.close();
+    timers.close();
     grpc.close();
     if (http != null) {
       http.close();

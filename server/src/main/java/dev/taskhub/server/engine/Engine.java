@@ -9,9 +9,7 @@ import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationInstance;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorResponse;
-import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.server.TaskhubException;
-import dev.taskhub.server.cluster.ClusterBus;
 import dev.taskhub.server.config.ServerConfig;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstancePage;
@@ -22,9 +20,6 @@ import dev.taskhub.server.store.NewInstance;
 import dev.taskhub.server.store.PendingWork;
 import dev.taskhub.server.store.Statuses;
 import dev.taskhub.server.store.Store;
-import dev.taskhub.server.store.WorkClaims;
-import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -37,7 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,62 +54,43 @@ public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
   /** DTS pings idle streams; newer SDKs drop a stream that stays silent for 60–120 s. */
-  static final long HEALTH_PING_SECONDS = 30;
+  static final long HEALTH_PING_MILLIS = 30_000;
+
+  /** How often held leases are checked for expiry. */
+  static final long LEASE_CHECK_MILLIS = 1_000;
 
   private final Store store;
   private final Clock clock;
+  private final Timers timers;
   private final EngineSettings settings;
   private final PayloadLimit payloadLimit;
   private final Waiters waiters = new Waiters();
   private final Map<String, Dispatcher> dispatchers = new HashMap<>();
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-  private final ScheduledExecutorService timers =
-      Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().name("taskhub-timers").daemon().factory());
   private final AtomicLong streamIds = new AtomicLong();
-
-  /** This node among several sharing the store; null when it is the only one. */
-  private final ClusterNode cluster;
+  private final Membership membership;
 
   /** A scheduler that is the only one on its store. */
-  public Engine(ServerConfig config, Store store, Clock clock) {
-    this(config, store, clock, null, null);
+  public Engine(ServerConfig config, Store store, Timers timers) {
+    this(config, store, timers, Membership.alone());
   }
 
   /**
-   * A scheduler node; with {@code claims} and {@code bus}, one of several sharing the store, which
-   * claims its work from the store instead of owning all of it.
+   * A scheduler that takes part in its store as {@code membership} says: alone, owning all of its
+   * work, or as one node among several, claiming its share.
    */
-  public Engine(ServerConfig config, Store store, Clock clock, WorkClaims claims, ClusterBus bus) {
+  public Engine(ServerConfig config, Store store, Timers timers, Membership membership) {
     this.store = store;
-    this.clock = clock;
+    this.clock = timers.clock();
+    this.timers = timers;
     this.settings = EngineSettings.from(config);
     this.payloadLimit = new PayloadLimit(config.maxPayloadBytes());
+    this.membership = membership;
     StepPlanner planner = new StepPlanner(payloadLimit);
-    Map<String, HubClaims> hubClaims = new HashMap<>();
-    this.cluster =
-        claims == null
-            ? null
-            : new ClusterNode(
-                claims,
-                bus,
-                clock,
-                config.nodeLease().toMillis(),
-                executor,
-                timers,
-                waiters,
-                hubClaims,
-                dispatchers);
     for (String hub : config.taskHubs()) {
-      HubClaims shares = cluster == null ? null : new HubClaims(hub, cluster);
-      Dispatcher dispatcher =
-          new Dispatcher(
-              hub, store, clock, executor, planner, settings, waiters, this::wakeAt, shares);
-      dispatchers.put(hub, dispatcher);
-      if (shares != null) {
-        shares.attach(dispatcher);
-        hubClaims.put(hub, shares);
-      }
+      dispatchers.put(
+          hub,
+          new Dispatcher(hub, store, timers, executor, planner, settings, waiters, membership));
     }
   }
 
@@ -124,38 +99,51 @@ public final class Engine implements AutoCloseable {
    * queues from the store; a node among several joins them and claims its share.
    */
   public void start() {
-    if (cluster == null) {
-      recoverPendingWork();
-    } else {
-      cluster.start(
-          new ClusterNode.Completions() {
-            @Override
-            public void orchestration(String hub, OrchestratorResponse response) {
-              dispatcher(hub).completeOrchestration(response.getCompletionToken(), response, true);
-            }
-
-            @Override
-            public void activity(String hub, ActivityResponse response) {
-              completeActivity(hub, response, true);
-            }
-          });
-    }
-    timers.scheduleAtFixedRate(
-        () -> dispatchers.values().forEach(d -> d.expireLeases(clock.millis())),
-        1,
-        1,
-        TimeUnit.SECONDS);
-    long pingNanos = TimeUnit.SECONDS.toNanos(HEALTH_PING_SECONDS);
-    timers.scheduleAtFixedRate(
-        () -> dispatchers.values().forEach(d -> d.pingIdleStreams(pingNanos)),
-        HEALTH_PING_SECONDS,
-        HEALTH_PING_SECONDS,
-        TimeUnit.SECONDS);
+    membership.start(new Link());
+    timers.every(
+        LEASE_CHECK_MILLIS,
+        () -> dispatchers.values().forEach(d -> d.expireLeases(clock.millis())));
+    timers.every(
+        HEALTH_PING_MILLIS,
+        () -> dispatchers.values().forEach(d -> d.pingIdleStreams(HEALTH_PING_MILLIS)));
   }
 
   /** The id of this node among several sharing the store, or empty when it is alone. */
   public Optional<String> nodeId() {
-    return cluster == null ? Optional.empty() : Optional.of(cluster.id());
+    return membership.nodeId();
+  }
+
+  /** What the membership may ask of this engine. */
+  private final class Link implements Membership.EngineLink {
+    @Override
+    public void recoverStoredWork() {
+      recoverPendingWork();
+    }
+
+    @Override
+    public void completeOrchestration(String hub, OrchestratorResponse response) {
+      Engine.this.completeOrchestration(hub, response);
+    }
+
+    @Override
+    public void completeActivity(String hub, ActivityResponse response) {
+      Engine.this.completeActivity(hub, response);
+    }
+
+    @Override
+    public void publishChangesTo(Consumer<InstanceKey> publisher) {
+      waiters.publishTo(publisher);
+    }
+
+    @Override
+    public void changedElsewhere(InstanceKey key) {
+      waiters.changedElsewhere(key);
+    }
+
+    @Override
+    public void wakeAllWaiters() {
+      waiters.wakeAll();
+    }
   }
 
   private void recoverPendingWork() {
@@ -509,10 +497,7 @@ public final class Engine implements AutoCloseable {
    * @param userAgent the client's gRPC user agent, used to tell whether it understands HealthPing
    */
   public WorkerStream connect(
-      String hub,
-      GetWorkItemsRequest request,
-      ServerCallStreamObserver<WorkItem> observer,
-      String userAgent) {
+      String hub, GetWorkItemsRequest request, WorkItemSink sink, String userAgent) {
     int fallback = settings.defaultStreamConcurrency();
     int orchestrations = request.getMaxConcurrentOrchestrationWorkItems();
     int activities = request.getMaxConcurrentActivityWorkItems();
@@ -526,7 +511,8 @@ public final class Engine implements AutoCloseable {
         new WorkerStream(
             streamIds.incrementAndGet(),
             hub,
-            observer,
+            sink,
+            clock,
             orchestrations > 0 ? orchestrations : fallback,
             activities > 0 ? activities : fallback,
             Math.max(total, 1),
@@ -551,19 +537,25 @@ public final class Engine implements AutoCloseable {
   }
 
   public void streamReady(WorkerStream stream) {
-    dispatcher(stream.hub).streamReady();
+    dispatcher(stream.hub).dispatch();
   }
 
+  /**
+   * Applies a worker's answer to the episode it was sent.
+   *
+   * @throws TaskhubException.NotFound if there is no such instance
+   * @throws TaskhubException.LeaseLost if no episode of it is out for this answer (answered
+   *     already, or its lease expired and it was given back)
+   */
   public void completeOrchestration(String hub, OrchestratorResponse response) {
-    dispatcher(hub).completeOrchestration(response.getCompletionToken(), response, false);
+    dispatcher(hub).completeOrchestration(response.getCompletionToken(), response);
   }
 
-  /** Records an activity's outcome; an oversize result fails the task instead of being stored. */
+  /**
+   * Records an activity's outcome; an oversize result fails the task instead of being stored. A
+   * repeated or late result changes nothing.
+   */
   public void completeActivity(String hub, ActivityResponse response) {
-    completeActivity(hub, response, false);
-  }
-
-  private void completeActivity(String hub, ActivityResponse response, boolean relayed) {
     long now = clock.millis();
     HistoryEvent result;
     String oversize =
@@ -578,7 +570,7 @@ public final class Engine implements AutoCloseable {
           Events.taskCompleted(
               response.getTaskId(), response.hasResult() ? response.getResult() : null, now);
     }
-    dispatcher(hub).completeActivity(response.getCompletionToken(), response, result, relayed);
+    dispatcher(hub).completeActivity(response.getCompletionToken(), response, result);
   }
 
   public void abandonOrchestration(String hub, String completionToken) {
@@ -612,20 +604,19 @@ public final class Engine implements AutoCloseable {
   }
 
   private void wakeAt(InstanceKey key, long epochMillis) {
-    long delay = Math.max(0, epochMillis - clock.millis());
-    timers.schedule(() -> dispatcher(key.hub()).wake(key), delay, TimeUnit.MILLISECONDS);
+    timers.at(epochMillis, () -> dispatcher(key.hub()).wake(key));
   }
 
-  /** Ends all worker streams with UNAVAILABLE (so SDKs back off and reconnect) and stops. */
+  /**
+   * Ends all worker streams (so SDKs back off and reconnect), hands this node's work back, and
+   * stops. The timers belong to the caller, who closes them.
+   */
   @Override
   public void close() {
-    Status unavailable =
-        Status.UNAVAILABLE.withDescription("The Taskhub scheduler is shutting down");
-    dispatchers.values().forEach(dispatcher -> dispatcher.closeStreams(unavailable));
-    if (cluster != null) {
-      cluster.close();
-    }
-    timers.shutdownNow();
+    dispatchers
+        .values()
+        .forEach(dispatcher -> dispatcher.closeStreams(WorkItemSink.StreamEnd.SCHEDULER_STOPPING));
+    membership.close();
     executor.shutdown();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);

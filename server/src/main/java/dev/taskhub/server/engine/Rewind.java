@@ -30,7 +30,7 @@ import java.util.function.Function;
  * goes, and the generation gets a new execution id. The instance is RUNNING again and a replay is
  * requested.
  */
-final class Rewind implements Dispatcher.ServerStep {
+final class Rewind implements ServerStep {
   private final String parentExecutionId;
   private final Function<InstanceKey, Optional<InstanceRecord>> instances;
   private final Consumer<Rewind.Child> rewindChild;

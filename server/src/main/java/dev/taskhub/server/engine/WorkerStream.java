@@ -2,13 +2,14 @@ package dev.taskhub.server.engine;
 
 import dev.taskhub.protocol.HealthPing;
 import dev.taskhub.protocol.WorkItem;
-import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
- * One connected {@code GetWorkItems} stream and its credit window. Counters, {@code leases} and the
- * flags are guarded by the owning {@link Dispatcher}'s lock; sending is serialized on the stream.
+ * One connected {@code GetWorkItems} stream and its credit window: how many orchestrations and
+ * activities it may hold at once, and how many it holds. Counters, {@code leases} and the flags are
+ * guarded by the owning {@link Dispatcher}'s lock; sending goes through the thread-safe sink.
  */
 public final class WorkerStream {
   private static final WorkItem PING =
@@ -16,13 +17,14 @@ public final class WorkerStream {
 
   final long id;
   final String hub;
-  private final ServerCallStreamObserver<WorkItem> observer;
+  private final WorkItemSink sink;
+  private final Clock clock;
   final int maxOrchestrations;
   final int maxActivities;
   final int maxTotal;
   final Set<Lease> leases = new HashSet<>();
-  int orchestrationsInFlight;
-  int activitiesInFlight;
+  private int orchestrationsInFlight;
+  private int activitiesInFlight;
   boolean closed;
 
   /** Set when one of its leases expired: the worker stopped answering, so it gets nothing new. */
@@ -38,25 +40,28 @@ public final class WorkerStream {
   WorkerStream(
       long id,
       String hub,
-      ServerCallStreamObserver<WorkItem> observer,
+      WorkItemSink sink,
+      Clock clock,
       int maxOrchestrations,
       int maxActivities,
       int maxTotal,
       boolean healthPings) {
     this.id = id;
     this.hub = hub;
-    this.observer = observer;
+    this.sink = sink;
+    this.clock = clock;
     this.maxOrchestrations = maxOrchestrations;
     this.maxActivities = maxActivities;
     this.maxTotal = maxTotal;
     this.healthPings = healthPings;
+    this.lastSentAt = clock.millis();
   }
 
   private boolean hasRoom() {
     return !closed
         && !stalled
         && orchestrationsInFlight + activitiesInFlight < maxTotal
-        && observer.isReady();
+        && sink.isReady();
   }
 
   boolean canTakeOrchestration() {
@@ -67,34 +72,42 @@ public final class WorkerStream {
     return activitiesInFlight < maxActivities && hasRoom();
   }
 
-  /**
-   * Sends one work item; a stream that was cancelled meanwhile drops it (its leases are given
-   * back).
-   */
-  void send(WorkItem item) {
-    synchronized (observer) {
-      if (!observer.isCancelled()) {
-        observer.onNext(item);
-        lastSentAt = System.nanoTime();
-      }
-    }
+  /** Takes one unit of orchestration credit (an episode is being prepared for the stream). */
+  void takeOrchestrationCredit() {
+    orchestrationsInFlight++;
+  }
+
+  void returnOrchestrationCredit() {
+    orchestrationsInFlight--;
+  }
+
+  void takeActivityCredit() {
+    activitiesInFlight++;
+  }
+
+  void returnActivityCredit() {
+    activitiesInFlight--;
   }
 
   /**
-   * Sends a HealthPing if the worker understands them and nothing was sent for {@code idleNanos}.
+   * Sends one work item; a stream that went away meanwhile drops it (its leases are given back).
    */
-  void pingIfIdle(long idleNanos) {
-    if (healthPings && !closed && System.nanoTime() - lastSentAt >= idleNanos) {
+  void send(WorkItem item) {
+    sink.send(item);
+    lastSentAt = clock.millis();
+  }
+
+  /**
+   * Sends a HealthPing if the worker understands them and nothing was sent for {@code idleMillis}.
+   */
+  void pingIfIdle(long idleMillis) {
+    if (healthPings && !closed && clock.millis() - lastSentAt >= idleMillis) {
       send(PING);
     }
   }
 
-  void fail(io.grpc.Status status) {
-    synchronized (observer) {
-      if (!observer.isCancelled()) {
-        observer.onError(status.asRuntimeException());
-      }
-    }
+  void close(WorkItemSink.StreamEnd reason) {
+    sink.close(reason);
   }
 
   @Override

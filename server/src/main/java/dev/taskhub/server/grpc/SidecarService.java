@@ -321,7 +321,9 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
         (ServerCallStreamObserver<WorkItem>) responseObserver;
     WorkerStream stream;
     try {
-      stream = engine.connect(hub(), request, observer, TaskHubInterceptor.USER_AGENT.get());
+      stream =
+          engine.connect(
+              hub(), request, new GrpcWorkItemSink(observer), TaskHubInterceptor.USER_AGENT.get());
     } catch (RuntimeException e) {
       observer.onError(Errors.toStatus("GetWorkItems", e));
       return;

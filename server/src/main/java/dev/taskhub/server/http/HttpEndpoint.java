@@ -30,9 +30,8 @@ public final class HttpEndpoint implements AutoCloseable {
   private final LiveUpdates live = new LiveUpdates(MAX_LIVE_CLIENTS);
   private final Engine engine;
 
-  public HttpEndpoint(ServerConfig config, Engine engine) {
+  public HttpEndpoint(ServerConfig config, Engine engine, Clock clock) {
     this.engine = engine;
-    Clock clock = Clock.systemUTC();
     ActivityClock activityClock = new ActivityClock(ACTIVITY_CLOCK_CAPACITY);
     PrometheusMetrics metrics = new PrometheusMetrics(engine, config.taskHubs());
     engine.reportTo(EngineMetrics.all(metrics, activityClock));

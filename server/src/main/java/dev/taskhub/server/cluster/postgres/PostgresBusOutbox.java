@@ -1,4 +1,4 @@
-package dev.taskhub.server.store.postgres;
+package dev.taskhub.server.cluster.postgres;
 
 import dev.taskhub.server.cluster.ClusterMessage;
 import dev.taskhub.server.cluster.ClusterMessage.Kind;

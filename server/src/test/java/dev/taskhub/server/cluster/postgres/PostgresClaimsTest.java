@@ -1,4 +1,4 @@
-package dev.taskhub.server.store.postgres;
+package dev.taskhub.server.cluster.postgres;
 
 import static dev.taskhub.protocol.OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED;
 import static dev.taskhub.protocol.OrchestrationStatus.ORCHESTRATION_STATUS_RUNNING;
@@ -11,6 +11,11 @@ import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationInstance;
 import dev.taskhub.protocol.TaskScheduledEvent;
 import dev.taskhub.protocol.TimerFiredEvent;
+import dev.taskhub.server.cluster.WorkClaims;
+import dev.taskhub.server.cluster.WorkClaims.ActivityKey;
+import dev.taskhub.server.cluster.WorkClaims.Claimed;
+import dev.taskhub.server.cluster.WorkClaims.RelayedCompletion;
+import dev.taskhub.server.cluster.WorkClaims.RelayedCompletion.Kind;
 import dev.taskhub.server.engine.Events;
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.InboxEvent;
@@ -22,11 +27,7 @@ import dev.taskhub.server.store.OrchestrationStep;
 import dev.taskhub.server.store.OrchestrationWorkItem;
 import dev.taskhub.server.store.Store;
 import dev.taskhub.server.store.TestPostgres;
-import dev.taskhub.server.store.WorkClaims;
-import dev.taskhub.server.store.WorkClaims.ActivityKey;
-import dev.taskhub.server.store.WorkClaims.Claimed;
-import dev.taskhub.server.store.WorkClaims.RelayedCompletion;
-import dev.taskhub.server.store.WorkClaims.RelayedCompletion.Kind;
+import dev.taskhub.server.store.postgres.PostgresLocation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,17 +69,17 @@ class PostgresClaimsTest {
   /** One schema for the class, emptied before each test: cheaper than migrating one per test. */
   private static String location;
 
-  private static PostgresStore.Shared shared;
+  private static PostgresCluster.Shared shared;
   private static Store store;
   private static WorkClaims claims;
 
   /** Further nodes with pools of their own, closed after each test. */
-  private final List<PostgresStore.Shared> others = new ArrayList<>();
+  private final List<PostgresCluster.Shared> others = new ArrayList<>();
 
   @BeforeAll
   static void openTheDatabase() {
     location = TestPostgres.newSchema();
-    shared = PostgresStore.openShared(PostgresLocation.parse(location));
+    shared = PostgresCluster.open(PostgresLocation.parse(location));
     store = shared.store();
     claims = shared.claims();
   }
@@ -479,13 +480,13 @@ class PostgresClaimsTest {
 
   // ---------------------------------------------------------------- fixtures
 
-  private PostgresStore.Shared openAnotherNode() {
-    PostgresStore.Shared node = PostgresStore.openShared(PostgresLocation.parse(location));
+  private PostgresCluster.Shared openAnotherNode() {
+    PostgresCluster.Shared node = PostgresCluster.open(PostgresLocation.parse(location));
     others.add(node);
     return node;
   }
 
-  private static void close(PostgresStore.Shared node) {
+  private static void close(PostgresCluster.Shared node) {
     node.store().close();
     node.bus().close();
   }

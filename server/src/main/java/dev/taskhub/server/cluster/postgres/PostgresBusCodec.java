@@ -1,4 +1,4 @@
-package dev.taskhub.server.store.postgres;
+package dev.taskhub.server.cluster.postgres;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,11 +1,12 @@
-package dev.taskhub.server.store.postgres;
+package dev.taskhub.server.cluster.postgres;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.taskhub.protocol.ActivityRequest;
 import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.cluster.WorkClaims;
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.InstanceKey;
-import dev.taskhub.server.store.WorkClaims;
+import dev.taskhub.server.store.postgres.PostgresTransactions;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package dev.taskhub.server.store.postgres;
+package dev.taskhub.server.cluster.postgres;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.taskhub.server.cluster.ClusterMessage;
 import dev.taskhub.server.store.TestPostgres;
+import dev.taskhub.server.store.postgres.PostgresLocation;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

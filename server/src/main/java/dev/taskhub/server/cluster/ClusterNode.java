@@ -1,23 +1,24 @@
-package dev.taskhub.server.engine;
+package dev.taskhub.server.cluster;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.taskhub.protocol.ActivityResponse;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.server.TaskhubException;
-import dev.taskhub.server.cluster.ClusterBus;
-import dev.taskhub.server.cluster.ClusterMessage;
+import dev.taskhub.server.cluster.WorkClaims.RelayedCompletion;
+import dev.taskhub.server.engine.HubQueues;
+import dev.taskhub.server.engine.Membership;
+import dev.taskhub.server.engine.Timers;
+import dev.taskhub.server.engine.WorkSource;
 import dev.taskhub.server.store.InstanceKey;
-import dev.taskhub.server.store.WorkClaims;
-import dev.taskhub.server.store.WorkClaims.RelayedCompletion;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,30 +35,21 @@ import org.slf4j.LoggerFactory;
  * node's lease waiting until expiry, so it stores the completion for the dispatching node and tells
  * it; the dispatching node applies it as if it had arrived there.
  */
-final class ClusterNode implements AutoCloseable {
+public final class ClusterNode implements Membership {
   private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
 
   /** Separates the node id from the rest of a completion token. */
   static final String TOKEN_SEPARATOR = ".";
 
-  /** Where relayed completions are applied (the engine). */
-  interface Completions {
-    void orchestration(String hub, OrchestratorResponse response);
-
-    void activity(String hub, ActivityResponse response);
-  }
-
   private final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   private final WorkClaims claims;
   private final ClusterBus bus;
+  private final Timers timers;
   private final Clock clock;
   private final long leaseMillis;
-  private final ExecutorService executor;
-  private final ScheduledExecutorService timers;
-  private final Waiters waiters;
-  private final Map<String, HubClaims> hubs;
-  private final Map<String, Dispatcher> dispatchers;
-  private volatile Completions completions;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final Map<String, ClaimedWorkSource> hubs = new ConcurrentHashMap<>();
+  private volatile EngineLink engine;
 
   private final AtomicBoolean heartbeatRunning = new AtomicBoolean();
   private final AtomicBoolean scanRunning = new AtomicBoolean();
@@ -67,63 +59,59 @@ final class ClusterNode implements AutoCloseable {
   private volatile boolean heartbeatFailing;
   private volatile boolean closed;
 
-  ClusterNode(
-      WorkClaims claims,
-      ClusterBus bus,
-      Clock clock,
-      long leaseMillis,
-      ExecutorService executor,
-      ScheduledExecutorService timers,
-      Waiters waiters,
-      Map<String, HubClaims> hubs,
-      Map<String, Dispatcher> dispatchers) {
+  /**
+   * A node that claims its work through {@code claims}, talks to the others over {@code bus}, and
+   * keeps its registration alive for {@code leaseMillis} past each heartbeat.
+   */
+  public ClusterNode(WorkClaims claims, ClusterBus bus, Timers timers, long leaseMillis) {
     this.claims = claims;
     this.bus = bus;
-    this.clock = clock;
-    this.leaseMillis = leaseMillis;
-    this.executor = executor;
     this.timers = timers;
-    this.waiters = waiters;
-    this.hubs = hubs;
-    this.dispatchers = dispatchers;
+    this.clock = timers.clock();
+    this.leaseMillis = leaseMillis;
   }
 
   String id() {
     return id;
   }
 
-  WorkClaims claims() {
-    return claims;
+  @Override
+  public Optional<String> nodeId() {
+    return Optional.of(id);
   }
 
-  Clock clock() {
-    return clock;
+  WorkClaims claims() {
+    return claims;
   }
 
   ExecutorService executor() {
     return executor;
   }
 
-  ScheduledExecutorService timers() {
+  Timers timers() {
     return timers;
   }
 
+  @Override
+  public WorkSource join(HubQueues queues) {
+    ClaimedWorkSource source = new ClaimedWorkSource(this, queues);
+    hubs.put(queues.hub(), source);
+    return source;
+  }
+
   /** Registers the node, starts listening, heartbeats and scans, and claims work. */
-  void start(Completions completions) {
-    this.completions = completions;
+  @Override
+  public void start(EngineLink engine) {
+    this.engine = engine;
     long now = clock.millis();
     claims.registerNode(id, now, now + leaseMillis);
     renewedAt = now;
-    waiters.publishTo(
+    engine.publishChangesTo(
         key -> bus.publish(ClusterMessage.changed(id, key.hub(), List.of(key.instanceId()))));
     bus.start(id, this::onMessage);
-    long beat = Math.max(100, leaseMillis / 4);
-    timers.scheduleAtFixedRate(
-        () -> runOnce(heartbeatRunning, this::heartbeat), beat, beat, TimeUnit.MILLISECONDS);
-    long scan = Math.max(200, leaseMillis / 2);
-    timers.scheduleAtFixedRate(
-        () -> runOnce(scanRunning, this::scan), scan, scan, TimeUnit.MILLISECONDS);
-    hubs.values().forEach(HubClaims::signalAll);
+    timers.every(Math.max(100, leaseMillis / 4), () -> runOnce(heartbeatRunning, this::heartbeat));
+    timers.every(Math.max(200, leaseMillis / 2), () -> runOnce(scanRunning, this::scan));
+    hubs.values().forEach(ClaimedWorkSource::signalAll);
     log.info(
         "Cluster node {} joined: claims expire {} ms after its last heartbeat", id, leaseMillis);
   }
@@ -141,15 +129,15 @@ final class ClusterNode implements AutoCloseable {
   private void onMessage(ClusterMessage message) {
     switch (message.kind()) {
       case WORK -> {
-        HubClaims hub = hubs.get(message.hub());
+        ClaimedWorkSource hub = hubs.get(message.hub());
         if (hub != null) {
           hub.signalAll();
         }
       }
       case WAKE -> {
-        Dispatcher dispatcher = dispatchers.get(message.hub());
-        if (dispatcher != null) {
-          dispatcher.wakeFromPeer(message.instanceIds());
+        ClaimedWorkSource hub = hubs.get(message.hub());
+        if (hub != null) {
+          hub.peerWoke(message.instanceIds());
         }
       }
       case CHANGED ->
@@ -157,15 +145,15 @@ final class ClusterNode implements AutoCloseable {
               .instanceIds()
               .forEach(
                   instanceId ->
-                      waiters.changedElsewhere(new InstanceKey(message.hub(), instanceId)));
+                      engine.changedElsewhere(new InstanceKey(message.hub(), instanceId)));
       case RELAY -> {
         if (id.equals(message.targetNode())) {
           applyRelayed();
         }
       }
       case RESYNC -> {
-        hubs.values().forEach(HubClaims::signalAll);
-        waiters.wakeAll();
+        hubs.values().forEach(ClaimedWorkSource::signalAll);
+        engine.wakeAllWaiters();
         applyRelayed();
       }
     }
@@ -205,7 +193,7 @@ final class ClusterNode implements AutoCloseable {
         "Cluster node {} missed its heartbeats for {} ms; dropping its claims and rejoining",
         id,
         now - renewedAt);
-    dispatchers.values().forEach(Dispatcher::dropClaims);
+    hubs.values().forEach(ClaimedWorkSource::dropClaims);
     // Claims still recorded under this id would be held by a node that no longer knows of them.
     claims.deregisterNode(id);
     claims.registerNode(id, now, now + leaseMillis);
@@ -239,11 +227,11 @@ final class ClusterNode implements AutoCloseable {
     } catch (TaskhubException e) {
       log.debug("Cluster scan failed: {}", e.getMessage());
     }
-    hubs.values().forEach(HubClaims::signalAll);
+    hubs.values().forEach(ClaimedWorkSource::signalAll);
     applyRelayed();
-    for (Map.Entry<String, Dispatcher> hub : dispatchers.entrySet()) {
+    for (ClaimedWorkSource hub : hubs.values()) {
       try {
-        hub.getValue().ensureRunning(claims.ownedWithVisibleEvents(hub.getKey(), id, now));
+        hub.ensureRunning(claims.ownedWithVisibleEvents(hub.hub(), id, now));
       } catch (TaskhubException e) {
         log.debug("Cluster scan of owned instances failed: {}", e.getMessage());
       }
@@ -337,10 +325,10 @@ final class ClusterNode implements AutoCloseable {
     log.debug("Applying a relayed {} completion", relayed.kind());
     try {
       if (relayed.kind() == RelayedCompletion.Kind.ORCHESTRATION) {
-        completions.orchestration(
+        engine.completeOrchestration(
             relayed.hub(), OrchestratorResponse.parseFrom(relayed.response()));
       } else {
-        completions.activity(relayed.hub(), ActivityResponse.parseFrom(relayed.response()));
+        engine.completeActivity(relayed.hub(), ActivityResponse.parseFrom(relayed.response()));
       }
     } catch (InvalidProtocolBufferException e) {
       log.error("Dropped a corrupt relayed completion for task hub {}", relayed.hub(), e);
@@ -362,5 +350,6 @@ final class ClusterNode implements AutoCloseable {
       log.warn("Cluster node {} could not hand back its claims: {}", id, e.getMessage());
     }
     bus.close();
+    executor.shutdown();
   }
 }

@@ -1,5 +1,7 @@
-package dev.taskhub.server.store;
+package dev.taskhub.server.cluster;
 
+import dev.taskhub.server.store.ActivityTask;
+import dev.taskhub.server.store.InstanceKey;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;

@@ -1,9 +1,9 @@
-package dev.taskhub.server.store.postgres;
+package dev.taskhub.server.cluster.postgres;
 
 import dev.taskhub.server.cluster.ClusterMessage;
-import dev.taskhub.server.store.postgres.PostgresBus.Backoff;
-import dev.taskhub.server.store.postgres.PostgresBus.Connector;
-import dev.taskhub.server.store.postgres.PostgresBus.Throttle;
+import dev.taskhub.server.cluster.postgres.PostgresBus.Backoff;
+import dev.taskhub.server.cluster.postgres.PostgresBus.Connector;
+import dev.taskhub.server.cluster.postgres.PostgresBus.Throttle;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

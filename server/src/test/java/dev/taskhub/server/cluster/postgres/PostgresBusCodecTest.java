@@ -1,4 +1,4 @@
-package dev.taskhub.server.store.postgres;
+package dev.taskhub.server.cluster.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,9 @@
-package dev.taskhub.server.store.postgres;
+package dev.taskhub.server.cluster.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskhub.server.cluster.ClusterMessage;
-import dev.taskhub.server.store.postgres.PostgresBusOutbox.Outcome;
+import dev.taskhub.server.cluster.postgres.PostgresBusOutbox.Outcome;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

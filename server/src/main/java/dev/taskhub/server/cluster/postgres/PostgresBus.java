@@ -1,8 +1,9 @@
-package dev.taskhub.server.store.postgres;
+package dev.taskhub.server.cluster.postgres;
 
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.cluster.ClusterBus;
 import dev.taskhub.server.cluster.ClusterMessage;
+import dev.taskhub.server.store.postgres.PostgresLocation;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,0 +1,256 @@
+package dev.taskhub.server.engine;
+
+import dev.taskhub.server.store.InstanceKey;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The instances of one task hub that have work, and the line of those ready for a worker. Not
+ * thread-safe: the dispatcher's lock guards it.
+ *
+ * <p>An instance is absent (nothing to do), <em>queued</em> (ready, waiting for a stream) or <em>in
+ * flight</em> (an episode is being prepared, is out with a worker or is being applied, or a
+ * server-side step runs); never queued and in flight at once, so at most one episode per instance
+ * is ever out. Transitions:
+ *
+ * <pre>
+ *   absent ──wake──▶ queued ──take──▶ in flight ──endFlight──▶ absent
+ *                      ▲                 │ wake: remembered (wakeAfterFlight)
+ *                      └───endFlight─────┤ (woken meanwhile, or it carried a re-sent episode)
+ *                      └───giveBack──────┤ (lease expired, abandoned, stream gone): the episode is
+ *                      └───notSent───────┘  pinned and re-sent unchanged; past the poison limit
+ *                                           the instance stays in flight while it is failed
+ *   queued ──dequeue──▶ absent              (its claim went to another node)
+ *   absent|queued ──serverStep──▶ in flight (a server step; requested while in flight, it waits
+ *                                            for endFlight, and a later request replaces it)
+ * </pre>
+ *
+ * An instance with a pinned episode, a waiting server step or a remembered wake is kept; others are
+ * forgotten as soon as they are idle.
+ */
+final class InstanceSlots {
+  private final Map<InstanceKey, Slot> slots = new HashMap<>();
+  private final ArrayDeque<InstanceKey> ready = new ArrayDeque<>();
+
+  private static final class Slot {
+    boolean queued;
+    long queuedAt;
+    boolean inFlight;
+    boolean wakeAfterFlight;
+    ServerStep.Pending serverStepAfterFlight;
+    Episode pinned;
+    int deliveries;
+
+    boolean idle() {
+      return !queued && !inFlight && pinned == null;
+    }
+  }
+
+  /** The instance has events to run: queue it, or remember to once its flight ends. */
+  void wake(InstanceKey key, long now) {
+    Slot slot = slot(key);
+    if (slot.inFlight) {
+      slot.wakeAfterFlight = true;
+    } else if (!slot.queued) {
+      slot.queued = true;
+      slot.queuedAt = now;
+      slot.wakeAfterFlight = false;
+      ready.add(key);
+    }
+  }
+
+  /** An instance taken from the line, and the episode to re-send unchanged (null: build one). */
+  record Taken(InstanceKey key, Episode pinned) {}
+
+  /** Takes the first queued instance into flight, or returns null if none is queued. */
+  Taken take() {
+    InstanceKey key = ready.poll();
+    if (key == null) {
+      return null;
+    }
+    Slot slot = slot(key);
+    slot.queued = false;
+    slot.inFlight = true;
+    // A re-sent episode may predate events that arrived while it was queued: look again after it.
+    slot.wakeAfterFlight = slot.pinned != null;
+    return new Taken(key, slot.pinned);
+  }
+
+  /** The episode went out to a worker: pinned until a step from it commits. */
+  void sent(InstanceKey key, Episode episode) {
+    slot(key).pinned = episode;
+  }
+
+  /** Its stream went away before the episode was sent: back in line, the episode pinned. */
+  void notSent(InstanceKey key, Episode episode, long now) {
+    Slot slot = slot(key);
+    slot.inFlight = false;
+    slot.pinned = episode;
+    wake(key, now);
+  }
+
+  /**
+   * The episode's lease was given back.
+   *
+   * @return how many times in a row the instance's episode has now been given back
+   */
+  int givenBack(InstanceKey key) {
+    Slot slot = slot(key);
+    slot.inFlight = false;
+    return ++slot.deliveries;
+  }
+
+  /** A given-back instance is being failed by the server: it stays in flight meanwhile. */
+  void holdForFailure(InstanceKey key) {
+    slot(key).inFlight = true;
+  }
+
+  /** A step of the instance committed: the pinned episode is answered, deliveries start over. */
+  void stepCommitted(InstanceKey key) {
+    Slot slot = slot(key);
+    slot.inFlight = false;
+    slot.pinned = null;
+    slot.deliveries = 0;
+  }
+
+  /** A step of the instance was rejected (the instance moved on): its episode is dead. */
+  void stepRejected(InstanceKey key) {
+    Slot slot = slot(key);
+    slot.inFlight = false;
+    slot.pinned = null;
+  }
+
+  /** Reading the instance failed before anything was sent. */
+  void readFailed(InstanceKey key) {
+    slot(key).inFlight = false;
+  }
+
+  /**
+   * The instance's flight is over.
+   *
+   * @return a server step that waited for it, which now holds the flight; or null, in which case
+   *     the instance is queued again if it was woken meanwhile, else forgotten if idle
+   */
+  ServerStep.Pending endFlight(InstanceKey key, long now) {
+    Slot slot = slot(key);
+    slot.inFlight = false;
+    if (slot.serverStepAfterFlight != null) {
+      ServerStep.Pending step = slot.serverStepAfterFlight;
+      slot.serverStepAfterFlight = null;
+      startServerStep(slot);
+      return step;
+    }
+    if (slot.wakeAfterFlight) {
+      wake(key, now);
+    } else {
+      forgetIfIdle(key, slot);
+    }
+    return null;
+  }
+
+  /**
+   * A server step asks for the instance's flight.
+   *
+   * @return true if it holds the flight now and may run; false if it waits for the flight in
+   *     progress (a step already waiting is superseded: it counts as run)
+   */
+  boolean requestServerStep(InstanceKey key, ServerStep.Pending step) {
+    Slot slot = slot(key);
+    if (slot.inFlight) {
+      if (slot.serverStepAfterFlight != null) {
+        slot.serverStepAfterFlight.done().complete(null);
+      }
+      slot.serverStepAfterFlight = step;
+      return false;
+    }
+    if (slot.queued) {
+      ready.remove(key);
+      slot.queued = false;
+      slot.wakeAfterFlight = true;
+    }
+    startServerStep(slot);
+    return true;
+  }
+
+  /** A server step ran: whatever the inbox holds now goes to a worker once the flight ends. */
+  void serverStepRan(InstanceKey key) {
+    slot(key).wakeAfterFlight = true;
+  }
+
+  private static void startServerStep(Slot slot) {
+    slot.inFlight = true;
+    slot.pinned = null;
+  }
+
+  /**
+   * Takes a queued instance out of the line and forgets its pinned episode (another node runs it
+   * now).
+   *
+   * @return true if it was queued
+   */
+  boolean dequeue(InstanceKey key) {
+    Slot slot = slots.get(key);
+    if (slot == null || !slot.queued) {
+      return false;
+    }
+    ready.remove(key);
+    slot.queued = false;
+    slot.pinned = null;
+    forgetIfIdle(key, slot);
+    return true;
+  }
+
+  /** Forgets the instance if nothing about it is pending. */
+  void forgetIfIdle(InstanceKey key) {
+    Slot slot = slots.get(key);
+    if (slot != null) {
+      forgetIfIdle(key, slot);
+    }
+  }
+
+  private void forgetIfIdle(InstanceKey key, Slot slot) {
+    if (slot.idle() && !slot.wakeAfterFlight && slot.serverStepAfterFlight == null) {
+      slots.remove(key);
+    }
+  }
+
+  boolean isQueued(InstanceKey key) {
+    Slot slot = slots.get(key);
+    return slot != null && slot.queued;
+  }
+
+  boolean isInFlight(InstanceKey key) {
+    Slot slot = slots.get(key);
+    return slot != null && slot.inFlight;
+  }
+
+  /** True if the instance is queued or in flight: an episode of it is coming. */
+  boolean isBusy(InstanceKey key) {
+    Slot slot = slots.get(key);
+    return slot != null && (slot.queued || slot.inFlight);
+  }
+
+  boolean hasReady() {
+    return !ready.isEmpty();
+  }
+
+  int readyCount() {
+    return ready.size();
+  }
+
+  /** Since when the first instance in line has waited, or {@code Long.MAX_VALUE} if none waits. */
+  long oldestQueuedAt() {
+    InstanceKey oldest = ready.peek();
+    return oldest == null ? Long.MAX_VALUE : slot(oldest).queuedAt;
+  }
+
+  /** How many instances are known (queued, in flight or keeping a pinned episode), for tests. */
+  int size() {
+    return slots.size();
+  }
+
+  private Slot slot(InstanceKey key) {
+    return slots.computeIfAbsent(key, k -> new Slot());
+  }
+}

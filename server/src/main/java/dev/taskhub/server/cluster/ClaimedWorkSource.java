@@ -112,7 +112,7 @@ final class ClaimedWorkSource implements WorkSource {
 
   /** The node has no workers left for this hub: its idle and queued work goes to other nodes. */
   @Override
-  public void lastStreamLeft(HubQueues queues) {
+  public void lastStreamLeft() {
     List<InstanceKey> idle = queues.takeIdle(List.copyOf(owned));
     List<ActivityKey> queued = new ArrayList<>();
     for (ActivityTask task : queues.takeQueuedActivities()) {

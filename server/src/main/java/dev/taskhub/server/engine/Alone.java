@@ -46,7 +46,7 @@ final class Alone implements Membership, WorkSource {
   }
 
   @Override
-  public void lastStreamLeft(HubQueues queues) {}
+  public void lastStreamLeft() {}
 
   @Override
   public String newToken() {

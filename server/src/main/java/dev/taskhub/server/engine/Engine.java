@@ -629,7 +629,7 @@ public final class Engine implements AutoCloseable {
 
   /** Sends dispatch and completion reports of every task hub to {@code metrics}. */
   public void reportTo(EngineMetrics metrics) {
-    dispatchers.values().forEach(dispatcher -> dispatcher.metrics = metrics);
+    dispatchers.values().forEach(dispatcher -> dispatcher.reportTo(metrics));
   }
 
   /** One page of a management search (name prefix, sort order) over a hub's instances. */

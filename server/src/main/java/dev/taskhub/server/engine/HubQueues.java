@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * One task hub's queues on this node, as a claiming {@link WorkSource} sees them: what its streams
- * have room for, and how claimed work gets in and released work gets out. Methods marked
- * <em>locked</em> may only be called from a {@code WorkSource} method that runs under the lock.
+ * have room for, and how claimed work gets in and released work gets out. Thread-safe; the last two
+ * may also be called from a {@code WorkSource} method that runs under the hub's lock.
  */
 public interface HubQueues {
   /** How much more work the connected streams could use: what a claim asks for. */
@@ -42,12 +42,12 @@ public interface HubQueues {
   void dropQueued(Collection<InstanceKey> instances);
 
   /**
-   * Locked. Of these instances, those not in flight, taken out of the queues.
+   * Of these instances, those not in flight, taken out of the queues.
    *
    * @return the instances that are idle here now
    */
   List<InstanceKey> takeIdle(Collection<InstanceKey> instances);
 
-  /** Locked. Every queued activity, taken out of the queue, in order. */
+  /** Every queued activity, taken out of the queue, in order. */
   List<ActivityTask> takeQueuedActivities();
 }

@@ -38,8 +38,8 @@ public interface WorkSource {
    */
   boolean rerunAfterRejectedStep(InstanceKey key);
 
-  /** Locked. The hub's last worker stream on this node went away; {@code queues} holds its work. */
-  void lastStreamLeft(HubQueues queues);
+  /** Locked. The hub's last worker stream on this node went away. */
+  void lastStreamLeft();
 
   /** A new completion token for a work item dispatched here. */
   String newToken();

@@ -1,0 +1,496 @@
+package dev.taskhub.server.engine;
+
+import dev.taskhub.protocol.WorkItem;
+import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.store.ActivityTask;
+import dev.taskhub.server.store.InboxMessage;
+import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.OrchestrationStep;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One task hub's work on this node, in memory: the connected streams ({@link StreamRoster}), the
+ * instances with work ({@link InstanceSlots}), the activities ({@link ActivityQueue}) and the
+ * leases out ({@link LeaseBook}). All of it changes under this object's monitor, one lock per hub,
+ * and nothing here does I/O or blocks: the {@link Dispatcher} reads and writes the store and sends
+ * outside the lock, then reports back here. Its last methods serve the dispatcher's {@link
+ * HubQueues}: what a claiming {@link WorkSource} sees of the hub.
+ */
+final class HubWork {
+  /** How long a ready episode may wait behind activities before it goes first. */
+  static final long ORCHESTRATION_PATIENCE_MILLIS = 100;
+
+  /** What the hub's work asks the dispatcher to start; each returns at once. */
+  interface Followups {
+    /** Wake the instance at {@code epochMillis} (a timer, a delayed message, a retried read). */
+    void wakeAt(InstanceKey key, long epochMillis);
+
+    /** Run a server step that now holds the instance's flight. */
+    void startServerStep(InstanceKey key, ServerStep.Pending step);
+
+    /** Fail an instance whose episode was given back past the poison limit. */
+    void failOrchestration(InstanceKey key, Episode episode, int deliveries);
+
+    /** Fail an activity given back past the poison limit. */
+    void failActivity(PendingActivity pending);
+  }
+
+  /** One item a dispatch round hands to a stream. */
+  sealed interface Dispatch {
+    WorkerStream stream();
+
+    /** An activity, sent as it is. */
+    record Activity(WorkerStream stream, WorkItem item) implements Dispatch {}
+
+    /** An episode to build (unless one is pinned) and send. */
+    record Orchestration(WorkerStream stream, InstanceKey key, Episode pinned)
+        implements Dispatch {}
+  }
+
+  /** What a dispatch round handed out, and whether the streams could use more than is queued. */
+  record Round(List<Dispatch> dispatches, boolean wantsMore) {}
+
+  /**
+   * An activity result about to be recorded: the lease it answers (null if none is held here) and
+   * the generation it belongs to, so a result of an older one cannot complete a newer generation's
+   * task that reuses the task id.
+   */
+  record ActivityCompletion(Lease lease, String executionId) {}
+
+  private final String hub;
+  private final Clock clock;
+  private final long leaseMillis;
+  private final PoisonControl poison;
+  private final Followups followups;
+  private final StreamRoster streams = new StreamRoster();
+  private final InstanceSlots instances = new InstanceSlots();
+  private final ActivityQueue activities = new ActivityQueue();
+  private final LeaseBook leases = new LeaseBook();
+  private WorkSource source;
+
+  volatile EngineMetrics metrics = EngineMetrics.NONE;
+
+  HubWork(String hub, Clock clock, long leaseMillis, PoisonControl poison, Followups followups) {
+    this.hub = hub;
+    this.clock = clock;
+    this.leaseMillis = leaseMillis;
+    this.poison = poison;
+    this.followups = followups;
+  }
+
+  /** Sets where the hub's work comes from; called once, before any other method. */
+  synchronized void attach(WorkSource source) {
+    this.source = source;
+  }
+
+  WorkSource source() {
+    return source;
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  /** An inbox event of the instance is visible now: queued here if this node runs it. */
+  synchronized void wake(InstanceKey key) {
+    run(key);
+  }
+
+  synchronized void queueActivities(List<ActivityTask> tasks) {
+    tasks.forEach(activities::add);
+  }
+
+  synchronized void addStream(WorkerStream stream) {
+    streams.add(stream);
+  }
+
+  /**
+   * The stream ended: everything it held goes back to the queues at once.
+   *
+   * @return how many items it gave back, or -1 if it had ended before
+   */
+  synchronized int removeStream(WorkerStream stream) {
+    if (stream.closed) {
+      return -1;
+    }
+    stream.closed = true;
+    streams.remove(stream);
+    int givenBack = 0;
+    for (Lease lease : List.copyOf(stream.leases)) {
+      if (!lease.completing) {
+        giveBack(lease);
+        givenBack++;
+      }
+    }
+    if (streams.isEmpty()) {
+      source.lastStreamLeft();
+    }
+    return givenBack;
+  }
+
+  synchronized List<WorkerStream> streams() {
+    return streams.snapshot();
+  }
+
+  synchronized int readyInstanceCount() {
+    return instances.readyCount();
+  }
+
+  synchronized int readyActivityCount() {
+    return activities.queued();
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  /** Hands ready work to streams with room, round-robin, until no stream can take more. */
+  synchronized Round takeRound() {
+    List<Dispatch> dispatches = new ArrayList<>();
+    boolean progress = true;
+    while (progress && !streams.isEmpty() && (instances.hasReady() || !activities.isEmpty())) {
+      progress = false;
+      for (WorkerStream stream : streams.nextRound()) {
+        Dispatch next;
+        if (orchestrationFirst()) {
+          next = takeOrchestration(stream);
+          next = next != null ? next : takeActivity(stream);
+        } else {
+          next = takeActivity(stream);
+          next = next != null ? next : takeOrchestration(stream);
+        }
+        if (next != null) {
+          dispatches.add(next);
+          progress = true;
+        }
+      }
+    }
+    boolean wantsMore =
+        !streams.isEmpty()
+            && (instances.readyCount() < streams.wantedInstances()
+                || activities.queued() * 2 < streams.wantedActivities());
+    return new Round(dispatches, wantsMore);
+  }
+
+  /**
+   * Where a stream's credit is shared between kinds (the official SDKs' streams), activities go
+   * first so that results pile up and one episode takes them all in; an instance that has waited
+   * {@link #ORCHESTRATION_PATIENCE_MILLIS} goes first, so fan-ins still make progress under load.
+   */
+  private boolean orchestrationFirst() {
+    return instances.hasReady()
+        && (activities.isEmpty()
+            || clock.millis() - instances.oldestQueuedAt() >= ORCHESTRATION_PATIENCE_MILLIS);
+  }
+
+  private Dispatch takeActivity(WorkerStream stream) {
+    if (!stream.canTakeActivity()) {
+      return null;
+    }
+    // A task whose id is still leased under an older generation waits: workers without completion
+    // tokens name a result only by instance and task id, so one lease per id may be out at a time.
+    PendingActivity pending = activities.next(leases::holdsActivity);
+    if (pending == null) {
+      return null;
+    }
+    Lease lease = Lease.activity(source.newToken(), stream, pending, clock.millis() + leaseMillis);
+    stream.takeActivityCredit();
+    leases.hold(lease);
+    metrics.activityDispatched(pending.task.key(), pending.task.taskId(), clock.millis());
+    WorkItem item =
+        WorkItem.newBuilder()
+            .setActivityRequest(pending.task.request())
+            .setCompletionToken(lease.token)
+            .build();
+    return new Dispatch.Activity(stream, item);
+  }
+
+  private Dispatch takeOrchestration(WorkerStream stream) {
+    if (!instances.hasReady() || !stream.canTakeOrchestration()) {
+      return null;
+    }
+    InstanceSlots.Taken taken = instances.take();
+    stream.takeOrchestrationCredit();
+    return new Dispatch.Orchestration(stream, taken.key(), taken.pinned());
+  }
+
+  /**
+   * The episode for a dispatched instance is built.
+   *
+   * @return the work item to send, or null if the stream went away meanwhile (the episode waits
+   *     pinned for the next stream)
+   */
+  synchronized WorkItem episodeReady(WorkerStream stream, InstanceKey key, Episode episode) {
+    if (stream.closed) {
+      instances.notSent(key, episode, clock.millis());
+      return null;
+    }
+    Lease lease =
+        Lease.orchestration(source.newToken(), stream, key, episode, clock.millis() + leaseMillis);
+    leases.hold(lease);
+    instances.sent(key, episode);
+    metrics.orchestrationDispatched();
+    return WorkItem.newBuilder()
+        .setOrchestratorRequest(episode.request())
+        .setCompletionToken(lease.token)
+        .build();
+  }
+
+  /** The dispatched instance had nothing to deliver (it ended, or its events were stale). */
+  synchronized void noEpisode(WorkerStream stream, InstanceKey key) {
+    stream.returnOrchestrationCredit();
+    endFlight(key);
+  }
+
+  /** Reading the dispatched instance failed; it is tried again at {@code retryAt}. */
+  synchronized void episodeReadFailed(WorkerStream stream, InstanceKey key, long retryAt) {
+    stream.returnOrchestrationCredit();
+    instances.readFailed(key);
+    followups.wakeAt(key, retryAt);
+  }
+
+  // ---------------------------------------------------------------- completions
+
+  /** The lease an orchestrator answer names, now completing; null if none is held here. */
+  synchronized Lease beginOrchestrationCompletion(String token, InstanceKey key) {
+    return leases.beginOrchestrationCompletion(token, key);
+  }
+
+  /** The step answering {@code lease} committed. */
+  synchronized void stepCommitted(Lease lease, OrchestrationStep step, long now) {
+    leases.release(lease);
+    instances.stepCommitted(lease.key);
+    afterStep(step, now);
+    endFlight(lease.key);
+  }
+
+  /** The step answering {@code lease} was rejected: the instance moved on without it. */
+  synchronized void stepRejected(Lease lease) {
+    leases.release(lease);
+    instances.stepRejected(lease.key);
+    if (source.rerunAfterRejectedStep(lease.key)) {
+      instances.wake(lease.key, clock.millis());
+    } else {
+      instances.forgetIfIdle(lease.key);
+    }
+  }
+
+  /** Recording the completion of {@code lease} failed: the item goes back to its queue. */
+  synchronized void completionFailed(Lease lease) {
+    leases.abortCompletion(lease);
+    giveBack(lease);
+  }
+
+  synchronized ActivityCompletion beginActivityCompletion(
+      String token, PendingActivity.ActivityId id) {
+    Lease lease = leases.beginActivityCompletion(token, id);
+    PendingActivity pending = lease != null ? lease.activity : activities.find(id);
+    return new ActivityCompletion(lease, pending == null ? null : pending.task.executionId());
+  }
+
+  /** Recording an activity's result failed; its lease is held as before. */
+  synchronized void activityNotRecorded(Lease lease) {
+    leases.abortCompletion(lease);
+  }
+
+  /** An activity's result was recorded ({@code first}) or found to be a repeat. */
+  synchronized void activityRecorded(
+      ActivityCompletion completion, PendingActivity.ActivityId id, boolean first) {
+    if (completion.lease() != null) {
+      leases.release(completion.lease());
+    }
+    activities.complete(id, completion.executionId());
+    if (first) {
+      run(id.key());
+    }
+  }
+
+  /**
+   * Gives an item back at its worker's request.
+   *
+   * @throws TaskhubException.NotFound if no such item is out
+   */
+  synchronized void abandon(String token, Lease.Kind kind) {
+    Lease lease = leases.forAbandon(token, kind);
+    if (lease == null) {
+      throw new TaskhubException.NotFound(
+          "No "
+              + kind.name().toLowerCase()
+              + " work item with completion token '"
+              + token
+              + "' is in flight");
+    }
+    giveBack(lease);
+  }
+
+  /**
+   * Gives back every lease past its expiry; their streams get nothing new until they answer.
+   *
+   * @return the expired leases
+   */
+  synchronized List<Lease> expire(long now) {
+    List<Lease> expired = leases.expired(now);
+    for (Lease lease : expired) {
+      lease.stream.stalled = true;
+      giveBack(lease);
+    }
+    return expired;
+  }
+
+  // ---------------------------------------------------------------- server steps and poison
+
+  /** Runs {@code step} as soon as no episode of the instance is in flight. */
+  synchronized void requestServerStep(InstanceKey key, ServerStep.Pending step) {
+    if (instances.requestServerStep(key, step)) {
+      followups.startServerStep(key, step);
+    }
+  }
+
+  /** A server step ran; {@code step} is what it committed, or null. */
+  synchronized void serverStepRan(InstanceKey key, OrchestrationStep step, long now) {
+    if (step != null) {
+      afterStep(step, now);
+    }
+    instances.serverStepRan(key);
+    endFlight(key);
+  }
+
+  /** A poisoned instance was failed with {@code step} (committed, or not if the store failed). */
+  synchronized void poisonedInstanceFailed(InstanceKey key, OrchestrationStep step, long now) {
+    instances.stepCommitted(key);
+    afterStep(step, now);
+    endFlight(key);
+  }
+
+  // ---------------------------------------------------------------- transitions
+
+  /** Queues the instance here if this node runs it; else the source hands it on. */
+  private void run(InstanceKey key) {
+    if (source.runsHere(key)) {
+      instances.wake(key, clock.millis());
+    }
+  }
+
+  /** The instance's episode (or server step) is over: run what waited for it. */
+  private void endFlight(InstanceKey key) {
+    ServerStep.Pending waiting = instances.endFlight(key, clock.millis());
+    if (waiting != null) {
+      followups.startServerStep(key, waiting);
+    }
+  }
+
+  /** Puts a leased item back in its queue, or fails it for good past the poison limit. */
+  private void giveBack(Lease lease) {
+    leases.release(lease);
+    if (lease.kind == Lease.Kind.ORCHESTRATION) {
+      int deliveries = instances.givenBack(lease.key);
+      if (poison.exceeded(deliveries)) {
+        instances.holdForFailure(lease.key);
+        followups.failOrchestration(lease.key, lease.episode, deliveries);
+      } else {
+        instances.wake(lease.key, clock.millis());
+      }
+    } else {
+      PendingActivity pending = lease.activity;
+      if (pending.done) {
+        return;
+      }
+      pending.deliveries++;
+      if (poison.exceeded(pending.deliveries)) {
+        followups.failActivity(pending);
+      } else {
+        activities.requeue(pending);
+      }
+    }
+  }
+
+  private void afterStep(OrchestrationStep step, long now) {
+    if (step.terminal() || step.resetHistory()) {
+      // The store dropped the instance's open activities: stop offering the queued ones, and
+      // never re-queue the leased ones (their late results are ignored).
+      activities.dropInstance(step.key());
+    }
+    if (step.terminal()) {
+      source.ended(step.key());
+    }
+    source.queueHere(step.activities()).forEach(activities::add);
+    if (!step.children().isEmpty()) {
+      step.children().forEach(child -> run(child.instance().key()));
+      // A child whose id was taken answers with a failure in this instance's inbox.
+      run(step.key());
+    }
+    for (InboxMessage message : step.messages()) {
+      if (message.visibleAt() <= now) {
+        run(message.target());
+      } else {
+        followups.wakeAt(message.target(), message.visibleAt());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- HubQueues (claimed work)
+
+  String hub() {
+    return hub;
+  }
+
+  synchronized HubQueues.Room room() {
+    if (streams.isEmpty()) {
+      return new HubQueues.Room(0, 0);
+    }
+    return new HubQueues.Room(
+        Math.max(0, streams.wantedInstances() - instances.readyCount()),
+        Math.max(0, streams.wantedActivities() - activities.queued()));
+  }
+
+  synchronized int connectedStreams() {
+    return streams.size();
+  }
+
+  synchronized void claimed(
+      List<InstanceKey> claimedInstances, List<ActivityTask> claimedActivities) {
+    long now = clock.millis();
+    claimedInstances.forEach(key -> instances.wake(key, now));
+    claimedActivities.forEach(activities::add);
+  }
+
+  synchronized void wake(List<InstanceKey> keys) {
+    long now = clock.millis();
+    keys.forEach(key -> instances.wake(key, now));
+  }
+
+  synchronized int ensureRunning(List<InstanceKey> owned, Set<InstanceKey> adopted) {
+    if (streams.isEmpty()) {
+      return 0; // its claims are being handed to other nodes
+    }
+    long now = clock.millis();
+    int missed = 0;
+    for (InstanceKey key : owned) {
+      if (adopted.contains(key) || !instances.isBusy(key)) {
+        instances.wake(key, now);
+        missed++;
+      }
+    }
+    return missed;
+  }
+
+  synchronized void dropQueued(Collection<InstanceKey> keys) {
+    keys.forEach(instances::dequeue);
+    activities.drainQueued();
+  }
+
+  synchronized List<InstanceKey> takeIdle(Collection<InstanceKey> keys) {
+    List<InstanceKey> idle = new ArrayList<>();
+    for (InstanceKey key : keys) {
+      if (!instances.isInFlight(key)) {
+        idle.add(key);
+        instances.dequeue(key);
+      }
+    }
+    return idle;
+  }
+
+  synchronized List<ActivityTask> takeQueuedActivities() {
+    return activities.drainQueued().stream().map(pending -> pending.task).toList();
+  }
+}

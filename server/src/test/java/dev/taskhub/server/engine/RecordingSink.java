@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A worker's end of a stream, in memory: records what the engine sends and how it ended. */
-final class RecordingSink implements WorkItemSink {
+public final class RecordingSink implements WorkItemSink {
   private final List<WorkItem> received = new ArrayList<>();
   private volatile boolean ready = true;
   private volatile StreamEnd end;
@@ -22,7 +22,7 @@ final class RecordingSink implements WorkItemSink {
     return ready;
   }
 
-  void ready(boolean ready) {
+  public void ready(boolean ready) {
     this.ready = ready;
   }
 
@@ -31,19 +31,19 @@ final class RecordingSink implements WorkItemSink {
     end = reason;
   }
 
-  StreamEnd end() {
+  public StreamEnd end() {
     return end;
   }
 
-  synchronized List<WorkItem> received() {
+  public synchronized List<WorkItem> received() {
     return List.copyOf(received);
   }
 
-  synchronized List<WorkItem> activities() {
+  public synchronized List<WorkItem> activities() {
     return received.stream().filter(WorkItem::hasActivityRequest).toList();
   }
 
-  synchronized List<WorkItem> orchestrations() {
+  public synchronized List<WorkItem> orchestrations() {
     return received.stream().filter(WorkItem::hasOrchestratorRequest).toList();
   }
 }

@@ -13,7 +13,8 @@ import java.util.function.Predicate;
  * One task hub's outstanding activities: those waiting for a worker, in order, and those out with
  * one, indexed by instance so that an instance that ends drops its own in time proportional to
  * them. An activity that is done (completed, or dropped while queued) stays in the line until it
- * reaches the front and is skipped there. Not thread-safe: the dispatcher's lock guards it.
+ * reaches the front and is skipped there. Not thread-safe: the hub's lock ({@link HubWork}) guards
+ * it.
  */
 final class ActivityQueue {
   private final ArrayDeque<PendingActivity> ready = new ArrayDeque<>();

@@ -4,8 +4,8 @@ import dev.taskhub.server.store.InstanceKey;
 
 /**
  * What the dispatcher reports as it works, for metrics and live views. Calls come from dispatch and
- * completion paths, some with the dispatcher's lock held: implementations must be quick,
- * thread-safe and must not call back into the engine.
+ * completion paths, some with the hub's lock held: implementations must be quick, thread-safe and
+ * must not call back into the engine.
  */
 public interface EngineMetrics {
   /** Reports nothing. */

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The instances of one task hub that have work, and the line of those ready for a worker. Not
- * thread-safe: the dispatcher's lock guards it.
+ * thread-safe: the hub's lock ({@link HubWork}) guards it.
  *
  * <p>An instance is absent (nothing to do), <em>queued</em> (ready, waiting for a stream) or <em>in
  * flight</em> (an episode is being prepared, is out with a worker or is being applied, or a

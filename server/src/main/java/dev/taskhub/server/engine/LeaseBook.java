@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>A lease is <em>held</em> from dispatch until it is released; while a completion of it is being
  * written it is also <em>completing</em>, and expiry, abandon and disconnect leave it alone. Not
- * thread-safe: the dispatcher's lock guards it.
+ * thread-safe: the hub's lock ({@link HubWork}) guards it.
  */
 final class LeaseBook {
   private final Map<String, Lease> byToken = new HashMap<>();

@@ -4,7 +4,8 @@ import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.InstanceKey;
 
 /**
- * An activity waiting for or out on dispatch, with its delivery count (guarded by the dispatcher).
+ * An activity waiting for or out on dispatch, with its delivery count (guarded by the hub's lock,
+ * {@link HubWork}).
  */
 final class PendingActivity {
   final ActivityTask task;

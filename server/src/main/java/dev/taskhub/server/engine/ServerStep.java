@@ -14,7 +14,7 @@ interface ServerStep {
   /** The step to apply to the instance as loaded now, or empty if there is nothing to do. */
   Optional<OrchestrationStep> plan(OrchestrationWorkItem workItem, long now);
 
-  /** Runs after the step committed (outside the dispatcher's lock). */
+  /** Runs after the step committed (outside the hub's lock). */
   default void committed(OrchestrationStep step) {}
 
   /** A server step and the future completed once it ran (applied or found nothing to do). */

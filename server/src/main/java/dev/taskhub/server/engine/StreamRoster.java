@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * One task hub's connected worker streams, served round-robin: each dispatch round starts one
- * stream further than the last, so no stream is always first in line. Not thread-safe: the
- * dispatcher's lock guards it.
+ * stream further than the last, so no stream is always first in line. Not thread-safe: the hub's
+ * lock ({@link HubWork}) guards it.
  */
 final class StreamRoster {
   /** The most work of one kind a node queues from a shared store at a time. */

@@ -28,7 +28,7 @@ public interface WorkSource {
    */
   List<ActivityTask> queueHere(List<ActivityTask> committed);
 
-  /** Locked. The instance ended or is gone: nothing of it runs here any more. */
+  /** The instance ended or is gone: nothing of it runs here any more (with or without the lock). */
   void ended(InstanceKey key);
 
   /**

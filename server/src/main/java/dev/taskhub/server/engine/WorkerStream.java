@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * One connected {@code GetWorkItems} stream and its credit window: how many orchestrations and
  * activities it may hold at once, and how many it holds. Counters, {@code leases} and the flags are
- * guarded by the owning {@link Dispatcher}'s lock; sending goes through the thread-safe sink.
+ * guarded by its hub's lock ({@link HubWork}); sending goes through the thread-safe sink.
  */
 public final class WorkerStream {
   private static final WorkItem PING =

@@ -9,6 +9,7 @@ import dev.taskhub.sdk.client.OrchestrationStatus;
 import dev.taskhub.sdk.client.PurgeFilter;
 import dev.taskhub.sdk.client.StartOptions;
 import dev.taskhub.sdk.client.TaskhubClient;
+import dev.taskhub.server.testing.TestScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,16 +23,16 @@ import org.junit.jupiter.api.Test;
 class ClientOperationsTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private RunningScheduler scheduler;
+  private TestScheduler scheduler;
   private TaskhubClient client;
 
   @BeforeEach
   void start() {
-    scheduler = RunningScheduler.start();
-    client = scheduler.client();
-    scheduler.startWorker(
-        scheduler
-            .workerBuilder()
+    scheduler = TestScheduler.builder().start();
+    client = Sdk.client(scheduler);
+    Sdk.startWorker(
+        scheduler,
+        Sdk.workerBuilder(scheduler)
             .addOrchestration("Echo", ctx -> ctx.getInput(String.class))
             .addOrchestration("Wait", ctx -> ctx.waitForExternalEvent("Go", String.class).await()));
   }

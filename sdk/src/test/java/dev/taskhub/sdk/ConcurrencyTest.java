@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskhub.sdk.client.OrchestrationStatus;
 import dev.taskhub.sdk.client.TaskhubClient;
 import dev.taskhub.sdk.orchestration.Task;
+import dev.taskhub.server.testing.TestScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,15 +18,15 @@ import org.junit.jupiter.api.Test;
 class ConcurrencyTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private RunningScheduler scheduler;
+  private TestScheduler scheduler;
   private TaskhubClient client;
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger mostAtOnce = new AtomicInteger();
 
   @BeforeEach
   void start() {
-    scheduler = RunningScheduler.start();
-    client = scheduler.client();
+    scheduler = TestScheduler.builder().start();
+    client = Sdk.client(scheduler);
   }
 
   @AfterEach
@@ -60,9 +61,9 @@ class ConcurrencyTest {
 
   @Test
   void eightHalfSecondActivitiesOnOneWorkerRunInParallel() {
-    var builder = scheduler.workerBuilder();
+    var builder = Sdk.workerBuilder(scheduler);
     registerFanOut(builder);
-    scheduler.startWorker(builder);
+    Sdk.startWorker(scheduler, builder);
     client.waitForCompletion(client.scheduleNewOrchestration("Parallel", 1), WAIT); // warm up
 
     long started = System.nanoTime();
@@ -78,9 +79,9 @@ class ConcurrencyTest {
 
   @Test
   void activitiesNeverExceedTheConfiguredConcurrency() {
-    var builder = scheduler.workerBuilder().maxConcurrentActivities(3);
+    var builder = Sdk.workerBuilder(scheduler).maxConcurrentActivities(3);
     registerFanOut(builder);
-    scheduler.startWorker(builder);
+    Sdk.startWorker(scheduler, builder);
 
     var done = client.waitForCompletion(client.scheduleNewOrchestration("Parallel", 7), WAIT);
 
@@ -92,9 +93,9 @@ class ConcurrencyTest {
   void episodesOfDifferentInstancesRunConcurrently() {
     // Each orchestrator blocks (without awaiting a task) until all four episodes are running.
     java.util.concurrent.CountDownLatch allRunning = new java.util.concurrent.CountDownLatch(4);
-    scheduler.startWorker(
-        scheduler
-            .workerBuilder()
+    Sdk.startWorker(
+        scheduler,
+        Sdk.workerBuilder(scheduler)
             .maxConcurrentOrchestrations(4)
             .addOrchestration(
                 "Rendezvous",

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.taskhub.sdk.client.OrchestrationStatus;
 import dev.taskhub.sdk.client.TaskhubClient;
 import dev.taskhub.sdk.worker.TaskhubWorker;
-import dev.taskhub.server.config.ServerConfig;
+import dev.taskhub.server.testing.TestScheduler;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -46,32 +46,31 @@ class ConnectionResilienceTest {
     try (TaskhubWorker worker = echoWorker(connection).start()) {
       assertThat(worker.isConnected()).isFalse();
 
-      try (RunningScheduler scheduler =
-          RunningScheduler.start(ServerConfig.forTests().withPorts(port, -1))) {
+      try (TestScheduler scheduler = TestScheduler.builder().grpcPort(port).start()) {
         await().atMost(WAIT).until(worker::isConnected);
-        assertThat(echo(scheduler.client(), "first")).isEqualTo("first");
+        assertThat(echo(Sdk.client(scheduler), "first")).isEqualTo("first");
       }
       await().atMost(WAIT).until(() -> !worker.isConnected());
 
-      try (RunningScheduler restarted =
-          RunningScheduler.start(ServerConfig.forTests().withPorts(port, -1))) {
+      try (TestScheduler restarted = TestScheduler.builder().grpcPort(port).start()) {
         await().atMost(WAIT).until(worker::isConnected);
-        assertThat(echo(restarted.client(), "second")).isEqualTo("second");
+        assertThat(echo(Sdk.client(restarted), "second")).isEqualTo("second");
       }
     }
   }
 
   @Test
   void theTaskHubHeaderSelectsTheHubForClientsAndWorkers() {
-    try (RunningScheduler scheduler =
-        RunningScheduler.start(
-            ServerConfig.forTests().withPorts(0, -1).withTaskHubs(List.of("default", "billing")))) {
-      ConnectionSettings billing = scheduler.connection().withTaskHub("billing");
+    try (TestScheduler scheduler =
+        TestScheduler.builder()
+            .config(config -> config.withTaskHubs(List.of("default", "billing")))
+            .start()) {
+      ConnectionSettings billing = Sdk.connection(scheduler).withTaskHub("billing");
       try (TaskhubWorker worker = echoWorker(billing).start();
           TaskhubClient billingClient = TaskhubClient.builder().connection(billing).build()) {
         assertThat(echo(billingClient, "invoice")).isEqualTo("invoice");
 
-        TaskhubClient defaultClient = scheduler.client();
+        TaskhubClient defaultClient = Sdk.client(scheduler);
         String unserved = defaultClient.scheduleNewOrchestration("Echo", "nobody serves me");
         assertThatThrownBy(() -> defaultClient.waitForStart(unserved, Duration.ofMillis(300)))
             .isInstanceOf(TaskhubException.Timeout.class);
@@ -83,10 +82,10 @@ class ConnectionResilienceTest {
 
   @Test
   void anUnknownTaskHubIsAConfigurationErrorNamingIt() {
-    try (RunningScheduler scheduler = RunningScheduler.start();
+    try (TestScheduler scheduler = TestScheduler.builder().start();
         TaskhubClient client =
             TaskhubClient.builder()
-                .connection(scheduler.connection().withTaskHub("nope"))
+                .connection(Sdk.connection(scheduler).withTaskHub("nope"))
                 .build()) {
       assertThatThrownBy(() -> client.getInstance("x"))
           .isInstanceOf(TaskhubException.InvalidConfiguration.class)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskhub.sdk.client.OrchestrationStatus;
 import dev.taskhub.sdk.client.TaskhubClient;
+import dev.taskhub.server.testing.TestScheduler;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,10 +76,10 @@ class DataConversionTest {
   void workersAndClientsUseTheConfiguredConverter() {
     CountingConverter workerConverter = new CountingConverter();
     CountingConverter clientConverter = new CountingConverter();
-    try (RunningScheduler scheduler = RunningScheduler.start()) {
-      scheduler.startWorker(
-          scheduler
-              .workerBuilder()
+    try (TestScheduler scheduler = TestScheduler.builder().start()) {
+      Sdk.startWorker(
+          scheduler,
+          Sdk.workerBuilder(scheduler)
               .dataConverter(workerConverter)
               .addOrchestration(
                   "Total",
@@ -90,7 +91,7 @@ class DataConversionTest {
                   "Sum", Integer[].class, items -> List.of(items).stream().mapToInt(i -> i).sum()));
       TaskhubClient client =
           TaskhubClient.builder()
-              .connection(scheduler.connection())
+              .connection(Sdk.connection(scheduler))
               .dataConverter(clientConverter)
               .build();
       try (client) {

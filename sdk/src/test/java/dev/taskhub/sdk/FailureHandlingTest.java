@@ -6,6 +6,7 @@ import dev.taskhub.sdk.client.OrchestrationMetadata;
 import dev.taskhub.sdk.client.OrchestrationStatus;
 import dev.taskhub.sdk.client.TaskhubClient;
 import dev.taskhub.sdk.orchestration.TaskFailedException;
+import dev.taskhub.server.testing.TestScheduler;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -25,16 +26,16 @@ class FailureHandlingTest {
     }
   }
 
-  private static RunningScheduler scheduler;
+  private static TestScheduler scheduler;
   private static TaskhubClient client;
 
   @BeforeAll
   static void start() {
-    scheduler = RunningScheduler.start();
-    client = scheduler.client();
-    scheduler.startWorker(
-        scheduler
-            .workerBuilder()
+    scheduler = TestScheduler.builder().start();
+    client = Sdk.client(scheduler);
+    Sdk.startWorker(
+        scheduler,
+        Sdk.workerBuilder(scheduler)
             .addActivity("Reserve", FailureHandlingTest::reserve)
             .addOrchestration(
                 "CatchesFailure",

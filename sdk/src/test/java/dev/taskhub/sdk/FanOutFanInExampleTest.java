@@ -8,6 +8,7 @@ import dev.taskhub.sdk.client.TaskhubClient;
 import dev.taskhub.sdk.orchestration.Orchestration;
 import dev.taskhub.sdk.orchestration.Task;
 import dev.taskhub.sdk.worker.TaskhubWorker;
+import dev.taskhub.server.testing.TestScheduler;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -45,11 +46,11 @@ class FanOutFanInExampleTest {
         all.stream().map(ItemResult::item).toList());
   }
 
-  private RunningScheduler scheduler;
+  private TestScheduler scheduler;
 
   @BeforeEach
   void startScheduler() {
-    scheduler = RunningScheduler.start();
+    scheduler = TestScheduler.builder().start();
   }
 
   @AfterEach
@@ -59,7 +60,7 @@ class FanOutFanInExampleTest {
 
   @Test
   void fanOutFanInAggregatesEveryItem() {
-    String connectionString = scheduler.connectionString(); // Endpoint=http://localhost:…
+    String connectionString = Sdk.connectionString(scheduler); // Endpoint=http://localhost:…
 
     TaskhubWorker worker =
         TaskhubWorker.builder()

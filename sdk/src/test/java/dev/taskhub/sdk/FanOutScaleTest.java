@@ -8,6 +8,7 @@ import dev.taskhub.sdk.client.TaskhubClient;
 import dev.taskhub.sdk.orchestration.ReplayStatistics;
 import dev.taskhub.sdk.orchestration.Task;
 import dev.taskhub.sdk.worker.TaskhubWorker;
+import dev.taskhub.server.testing.TestScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -27,13 +28,13 @@ class FanOutScaleTest {
   private static final Logger log = LoggerFactory.getLogger(FanOutScaleTest.class);
   private static final int N = Integer.getInteger("fanout.n", 10_000);
 
-  private static RunningScheduler scheduler;
+  private static TestScheduler scheduler;
   private static TaskhubClient client;
 
   @BeforeAll
   static void start() {
-    scheduler = RunningScheduler.start();
-    client = scheduler.client();
+    scheduler = TestScheduler.builder().start();
+    client = Sdk.client(scheduler);
     run(fanOutWorker(), Math.min(N, 500), "JIT warm-up");
   }
 
@@ -43,8 +44,7 @@ class FanOutScaleTest {
   }
 
   private static TaskhubWorker.Builder fanOutWorker() {
-    return scheduler
-        .workerBuilder()
+    return Sdk.workerBuilder(scheduler)
         .addOrchestration(
             "FanOut",
             ctx -> {

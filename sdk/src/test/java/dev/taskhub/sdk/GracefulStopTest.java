@@ -9,6 +9,7 @@ import dev.taskhub.sdk.client.TaskhubClient;
 import dev.taskhub.sdk.orchestration.Task;
 import dev.taskhub.sdk.worker.Activity;
 import dev.taskhub.sdk.worker.TaskhubWorker;
+import dev.taskhub.server.testing.TestScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -27,7 +28,7 @@ class GracefulStopTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final List<String> ITEMS = List.of("a", "b", "c", "d", "e", "f");
 
-  private RunningScheduler scheduler;
+  private TestScheduler scheduler;
   private TaskhubClient client;
   private final Queue<String> ranOnFirst = new ConcurrentLinkedQueue<>();
   private final Queue<String> ranOnSecond = new ConcurrentLinkedQueue<>();
@@ -35,8 +36,8 @@ class GracefulStopTest {
 
   @BeforeEach
   void start() {
-    scheduler = RunningScheduler.start();
-    client = scheduler.client();
+    scheduler = TestScheduler.builder().start();
+    client = Sdk.client(scheduler);
   }
 
   @AfterEach
@@ -46,8 +47,7 @@ class GracefulStopTest {
   }
 
   private TaskhubWorker.Builder worker(Activity step) {
-    return scheduler
-        .workerBuilder()
+    return Sdk.workerBuilder(scheduler)
         .addOrchestration(
             "FanOut",
             ctx -> {
@@ -75,7 +75,8 @@ class GracefulStopTest {
   }
 
   private void startSecondWorker() {
-    scheduler.startWorker(
+    Sdk.startWorker(
+        scheduler,
         worker(
             context -> {
               String item = context.getInput(String.class);

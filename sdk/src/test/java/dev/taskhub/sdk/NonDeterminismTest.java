@@ -9,6 +9,7 @@ import dev.taskhub.sdk.client.TaskhubClient;
 import dev.taskhub.sdk.orchestration.NonDeterministicOrchestrationException;
 import dev.taskhub.sdk.orchestration.Orchestration;
 import dev.taskhub.sdk.worker.TaskhubWorker;
+import dev.taskhub.server.testing.TestScheduler;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,13 +23,13 @@ import org.junit.jupiter.api.Test;
 class NonDeterminismTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private RunningScheduler scheduler;
+  private TestScheduler scheduler;
   private TaskhubClient client;
 
   @BeforeEach
   void start() {
-    scheduler = RunningScheduler.start();
-    client = scheduler.client();
+    scheduler = TestScheduler.builder().start();
+    client = Sdk.client(scheduler);
   }
 
   @AfterEach
@@ -46,8 +47,7 @@ class NonDeterminismTest {
   }
 
   private TaskhubWorker.Builder worker(String reserveActivity) {
-    return scheduler
-        .workerBuilder()
+    return Sdk.workerBuilder(scheduler)
         .addOrchestration("Checkout", checkout(reserveActivity))
         .addActivity("Reserve", context -> "reserved")
         .addActivity("ReserveStock", context -> "reserved")
@@ -63,7 +63,7 @@ class NonDeterminismTest {
         .until(() -> client.getInstance(id).orElseThrow().serializedCustomStatus() != null);
     v1.stop(Duration.ofSeconds(5));
 
-    scheduler.startWorker(worker("ReserveStock"));
+    Sdk.startWorker(scheduler, worker("ReserveStock"));
     client.raiseEvent(id, "Paid", "card");
     OrchestrationMetadata done = client.waitForCompletion(id, WAIT);
 
@@ -86,7 +86,7 @@ class NonDeterminismTest {
         .until(() -> client.getInstance(id).orElseThrow().serializedCustomStatus() != null);
     v1.stop(Duration.ofSeconds(5));
 
-    scheduler.startWorker(worker("Reserve"));
+    Sdk.startWorker(scheduler, worker("Reserve"));
     client.raiseEvent(id, "Paid", "card");
 
     OrchestrationMetadata done = client.waitForCompletion(id, WAIT);

@@ -15,6 +15,7 @@ import dev.taskhub.sdk.client.StartOptions;
 import dev.taskhub.sdk.client.TaskhubClient;
 import dev.taskhub.sdk.orchestration.TaskFailedException;
 import dev.taskhub.sdk.worker.TaskhubWorker;
+import dev.taskhub.server.testing.TestScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
 abstract class OrchestrationFeaturesContract {
   static final Duration WAIT = Duration.ofSeconds(30);
 
-  RunningScheduler scheduler;
+  TestScheduler scheduler;
   TaskhubClient client;
   TaskhubWorker worker;
 
@@ -43,11 +44,12 @@ abstract class OrchestrationFeaturesContract {
 
   @BeforeAll
   void start() {
-    scheduler = RunningScheduler.start();
-    client = scheduler.client();
+    scheduler = TestScheduler.builder().start();
+    client = Sdk.client(scheduler);
     worker =
-        scheduler.startWorker(
-            Workflows.register(scheduler.workerBuilder()).orchestrationCacheSize(cacheSize()));
+        Sdk.startWorker(
+            scheduler,
+            Workflows.register(Sdk.workerBuilder(scheduler)).orchestrationCacheSize(cacheSize()));
   }
 
   @AfterAll

@@ -66,6 +66,8 @@ public final class OrchestrationExecutor implements AutoCloseable {
    * Executes one episode.
    *
    * @return the response to send (without completion token)
+   * @throws VirtualMachineError that escaped the orchestrator (out of memory, stack overflow): not
+   *     the orchestration's outcome, so the episode has no answer and is handed out again
    */
   public OrchestratorResponse execute(OrchestratorRequest request) {
     long startedAt = System.nanoTime();

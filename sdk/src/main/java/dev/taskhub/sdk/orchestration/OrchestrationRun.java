@@ -27,7 +27,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Phases: {@code NEW → RUNNING ⇄ YIELDED}, then {@code FINISHED} (the orchestrator returned,
  * failed, continued as new or was terminated), {@code STALE} (a warm run found history that does
- * not match what it sent; the episode must be replayed from scratch) or {@code ABORTED}.
+ * not match what it sent; the episode must be replayed from scratch), {@code ABORTED}, or {@code
+ * CRASHED}: a {@link VirtualMachineError} (out of memory, stack overflow) escaped the run. That
+ * says nothing about the orchestration, only about this JVM, so it is no outcome: {@link #advance}
+ * rethrows it, the episode goes unanswered, and the scheduler hands the work item out again when
+ * its lease or the worker's stream ends.
  */
 final class OrchestrationRun {
   enum Phase {
@@ -36,7 +40,8 @@ final class OrchestrationRun {
     YIELDED,
     FINISHED,
     STALE,
-    ABORTED
+    ABORTED,
+    CRASHED
   }
 
   /** What an episode produced. */
@@ -58,6 +63,7 @@ final class OrchestrationRun {
   private int replayRemaining;
   private RunSignal signal;
   private OrchestratorAction completion;
+  private VirtualMachineError crash;
   private long replayedEvents;
   private long newEvents;
   private int historyPosition;
@@ -135,6 +141,9 @@ final class OrchestrationRun {
     } finally {
       lock.unlock();
     }
+    if (phase == Phase.CRASHED) {
+      throw crash;
+    }
     List<OrchestratorAction> actions = new ArrayList<>(context.actions().drainOutbox());
     if (completion != null) {
       if (completion.getCompleteOrchestration().getOrchestrationStatus()
@@ -187,23 +196,28 @@ final class OrchestrationRun {
           signal == null
               ? complete(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED, context.write(output))
               : null;
+    } catch (VirtualMachineError fatal) {
+      // Not the orchestrator's failure (see the class comment): handed to the driver instead.
+      crash = fatal;
     } catch (Throwable error) {
       if (signal == null) {
         result = failed(failureOf(error));
       }
     }
-    if (signal != null) {
+    if (signal != null && crash == null) {
       result = outcomeOf(signal);
     }
     lock.lock();
     try {
       completion = result;
       phase =
-          switch (signal) {
-            case RunSignal.Abort abort -> Phase.ABORTED;
-            case RunSignal.StaleState stale -> Phase.STALE;
-            case null, default -> Phase.FINISHED;
-          };
+          crash != null
+              ? Phase.CRASHED
+              : switch (signal) {
+                case RunSignal.Abort abort -> Phase.ABORTED;
+                case RunSignal.StaleState stale -> Phase.STALE;
+                case null, default -> Phase.FINISHED;
+              };
       changed.signalAll();
     } finally {
       lock.unlock();

@@ -1,10 +1,12 @@
 package dev.taskhub.sdk.orchestration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskhub.protocol.CompleteOrchestrationAction;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorAction;
+import dev.taskhub.protocol.OrchestratorRequest;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.sdk.JacksonDataConverter;
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -122,6 +125,70 @@ class ReplayEngineTest {
       OrchestratorResponse resumed = executor.execute(history.episode(history.resumed()));
       assertThat(completion(resumed).getResult().getValue()).isEqualTo("\"yes\"");
     }
+  }
+
+  @ParameterizedTest(name = "cache size {0}")
+  @ValueSource(ints = {0, 10})
+  void aStackOverflowInTheOrchestratorIsNoOutcomeAndTheEpisodeRunsAgainWhenHandedOutAgain(
+      int cacheSize) {
+    AtomicBoolean overflow = new AtomicBoolean(true);
+    Orchestration code =
+        ctx -> {
+          int words = ctx.callActivity("CountWords", "a b", Integer.class).await();
+          return overflow.get() ? recurse(words) : words;
+        };
+    Histories history = new Histories();
+    try (OrchestrationExecutor executor = executor(cacheSize, Map.of("Count", code))) {
+      history.record(
+          executor.execute(history.episode(history.started("Count", null))).getActionsList());
+      OrchestratorRequest completed = history.episode(history.completed(0, "2"));
+
+      assertThatThrownBy(() -> executor.execute(completed)).isInstanceOf(StackOverflowError.class);
+
+      overflow.set(false);
+      OrchestratorResponse again = executor.execute(completed);
+      assertThat(completion(again).getOrchestrationStatus())
+          .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
+      assertThat(completion(again).getResult().getValue()).isEqualTo("2");
+    }
+  }
+
+  @ParameterizedTest(name = "cache size {0}")
+  @ValueSource(ints = {0, 10})
+  void anOutOfMemoryErrorIsRethrownNotAnsweredAsAFailedInstance(int cacheSize) {
+    OutOfMemoryError outOfMemory = new OutOfMemoryError("Java heap space");
+    Orchestration code =
+        ctx -> {
+          throw outOfMemory;
+        };
+    Histories history = new Histories();
+    try (OrchestrationExecutor executor = executor(cacheSize, Map.of("Hungry", code))) {
+      assertThatThrownBy(() -> executor.execute(history.episode(history.started("Hungry", null))))
+          .isSameAs(outOfMemory);
+    }
+  }
+
+  @ParameterizedTest(name = "cache size {0}")
+  @ValueSource(ints = {0, 10})
+  void anOrdinaryErrorStillFailsTheInstance(int cacheSize) {
+    Orchestration code =
+        ctx -> {
+          throw new AssertionError("broken invariant");
+        };
+    Histories history = new Histories();
+    try (OrchestrationExecutor executor = executor(cacheSize, Map.of("Broken", code))) {
+      OrchestratorResponse failed =
+          executor.execute(history.episode(history.started("Broken", null)));
+      assertThat(completion(failed).getOrchestrationStatus())
+          .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_FAILED);
+      assertThat(completion(failed).getFailureDetails().getErrorMessage())
+          .isEqualTo("broken invariant");
+    }
+  }
+
+  /** Recursion without end: a real StackOverflowError on the run's thread. */
+  private static int recurse(int depth) {
+    return recurse(depth + 1) + 1;
   }
 
   @ParameterizedTest(name = "cache size {0}")

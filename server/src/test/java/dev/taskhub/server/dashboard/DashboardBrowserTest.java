@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
-import dev.taskhub.server.http.ServerUnderTest;
+import dev.taskhub.server.http.HttpDriver;
 import dev.taskhub.server.http.Workflows;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ import org.openqa.selenium.WebElement;
  * Screenshots go to target/screenshots.
  */
 class DashboardBrowserTest {
-  private static ServerUnderTest server;
+  private static HttpDriver server;
   private static Browser browser;
 
   /** Task1..Task3 take 300, 450 and 600 ms: parallel, and finishing at different times. */
@@ -38,7 +38,7 @@ class DashboardBrowserTest {
   @BeforeAll
   static void start() throws Exception {
     browser = Browser.launch();
-    server = ServerUnderTest.start().workers(3, DashboardBrowserTest::workTime);
+    server = HttpDriver.start().workers(3, DashboardBrowserTest::workTime);
   }
 
   @AfterAll

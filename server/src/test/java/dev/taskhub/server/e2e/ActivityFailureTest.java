@@ -12,6 +12,8 @@ import com.microsoft.durabletask.TaskOrchestrationFactory;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.TaskFailureDetails;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class ActivityFailureTest {
   private static final String ORCHESTRATOR = "process_in_sequence";
 
-  private final RunningServer server = RunningServer.inMemory();
+  private final TestScheduler server = TestScheduler.builder().start();
   private final List<String> ran = new CopyOnWriteArrayList<>();
 
   @AfterEach
@@ -64,8 +66,8 @@ class ActivityFailureTest {
 
   @Test
   void anActivityThatThrowsFailsTheInstanceWithTheActivitysError() throws Exception {
-    server.worker(sequence(), failingOnTask2());
-    DurableTaskClient client = server.client();
+    OfficialSdk.startWorker(server, sequence(), failingOnTask2());
+    DurableTaskClient client = OfficialSdk.client(server);
 
     String id =
         client.scheduleNewOrchestrationInstance(ORCHESTRATOR, List.of("Task1", "Task2", "Task3"));
@@ -80,7 +82,7 @@ class ActivityFailureTest {
     assertThat(failure.getErrorMessage()).contains("boom: Task2");
     assertThat(ran).containsExactly("Task1", "Task2");
 
-    List<HistoryEvent> history = server.server.engine().history("default", id);
+    List<HistoryEvent> history = server.server().engine().history("default", id);
     assertThat(history.stream().filter(HistoryEvent::hasTaskFailed).toList())
         .singleElement()
         .satisfies(
@@ -103,8 +105,9 @@ class ActivityFailureTest {
 
   @Test
   void aFailedActivityInAFanOutFailsTheInstanceAndKeepsTheOtherResults() throws Exception {
-    server.worker(SeedActivities.orchestrator(), failingOnTask2(), SeedActivities.aggregate());
-    DurableTaskClient client = server.client();
+    OfficialSdk.startWorker(
+        server, SeedActivities.orchestrator(), failingOnTask2(), SeedActivities.aggregate());
+    DurableTaskClient client = OfficialSdk.client(server);
 
     String id =
         client.scheduleNewOrchestrationInstance(
@@ -116,7 +119,7 @@ class ActivityFailureTest {
     assertThat(done.getFailureDetails().getErrorType())
         .isEqualTo("com.microsoft.durabletask.CompositeTaskFailedException");
     assertThat(ran).containsExactlyInAnyOrder("Task1", "Task2", "Task3");
-    List<HistoryEvent> history = server.server.engine().history("default", id);
+    List<HistoryEvent> history = server.server().engine().history("default", id);
     assertThat(history.stream().filter(HistoryEvent::hasTaskFailed).toList())
         .singleElement()
         .satisfies(

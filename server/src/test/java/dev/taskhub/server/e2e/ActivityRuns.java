@@ -2,6 +2,7 @@ package dev.taskhub.server.e2e;
 
 import com.microsoft.durabletask.TaskActivity;
 import com.microsoft.durabletask.TaskActivityFactory;
+import dev.taskhub.server.testing.TestScheduler;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ final class ActivityRuns {
     this.millisPerItem = millisPerItem;
   }
 
-  /** The work-item activity for one worker, as {@link SchedulerNode#startSeedWorkers} wants it. */
+  /** The work-item activity for one worker, as {@link SeedActivities#startWorkers} wants it. */
   TaskActivityFactory activityFor(String worker) {
     TaskActivity seed = SeedActivities.process().create();
     return SeedActivities.activity(
@@ -58,9 +59,9 @@ final class ActivityRuns {
   }
 
   /** Runs started by the workers of one node. */
-  int startedOn(SchedulerNode node) {
+  int startedOn(TestScheduler node) {
     return perWorker.entrySet().stream()
-        .filter(entry -> entry.getKey().startsWith(node.name + "-w"))
+        .filter(entry -> entry.getKey().startsWith(node.name() + "-w"))
         .mapToInt(entry -> entry.getValue().get())
         .sum();
   }

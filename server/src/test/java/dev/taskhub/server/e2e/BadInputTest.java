@@ -18,6 +18,8 @@ import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub;
 import dev.taskhub.protocol.TerminateRequest;
 import dev.taskhub.server.config.ServerConfig;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -51,13 +53,13 @@ class BadInputTest {
   private static final String EXISTING = "bad-input-existing";
 
   private ServerConfig config;
-  private RunningServer server;
+  private TestScheduler server;
   private ManagedChannel channel;
 
   @BeforeAll
   void start() {
     config = ServerConfig.forTests().withPorts(0, -1).withMaxPayloadBytes(MAX_PAYLOAD_BYTES);
-    server = new RunningServer(config);
+    server = TestScheduler.builder().config(test -> config).start();
     channel = server.channel();
     sidecar().startInstance(seedFanOut(EXISTING, "[\"Task1\"]"));
   }
@@ -247,8 +249,8 @@ class BadInputTest {
   @Test
   @Order(Integer.MAX_VALUE)
   void afterAllTheBadInputAFanOutStillCompletes() throws Exception {
-    server.seedWorker();
-    DurableTaskClient client = server.client();
+    SeedActivities.startWorker(server);
+    DurableTaskClient client = OfficialSdk.client(server);
 
     String id =
         client.scheduleNewOrchestrationInstance(

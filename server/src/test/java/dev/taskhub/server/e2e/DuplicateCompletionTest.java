@@ -17,6 +17,7 @@ import dev.taskhub.protocol.ScheduleTaskAction;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub;
 import dev.taskhub.protocol.WorkItem;
+import dev.taskhub.server.testing.TestScheduler;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +32,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * completion is acknowledged, but the orchestration sees, and history keeps, one result.
  */
 class DuplicateCompletionTest {
-  private RunningServer server;
+  private TestScheduler server;
   private ManagedChannel channel;
 
   @BeforeEach
   void start() {
-    server = RunningServer.inMemory();
+    server = TestScheduler.builder().start();
     channel = server.channel();
   }
 
@@ -132,7 +133,7 @@ class DuplicateCompletionTest {
                   .getOrchestrationState()
                   .getOrchestrationStatus())
           .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
-      List<HistoryEvent> history = server.server.engine().history("default", id);
+      List<HistoryEvent> history = server.server().engine().history("default", id);
       assertThat(taskCompletions(history))
           .singleElement()
           .satisfies(

@@ -3,11 +3,11 @@ package dev.taskhub.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.durabletask.DurableTaskClient;
-import com.microsoft.durabletask.DurableTaskGrpcClientBuilder;
 import com.microsoft.durabletask.DurableTaskGrpcWorker;
-import com.microsoft.durabletask.DurableTaskGrpcWorkerBuilder;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +26,7 @@ class DurableFeaturesRestartTest {
 
   @TempDir Path dir;
 
-  private ServerProcess first;
-  private ServerProcess second;
+  private TestScheduler scheduler;
   private DurableTaskGrpcWorker worker;
 
   @AfterEach
@@ -35,22 +34,18 @@ class DurableFeaturesRestartTest {
     if (worker != null) {
       worker.close();
     }
-    for (ServerProcess process : new ServerProcess[] {first, second}) {
-      if (process != null) {
-        process.close();
-        System.out.println("Scheduler process output:\n" + process.output());
-      }
+    if (scheduler != null) {
+      scheduler.close();
     }
   }
 
   @Test
   void timersEventsAndChildrenSurviveASigkill() throws Exception {
     Path store = dir.resolve("taskhub.db");
-    int port = ServerProcess.freePort();
-    first = ServerProcess.start(store, port);
+    scheduler = TestScheduler.builder().sqliteFile(store).childProcess().start();
+    int port = scheduler.grpcPort();
     worker =
-        new DurableTaskGrpcWorkerBuilder()
-            .port(port)
+        OfficialSdk.workerBuilder(port)
             .addOrchestration(
                 SeedActivities.orchestration(
                     "sleeper",
@@ -84,7 +79,7 @@ class DurableFeaturesRestartTest {
     String sleeper;
     String waiter;
     String parent;
-    try (DurableTaskClient client = new DurableTaskGrpcClientBuilder().port(port).build()) {
+    try (DurableTaskClient client = OfficialSdk.client(port)) {
       sleeper = client.scheduleNewOrchestrationInstance("sleeper");
       waiter = client.scheduleNewOrchestrationInstance("waiter");
       parent = client.scheduleNewOrchestrationInstance("parent");
@@ -98,10 +93,10 @@ class DurableFeaturesRestartTest {
                           == OrchestrationRuntimeStatus.RUNNING);
     }
 
-    first.kill();
-    second = ServerProcess.start(store, port);
+    scheduler.kill();
+    scheduler.restart();
 
-    try (DurableTaskClient client = new DurableTaskGrpcClientBuilder().port(port).build()) {
+    try (DurableTaskClient client = OfficialSdk.client(port)) {
       client.raiseEvent(waiter, "go", "event after restart");
       client.raiseEvent(parent + "-child", "go", "hello");
 

@@ -3,8 +3,7 @@ package dev.taskhub.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.taskhub.server.TaskhubServer;
-import dev.taskhub.server.config.ServerConfig;
+import dev.taskhub.server.testing.TestScheduler;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -53,7 +52,7 @@ class JavaScriptSdkCompatibilityTest {
           .isZero();
     }
 
-    try (TaskhubServer server = TaskhubServer.start(ServerConfig.forTests().withPorts(0, -1))) {
+    try (TestScheduler server = TestScheduler.builder().start()) {
       Result suite =
           run(
               project,

@@ -3,9 +3,7 @@ package dev.taskhub.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.durabletask.DurableTaskClient;
-import com.microsoft.durabletask.DurableTaskGrpcClientBuilder;
 import com.microsoft.durabletask.DurableTaskGrpcWorker;
-import com.microsoft.durabletask.DurableTaskGrpcWorkerBuilder;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.TaskActivity;
@@ -14,6 +12,8 @@ import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.Store;
 import dev.taskhub.server.store.sqlite.SqliteStore;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,8 +42,7 @@ class KillAndRestartTest {
 
   @TempDir Path dir;
 
-  private ServerProcess first;
-  private ServerProcess second;
+  private TestScheduler scheduler;
   private DurableTaskGrpcWorker worker;
 
   private final Map<String, AtomicInteger> runsPerItem = new ConcurrentHashMap<>();
@@ -55,12 +54,8 @@ class KillAndRestartTest {
     if (worker != null) {
       worker.close();
     }
-    for (ServerProcess process : new ServerProcess[] {first, second}) {
-      if (process != null) {
-        process.close();
-        // Lands in the surefire report, to diagnose a failure.
-        System.out.println("Scheduler process output:\n" + process.output());
-      }
+    if (scheduler != null) {
+      scheduler.close();
     }
   }
 
@@ -92,11 +87,10 @@ class KillAndRestartTest {
   @Test
   void aSigkilledSchedulerResumesTheFanOutFromItsFileAndRecordsEachResultOnce() throws Exception {
     Path store = dir.resolve("taskhub.db");
-    int port = ServerProcess.freePort();
-    first = ServerProcess.start(store, port);
+    scheduler = TestScheduler.builder().sqliteFile(store).childProcess().start();
+    int port = scheduler.grpcPort();
     worker =
-        new DurableTaskGrpcWorkerBuilder()
-            .port(port)
+        OfficialSdk.workerBuilder(port)
             .addOrchestration(SeedActivities.orchestrator())
             .addActivity(SeedActivities.activity(SeedActivities.PROCESS, slowCountedProcess()))
             .addActivity(SeedActivities.aggregate())
@@ -104,21 +98,21 @@ class KillAndRestartTest {
     worker.start();
     List<String> items = IntStream.rangeClosed(1, ITEMS).mapToObj(i -> "Task" + i).toList();
     String id;
-    try (DurableTaskClient client = new DurableTaskGrpcClientBuilder().port(port).build()) {
+    try (DurableTaskClient client = OfficialSdk.client(port)) {
       id = client.scheduleNewOrchestrationInstance(SeedActivities.ORCHESTRATOR, items);
     }
 
     assertThat(killPoint.await(60, TimeUnit.SECONDS))
         .as("%d activities ran before the kill", KILL_AFTER)
         .isTrue();
-    first.kill();
+    scheduler.kill();
     int finishedBeforeKill = finishedRuns.get();
     assertThat(finishedBeforeKill).as("activities finished before the kill").isLessThan(ITEMS);
 
-    second = ServerProcess.start(store, port);
+    scheduler.restart();
     OrchestrationMetadata done;
     // A fresh client: the old one's channel may still be backing off from the dead server.
-    try (DurableTaskClient client = new DurableTaskGrpcClientBuilder().port(port).build()) {
+    try (DurableTaskClient client = OfficialSdk.client(port)) {
       done = client.waitForInstanceCompletion(id, Duration.ofSeconds(60), true);
     }
 
@@ -137,7 +131,7 @@ class KillAndRestartTest {
         .isLessThanOrEqualTo(1);
 
     worker.close();
-    second.stop();
+    scheduler.stop();
     List<HistoryEvent> history;
     try (Store reopened = SqliteStore.open(store)) {
       history = reopened.loadHistory(new InstanceKey("default", id));

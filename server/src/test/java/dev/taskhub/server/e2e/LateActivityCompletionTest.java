@@ -23,6 +23,8 @@ import dev.taskhub.protocol.RaiseEventRequest;
 import dev.taskhub.protocol.ScheduleTaskAction;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -42,7 +44,7 @@ class LateActivityCompletionTest {
   private static final String SLOW = "slow";
   private static final String FAST = "fast";
 
-  private final RunningServer server = RunningServer.inMemory();
+  private final TestScheduler server = TestScheduler.builder().start();
   private final CountDownLatch slowStarted = new CountDownLatch(1);
   private final CountDownLatch releaseSlow = new CountDownLatch(1);
   private final AtomicInteger slowRuns = new AtomicInteger();
@@ -88,13 +90,13 @@ class LateActivityCompletionTest {
   }
 
   private DurableTaskGrpcWorker worker() {
-    return server.worker(orchestrator(), slow(), fast());
+    return OfficialSdk.startWorker(server, orchestrator(), slow(), fast());
   }
 
   @Test
   void anActivityFinishingAfterItsInstanceCompletedDoesNotStallItsWorker() throws Exception {
     worker();
-    DurableTaskClient client = server.client();
+    DurableTaskClient client = OfficialSdk.client(server);
     String raceId = client.scheduleNewOrchestrationInstance(ORCHESTRATOR, "race");
     // The only worker runs the first episode, then takes the slow activity (scheduled first).
     assertThat(slowStarted.await(10, TimeUnit.SECONDS)).as("slow started").isTrue();
@@ -108,7 +110,7 @@ class LateActivityCompletionTest {
     second.close();
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> server.server.engine().connectedWorkers() == 1);
+        .until(() -> server.server().engine().connectedWorkers() == 1);
 
     // The slow activity now reports to an instance that has finished. The first worker must go
     // straight on to the next work item on the same stream.
@@ -184,7 +186,7 @@ class LateActivityCompletionTest {
       String nextId = sidecar.startInstance(byHand()).getInstanceId();
       assertThat(a.next(Duration.ofSeconds(3)).getOrchestratorRequest().getInstanceId())
           .isEqualTo(nextId);
-      assertThat(server.server.engine().history("default", id))
+      assertThat(server.server().engine().history("default", id))
           .noneMatch(HistoryEvent::hasTaskCompleted);
     }
   }

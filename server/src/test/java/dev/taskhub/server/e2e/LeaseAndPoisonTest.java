@@ -10,10 +10,9 @@ import dev.taskhub.protocol.GetWorkItemsRequest;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.WorkItem;
-import dev.taskhub.server.config.ServerConfig;
+import dev.taskhub.server.testing.TestScheduler;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -30,25 +29,24 @@ import org.junit.jupiter.api.Test;
 class LeaseAndPoisonTest {
   private static final int POISON_LIMIT = 3;
 
-  private RunningServer server;
+  private TestScheduler server;
   private ManagedChannel channel;
   private TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub client;
 
   @BeforeEach
   void start() {
     server =
-        new RunningServer(
-            ServerConfig.forTests()
-                .withPorts(0, -1)
-                .withLeaseTimeout(Duration.ofMillis(300))
-                .withPoisonLimit(POISON_LIMIT));
-    channel = ManagedChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();
+        TestScheduler.builder()
+            .config(
+                config ->
+                    config.withLeaseTimeout(Duration.ofMillis(300)).withPoisonLimit(POISON_LIMIT))
+            .start();
+    channel = server.channel();
     client = TaskHubSidecarServiceGrpc.newBlockingStub(channel);
   }
 
   @AfterEach
-  void stop() throws InterruptedException {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  void stop() {
     server.close();
   }
 

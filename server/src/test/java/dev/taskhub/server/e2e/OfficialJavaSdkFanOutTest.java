@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.durabletask.DurableTaskClient;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +17,14 @@ import org.junit.jupiter.api.Test;
 
 /** The seed's fan-out/fan-in, driven by the unmodified official Java SDK 1.5.0 over real gRPC. */
 class OfficialJavaSdkFanOutTest {
-  private RunningServer server;
+  private TestScheduler server;
   private DurableTaskClient client;
 
   @BeforeEach
   void start() {
-    server = RunningServer.inMemory();
-    server.seedWorker();
-    client = server.client();
+    server = TestScheduler.builder().start();
+    SeedActivities.startWorker(server);
+    client = OfficialSdk.client(server);
   }
 
   @AfterEach

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.microsoft.durabletask.DurableTaskClient;
-import com.microsoft.durabletask.DurableTaskGrpcClientBuilder;
-import com.microsoft.durabletask.DurableTaskGrpcWorker;
-import com.microsoft.durabletask.DurableTaskGrpcWorkerBuilder;
 import com.microsoft.durabletask.NewOrchestrationInstanceOptions;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
@@ -14,7 +11,8 @@ import com.microsoft.durabletask.RetryPolicy;
 import com.microsoft.durabletask.Task;
 import com.microsoft.durabletask.TaskCanceledException;
 import com.microsoft.durabletask.TaskOptions;
-import dev.taskhub.server.TaskhubServer;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,127 +30,126 @@ import org.junit.jupiter.api.Test;
  * starts and instance-id reuse. One server and one worker serve every test.
  */
 class OrchestrationSemanticsTest {
-  private static TaskhubServer server;
-  private static DurableTaskGrpcWorker worker;
+  private static TestScheduler server;
   private static DurableTaskClient client;
   private static final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void start() {
-    server = TaskhubServer.start(SuiteStore.config());
-    worker =
-        new DurableTaskGrpcWorkerBuilder()
-            .port(server.grpcPort())
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "timer",
-                    ctx -> {
-                      Instant before = ctx.getCurrentInstant();
-                      ctx.createTimer(Duration.ofMillis(ctx.getInput(Long.class))).await();
-                      ctx.complete(Duration.between(before, ctx.getCurrentInstant()).toMillis());
-                    }))
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "approval",
-                    ctx -> {
-                      ctx.setCustomStatus("waiting for approval");
-                      ctx.complete(ctx.waitForExternalEvent("approval", String.class).await());
-                    }))
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "approval_with_timeout",
-                    ctx -> {
-                      try {
-                        ctx.complete(
-                            ctx.waitForExternalEvent(
-                                    "approval", Duration.ofMillis(300), String.class)
-                                .await());
-                      } catch (TaskCanceledException timedOut) {
-                        ctx.complete("timed out");
-                      }
-                    }))
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "parent",
-                    ctx -> {
-                      List<Task<Integer>> children = new ArrayList<>();
-                      for (int i = 1; i <= 5; i++) {
-                        children.add(ctx.callSubOrchestrator("child", i, Integer.class));
-                      }
-                      ctx.complete(ctx.allOf(children).await().stream().mapToInt(i -> i).sum());
-                    }))
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "child",
-                    ctx -> {
-                      int n = ctx.getInput(Integer.class);
-                      ctx.complete(ctx.callActivity("square", n, Integer.class).await());
-                    }))
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "counter",
-                    ctx -> {
-                      int n = ctx.getInput(Integer.class);
-                      if (n < 10) {
-                        ctx.continueAsNew(n + 1);
-                      } else {
-                        ctx.complete(n);
-                      }
-                    }))
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "retrying",
-                    ctx -> {
-                      TaskOptions retry =
-                          new TaskOptions(new RetryPolicy(3, Duration.ofMillis(100)));
-                      ctx.complete(
-                          ctx.callActivity("flaky", ctx.getInstanceId(), retry, String.class)
-                              .await());
-                    }))
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "sequence",
-                    ctx -> {
-                      int total = 0;
-                      for (int i = 1; i <= 20; i++) {
-                        total += ctx.callActivity("square", i, Integer.class).await();
-                      }
-                      ctx.complete(total);
-                    }))
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "echo", ctx -> ctx.complete(ctx.getInput(String.class))))
-            .addActivity(
-                SeedActivities.activity(
-                    "square",
-                    ctx -> {
-                      int n = ctx.getInput(Integer.class);
-                      return n * n;
-                    }))
-            .addActivity(
-                SeedActivities.activity(
-                    "flaky",
-                    ctx -> {
-                      String id = ctx.getInput(String.class);
-                      int attempt =
-                          attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-                      if (attempt < 3) {
-                        throw new IllegalStateException("attempt " + attempt + " fails");
-                      }
-                      return "succeeded on attempt " + attempt;
-                    }))
-            .addOrchestration(SeedActivities.orchestrator())
-            .addActivity(SeedActivities.process())
-            .addActivity(SeedActivities.aggregate())
-            .build();
-    worker.start();
-    client = new DurableTaskGrpcClientBuilder().port(server.grpcPort()).build();
+    server = SuiteStore.start();
+    OfficialSdk.startWorker(
+        server,
+        builder ->
+            builder
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "timer",
+                        ctx -> {
+                          Instant before = ctx.getCurrentInstant();
+                          ctx.createTimer(Duration.ofMillis(ctx.getInput(Long.class))).await();
+                          ctx.complete(
+                              Duration.between(before, ctx.getCurrentInstant()).toMillis());
+                        }))
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "approval",
+                        ctx -> {
+                          ctx.setCustomStatus("waiting for approval");
+                          ctx.complete(ctx.waitForExternalEvent("approval", String.class).await());
+                        }))
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "approval_with_timeout",
+                        ctx -> {
+                          try {
+                            ctx.complete(
+                                ctx.waitForExternalEvent(
+                                        "approval", Duration.ofMillis(300), String.class)
+                                    .await());
+                          } catch (TaskCanceledException timedOut) {
+                            ctx.complete("timed out");
+                          }
+                        }))
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "parent",
+                        ctx -> {
+                          List<Task<Integer>> children = new ArrayList<>();
+                          for (int i = 1; i <= 5; i++) {
+                            children.add(ctx.callSubOrchestrator("child", i, Integer.class));
+                          }
+                          ctx.complete(ctx.allOf(children).await().stream().mapToInt(i -> i).sum());
+                        }))
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "child",
+                        ctx -> {
+                          int n = ctx.getInput(Integer.class);
+                          ctx.complete(ctx.callActivity("square", n, Integer.class).await());
+                        }))
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "counter",
+                        ctx -> {
+                          int n = ctx.getInput(Integer.class);
+                          if (n < 10) {
+                            ctx.continueAsNew(n + 1);
+                          } else {
+                            ctx.complete(n);
+                          }
+                        }))
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "retrying",
+                        ctx -> {
+                          TaskOptions retry =
+                              new TaskOptions(new RetryPolicy(3, Duration.ofMillis(100)));
+                          ctx.complete(
+                              ctx.callActivity("flaky", ctx.getInstanceId(), retry, String.class)
+                                  .await());
+                        }))
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "sequence",
+                        ctx -> {
+                          int total = 0;
+                          for (int i = 1; i <= 20; i++) {
+                            total += ctx.callActivity("square", i, Integer.class).await();
+                          }
+                          ctx.complete(total);
+                        }))
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "echo", ctx -> ctx.complete(ctx.getInput(String.class))))
+                .addActivity(
+                    SeedActivities.activity(
+                        "square",
+                        ctx -> {
+                          int n = ctx.getInput(Integer.class);
+                          return n * n;
+                        }))
+                .addActivity(
+                    SeedActivities.activity(
+                        "flaky",
+                        ctx -> {
+                          String id = ctx.getInput(String.class);
+                          int attempt =
+                              attempts
+                                  .computeIfAbsent(id, k -> new AtomicInteger())
+                                  .incrementAndGet();
+                          if (attempt < 3) {
+                            throw new IllegalStateException("attempt " + attempt + " fails");
+                          }
+                          return "succeeded on attempt " + attempt;
+                        }))
+                .addOrchestration(SeedActivities.orchestrator())
+                .addActivity(SeedActivities.process())
+                .addActivity(SeedActivities.aggregate()));
+    client = OfficialSdk.client(server);
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    client.close();
-    worker.close();
+  static void stop() {
     server.close();
   }
 

@@ -7,6 +7,8 @@ import com.microsoft.durabletask.DurableTaskClient;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import dev.taskhub.server.e2e.FanOuts.FanOut;
 import dev.taskhub.server.store.TestPostgres;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +35,7 @@ class PostgresOutageTest {
 
   @TempDir Path data;
 
-  private final List<SchedulerNode> nodes = new ArrayList<>();
+  private final List<TestScheduler> nodes = new ArrayList<>();
   private TestPostgres.Restartable database;
   private ActivityRuns runs;
   private final List<FanOut> fanOuts = new ArrayList<>();
@@ -42,7 +44,7 @@ class PostgresOutageTest {
   final AfterTestExecutionCallback threadsOnFailure =
       context -> {
         if (context.getExecutionException().isPresent()) {
-          SchedulerNode.printThreads(nodes);
+          OfficialSdk.printThreads(nodes);
         }
       };
 
@@ -51,7 +53,7 @@ class PostgresOutageTest {
     if (runs != null) {
       runs.printReport(fanOuts);
     }
-    nodes.forEach(SchedulerNode::close);
+    nodes.forEach(TestScheduler::close);
     if (database != null) {
       database.close();
     }
@@ -62,17 +64,24 @@ class PostgresOutageTest {
     database = TestPostgres.Restartable.start(data);
     String store = database.location();
     for (String name : List.of("A", "B")) {
-      nodes.add(SchedulerNode.launch(name, store, 0, "--node-lease", "3s"));
+      nodes.add(
+          TestScheduler.builder()
+              .name(name)
+              .postgres(store)
+              .childProcess()
+              .http()
+              .nodeLease(Duration.ofSeconds(3))
+              .launch());
     }
-    nodes.forEach(SchedulerNode::awaitReady);
+    nodes.forEach(TestScheduler::awaitReady);
     // 100..300 ms per item, varied but the same on every run.
     runs = new ActivityRuns(item -> 100 + (long) SeedActivities.valueOf(item) * 7 % 201);
-    nodes.forEach(node -> node.startSeedWorkers(4, runs::activityFor));
+    nodes.forEach(node -> SeedActivities.startWorkers(node, 4, runs::activityFor));
 
     for (int i = 0; i < 50; i++) {
       fanOuts.add(new FanOut("fan-out-%02d".formatted(i), 3 * i + 1, 3));
     }
-    List<DurableTaskClient> clients = nodes.stream().map(SchedulerNode::client).toList();
+    List<DurableTaskClient> clients = nodes.stream().map(OfficialSdk::client).toList();
     FanOuts.schedule(fanOuts, clients);
     await().atMost(Duration.ofSeconds(20)).until(() -> runs.finished() >= 30);
 
@@ -90,7 +99,7 @@ class PostgresOutageTest {
       await()
           .during(rest)
           .atMost(rest.plusSeconds(5))
-          .until(() -> nodes.stream().allMatch(node -> node.process.isAlive()));
+          .until(() -> nodes.stream().allMatch(node -> node.isAlive()));
     }
     System.out.printf(
         "/health answered 503 after %s%n",
@@ -104,16 +113,16 @@ class PostgresOutageTest {
         FanOuts.awaitAll(fanOuts, clients, Instant.now().plusSeconds(45), store);
 
     FanOuts.assertAllCompletedExactlyOnce(fanOuts, done, store);
-    for (SchedulerNode node : nodes) {
-      assertThat(node.process.isAlive()).as("%s runs", node).isTrue();
-      assertThat(node.process.output().split(ServerProcess.READY_LINE, -1))
+    for (TestScheduler node : nodes) {
+      assertThat(node.isAlive()).as("%s runs", node).isTrue();
+      assertThat(node.output().split(TestScheduler.READY_LINE, -1))
           .as("%s started once, was never restarted", node)
           .hasSize(2);
     }
   }
 
   /** Polls the node's /health until it answers 503; returns how long after {@code since}. */
-  private static Duration untilUnhealthy(SchedulerNode node, Instant since) {
+  private static Duration untilUnhealthy(TestScheduler node, Instant since) {
     await()
         .atMost(Duration.ofSeconds(25))
         .alias("/health of " + node + " answers 503")
@@ -121,7 +130,7 @@ class PostgresOutageTest {
     return Duration.between(since, Instant.now());
   }
 
-  private static int health(SchedulerNode node) {
+  private static int health(TestScheduler node) {
     try {
       return node.health();
     } catch (IOException e) {

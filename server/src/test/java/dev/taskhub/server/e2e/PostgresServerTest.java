@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.microsoft.durabletask.DurableTaskClient;
-import dev.taskhub.server.config.ServerConfig;
 import dev.taskhub.server.store.TestPostgres;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,15 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  * seed's fan-out completes, and a database restart shows on /health and loses nothing.
  */
 class PostgresServerTest {
-  private static final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
   @Test
   void theSeedFanOutCompletesOnPostgres() throws Exception {
-    ServerConfig config = ServerConfig.forTests().withStore(TestPostgres.newSchema());
-    try (RunningServer server = new RunningServer(config.withPorts(0, -1))) {
-      server.seedWorker();
-      DurableTaskClient client = server.client();
+    try (TestScheduler server =
+        TestScheduler.builder().postgres(TestPostgres.newSchema()).start()) {
+      SeedActivities.startWorker(server);
+      DurableTaskClient client = OfficialSdk.client(server);
 
       List<String> few = List.of("Task1", "Task2", "Task3");
       List<String> many = IntStream.rangeClosed(1, 200).mapToObj(i -> "Task" + i).toList();
@@ -48,35 +42,26 @@ class PostgresServerTest {
   void aDatabaseRestartShowsAsUnhealthyAndTheServerCarriesOnAfterIt(@TempDir Path data)
       throws Exception {
     try (TestPostgres.Restartable database = TestPostgres.Restartable.start(data);
-        RunningServer server =
-            new RunningServer(ServerConfig.forTests().withStore(database.location()))) {
-      server.seedWorker();
-      DurableTaskClient client = server.client();
+        TestScheduler server =
+            TestScheduler.builder().postgres(database.location()).http().start()) {
+      SeedActivities.startWorker(server);
+      DurableTaskClient client = OfficialSdk.client(server);
       List<String> items = List.of("Task1", "Task2", "Task3");
       String before = client.scheduleNewOrchestrationInstance(SeedActivities.ORCHESTRATOR, items);
       SeedActivities.assertAggregated(
           client.waitForInstanceCompletion(before, Duration.ofSeconds(30), true), items);
-      assertThat(health(server)).isEqualTo(200);
+      assertThat(server.health()).isEqualTo(200);
 
       database.stop();
-      await().atMost(Duration.ofSeconds(20)).until(() -> health(server) == 503);
+      await().atMost(Duration.ofSeconds(20)).until(() -> server.health() == 503);
 
       database.restart();
-      await().atMost(Duration.ofSeconds(30)).until(() -> health(server) == 200);
+      await().atMost(Duration.ofSeconds(30)).until(() -> server.health() == 200);
 
       String after = client.scheduleNewOrchestrationInstance(SeedActivities.ORCHESTRATOR, items);
       SeedActivities.assertAggregated(
           client.waitForInstanceCompletion(after, Duration.ofSeconds(30), true), items);
       SeedActivities.assertAggregated(client.getInstanceMetadata(before, true), items);
     }
-  }
-
-  private static int health(RunningServer server) throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.server.httpPort() + "/health"))
-            .timeout(Duration.ofSeconds(15))
-            .build();
-    return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 }

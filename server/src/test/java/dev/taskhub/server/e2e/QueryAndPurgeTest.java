@@ -11,6 +11,8 @@ import com.microsoft.durabletask.OrchestrationStatusQuery;
 import com.microsoft.durabletask.OrchestrationStatusQueryResult;
 import com.microsoft.durabletask.PurgeInstanceCriteria;
 import com.microsoft.durabletask.PurgeResult;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,14 +25,14 @@ import org.junit.jupiter.api.Test;
 
 /** Query (filters, paging) and purge through the official Java SDK 1.5.0 client. */
 class QueryAndPurgeTest {
-  private RunningServer server;
+  private TestScheduler server;
   private DurableTaskClient client;
 
   @BeforeEach
   void start() {
-    server = new RunningServer(SuiteStore.config());
-    server.seedWorker();
-    client = server.client();
+    server = SuiteStore.start();
+    SeedActivities.startWorker(server);
+    client = OfficialSdk.client(server);
   }
 
   @AfterEach

@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.microsoft.durabletask.DurableTaskClient;
-import com.microsoft.durabletask.DurableTaskGrpcClientBuilder;
-import com.microsoft.durabletask.DurableTaskGrpcWorker;
-import com.microsoft.durabletask.DurableTaskGrpcWorkerBuilder;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.Task;
 import dev.taskhub.protocol.RewindInstanceRequest;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
-import dev.taskhub.server.TaskhubServer;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -30,8 +27,7 @@ import org.junit.jupiter.api.Test;
  * rewound with its parent.
  */
 class RewindTest {
-  private static TaskhubServer server;
-  private static DurableTaskGrpcWorker worker;
+  private static TestScheduler server;
   private static DurableTaskClient client;
   private static ManagedChannel channel;
   private static TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub sidecar;
@@ -40,65 +36,60 @@ class RewindTest {
 
   @BeforeAll
   static void start() {
-    server = TaskhubServer.start(SuiteStore.config());
-    worker =
-        new DurableTaskGrpcWorkerBuilder()
-            .port(server.grpcPort())
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "fragile",
-                    ctx -> {
-                      String id = ctx.getInstanceId();
-                      Task<String> steady = ctx.callActivity("steady", id, String.class);
-                      Task<String> shaky = ctx.callActivity("shaky", id, String.class);
-                      ctx.complete(steady.await() + " + " + shaky.await());
-                    }))
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "fragile_parent",
-                    ctx ->
-                        ctx.complete(
-                            "parent got "
-                                + ctx.callSubOrchestrator(
-                                        "fragile",
-                                        null,
-                                        ctx.getInstanceId() + "-child",
-                                        String.class)
-                                    .await())))
-            .addActivity(
-                SeedActivities.activity(
-                    "steady",
-                    ctx -> {
-                      String id = ctx.getInput(String.class);
-                      runs.computeIfAbsent("steady:" + id, k -> new AtomicInteger())
-                          .incrementAndGet();
-                      return "steady";
-                    }))
-            .addActivity(
-                SeedActivities.activity(
-                    "shaky",
-                    ctx -> {
-                      String id = ctx.getInput(String.class);
-                      runs.computeIfAbsent("shaky:" + id, k -> new AtomicInteger())
-                          .incrementAndGet();
-                      if (broken.contains(id)) {
-                        throw new IllegalStateException("downstream is down");
-                      }
-                      return "shaky";
-                    }))
-            .build();
-    worker.start();
-    client = new DurableTaskGrpcClientBuilder().port(server.grpcPort()).build();
-    channel =
-        ManagedChannelBuilder.forAddress("localhost", server.grpcPort()).usePlaintext().build();
+    server = SuiteStore.start();
+    OfficialSdk.startWorker(
+        server,
+        builder ->
+            builder
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "fragile",
+                        ctx -> {
+                          String id = ctx.getInstanceId();
+                          Task<String> steady = ctx.callActivity("steady", id, String.class);
+                          Task<String> shaky = ctx.callActivity("shaky", id, String.class);
+                          ctx.complete(steady.await() + " + " + shaky.await());
+                        }))
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "fragile_parent",
+                        ctx ->
+                            ctx.complete(
+                                "parent got "
+                                    + ctx.callSubOrchestrator(
+                                            "fragile",
+                                            null,
+                                            ctx.getInstanceId() + "-child",
+                                            String.class)
+                                        .await())))
+                .addActivity(
+                    SeedActivities.activity(
+                        "steady",
+                        ctx -> {
+                          String id = ctx.getInput(String.class);
+                          runs.computeIfAbsent("steady:" + id, k -> new AtomicInteger())
+                              .incrementAndGet();
+                          return "steady";
+                        }))
+                .addActivity(
+                    SeedActivities.activity(
+                        "shaky",
+                        ctx -> {
+                          String id = ctx.getInput(String.class);
+                          runs.computeIfAbsent("shaky:" + id, k -> new AtomicInteger())
+                              .incrementAndGet();
+                          if (broken.contains(id)) {
+                            throw new IllegalStateException("downstream is down");
+                          }
+                          return "shaky";
+                        })));
+    client = OfficialSdk.client(server);
+    channel = server.channel();
     sidecar = TaskHubSidecarServiceGrpc.newBlockingStub(channel);
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    channel.shutdownNow();
-    client.close();
-    worker.close();
+  static void stop() {
     server.close();
   }
 

@@ -2,6 +2,7 @@ package dev.taskhub.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.durabletask.DurableTaskGrpcWorker;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.Task;
@@ -9,10 +10,13 @@ import com.microsoft.durabletask.TaskActivity;
 import com.microsoft.durabletask.TaskActivityFactory;
 import com.microsoft.durabletask.TaskOrchestration;
 import com.microsoft.durabletask.TaskOrchestrationFactory;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The seed's fan-out/fan-in written against the official Java SDK 1.5.0, with deterministic values
@@ -112,6 +116,27 @@ final class SeedActivities {
         return body;
       }
     };
+  }
+
+  /** Starts an official-SDK worker of the seed's orchestrator and activities on the scheduler. */
+  static DurableTaskGrpcWorker startWorker(TestScheduler scheduler) {
+    return OfficialSdk.startWorker(scheduler, orchestrator(), process(), aggregate());
+  }
+
+  /**
+   * Starts {@code count} seed workers (orchestrator and aggregate, plus the work-item activity
+   * {@code workItemActivity} gives for each worker's name, {@code <scheduler name>-w<i>}) on the
+   * scheduler.
+   */
+  static void startWorkers(
+      TestScheduler scheduler, int count, Function<String, TaskActivityFactory> workItemActivity) {
+    for (int i = 1; i <= count; i++) {
+      OfficialSdk.startWorker(
+          scheduler,
+          orchestrator(),
+          workItemActivity.apply(scheduler.name() + "-w" + i),
+          aggregate());
+    }
   }
 
   /** The orchestrator completed with the seed's summary of exactly these items, in order. */

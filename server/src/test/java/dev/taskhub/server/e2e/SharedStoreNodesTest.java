@@ -19,8 +19,9 @@ import dev.taskhub.protocol.ScheduleTaskAction;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub;
 import dev.taskhub.protocol.WorkItem;
-import dev.taskhub.server.config.ServerConfig;
 import dev.taskhub.server.store.TestPostgres;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,18 +42,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * is relayed to the one that did; a waiter on one node sees what the other did.
  */
 class SharedStoreNodesTest {
-  private RunningServer nodeA;
-  private RunningServer nodeB;
+  private TestScheduler nodeA;
+  private TestScheduler nodeB;
 
   @BeforeEach
   void start() {
-    ServerConfig config =
-        ServerConfig.forTests()
-            .withStore(TestPostgres.newSchema())
-            .withPorts(0, -1)
-            .withNodeLease(Duration.ofSeconds(2));
-    nodeA = new RunningServer(config);
-    nodeB = new RunningServer(config);
+    String store = TestPostgres.newSchema();
+    nodeA = TestScheduler.builder().postgres(store).nodeLease(Duration.ofSeconds(2)).start();
+    nodeB = TestScheduler.builder().postgres(store).nodeLease(Duration.ofSeconds(2)).start();
   }
 
   @AfterEach
@@ -65,9 +62,11 @@ class SharedStoreNodesTest {
   void fanOutsStartedOnEitherNodeRunOnTheWorkersOfBothExactlyOnce() {
     AtomicInteger onA = new AtomicInteger();
     AtomicInteger onB = new AtomicInteger();
-    nodeA.worker(SeedActivities.orchestrator(), counting(onA), SeedActivities.aggregate());
-    nodeB.worker(SeedActivities.orchestrator(), counting(onB), SeedActivities.aggregate());
-    List<DurableTaskClient> clients = List.of(nodeA.client(), nodeB.client());
+    OfficialSdk.startWorker(
+        nodeA, SeedActivities.orchestrator(), counting(onA), SeedActivities.aggregate());
+    OfficialSdk.startWorker(
+        nodeB, SeedActivities.orchestrator(), counting(onB), SeedActivities.aggregate());
+    List<DurableTaskClient> clients = List.of(OfficialSdk.client(nodeA), OfficialSdk.client(nodeB));
 
     List<String> items = List.of("Task1", "Task2", "Task3");
     List<String> ids = new ArrayList<>();
@@ -114,7 +113,7 @@ class SharedStoreNodesTest {
       // Every change from now on is made by node A: live views (the dashboard's SSE) on node B
       // hear of them only through the other nodes' messages.
       Set<String> seenAtB = ConcurrentHashMap.newKeySet();
-      nodeB.server.engine().subscribe(key -> seenAtB.add(key.instanceId()));
+      nodeB.server().engine().subscribe(key -> seenAtB.add(key.instanceId()));
 
       WorkItem episode = workerAtA.next();
       assertThat(episode.getOrchestratorRequest().getInstanceId()).isEqualTo(id);
@@ -202,7 +201,7 @@ class SharedStoreNodesTest {
 
   /** Each scheduled task of the instance has exactly one TaskScheduled and one result. */
   private void assertEachTaskOnce(String id, int tasks) {
-    List<HistoryEvent> history = nodeA.server.engine().history("default", id);
+    List<HistoryEvent> history = nodeA.server().engine().history("default", id);
     List<Integer> scheduled =
         history.stream()
             .filter(HistoryEvent::hasTaskScheduled)

@@ -17,6 +17,7 @@ import dev.taskhub.protocol.ScheduleTaskAction;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub;
 import dev.taskhub.protocol.WorkItem;
+import dev.taskhub.server.testing.TestScheduler;
 import io.grpc.ManagedChannel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * activity must still be dispatched, and the old result must not stand in for it.
  */
 class StaleGenerationResultTest {
-  private final RunningServer server = RunningServer.inMemory();
+  private final TestScheduler server = TestScheduler.builder().start();
   // Two worker processes: each has its own connection for its stream and its completions.
   private final ManagedChannel channelA = server.channel();
   private final ManagedChannel channelB = server.channel();
@@ -98,7 +99,7 @@ class StaleGenerationResultTest {
             .getOrchestrationState();
     assertThat(state.getOrchestrationStatus())
         .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
-    assertThat(server.server.engine().history("default", id))
+    assertThat(server.server().engine().history("default", id))
         .filteredOn(HistoryEvent::hasTaskCompleted)
         .singleElement()
         .extracting(event -> event.getTaskCompleted().getResult().getValue())

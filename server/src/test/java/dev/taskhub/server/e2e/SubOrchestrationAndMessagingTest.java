@@ -3,9 +3,6 @@ package dev.taskhub.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.durabletask.DurableTaskClient;
-import com.microsoft.durabletask.DurableTaskGrpcClientBuilder;
-import com.microsoft.durabletask.DurableTaskGrpcWorker;
-import com.microsoft.durabletask.DurableTaskGrpcWorkerBuilder;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.TaskCanceledException;
@@ -13,9 +10,9 @@ import com.microsoft.durabletask.TaskFailedException;
 import dev.taskhub.protocol.PurgeInstancesRequest;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TerminateRequest;
-import dev.taskhub.server.TaskhubServer;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
@@ -29,84 +26,80 @@ import org.junit.jupiter.api.Test;
  * is taken fails the parent's task instead of looping; termination and purge cascade on request.
  */
 class SubOrchestrationAndMessagingTest {
-  private static TaskhubServer server;
-  private static DurableTaskGrpcWorker worker;
+  private static TestScheduler server;
   private static DurableTaskClient client;
   private static ManagedChannel channel;
   private static TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub sidecar;
 
   @BeforeAll
   static void start() {
-    server = TaskhubServer.start(SuiteStore.config());
-    worker =
-        new DurableTaskGrpcWorkerBuilder()
-            .port(server.grpcPort())
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "sender",
-                    ctx -> {
-                      ctx.sendEvent(ctx.getInput(String.class), "ping", "hello");
-                      // Several more episodes, each of which re-sends the SendEvent action above.
-                      for (int i = 0; i < 3; i++) {
-                        ctx.createTimer(Duration.ofMillis(50)).await();
-                      }
-                      ctx.complete("sent");
-                    }))
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "receiver",
-                    ctx -> {
-                      String first = ctx.waitForExternalEvent("ping", String.class).await();
-                      try {
-                        ctx.waitForExternalEvent("ping", Duration.ofSeconds(1), String.class)
-                            .await();
-                        ctx.complete("received twice");
-                      } catch (TaskCanceledException onlyOnce) {
-                        ctx.complete("received once: " + first);
-                      }
-                    }))
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "twins",
-                    ctx -> {
-                      String childId = ctx.getInstanceId() + "-child";
-                      var first = ctx.callSubOrchestrator("waiter", null, childId, String.class);
-                      try {
-                        ctx.callSubOrchestrator("waiter", null, childId, String.class).await();
-                        ctx.complete("second child started");
-                      } catch (TaskFailedException conflict) {
-                        ctx.complete(conflict.getErrorDetails().getErrorType());
-                      }
-                      first.isDone();
-                    }))
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "waiter",
-                    ctx -> {
-                      ctx.complete(ctx.waitForExternalEvent("go", String.class).await());
-                    }))
-            .addOrchestration(
-                SeedActivities.orchestration(
-                    "grandparent",
-                    ctx -> {
-                      ctx.complete(
-                          ctx.callSubOrchestrator(
-                                  "waiter", null, ctx.getInstanceId() + "-child", String.class)
-                              .await());
-                    }))
-            .build();
-    worker.start();
-    client = new DurableTaskGrpcClientBuilder().port(server.grpcPort()).build();
-    channel =
-        ManagedChannelBuilder.forAddress("localhost", server.grpcPort()).usePlaintext().build();
+    server = SuiteStore.start();
+    OfficialSdk.startWorker(
+        server,
+        builder ->
+            builder
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "sender",
+                        ctx -> {
+                          ctx.sendEvent(ctx.getInput(String.class), "ping", "hello");
+                          // Several more episodes, each of which re-sends the SendEvent action
+                          // above.
+                          for (int i = 0; i < 3; i++) {
+                            ctx.createTimer(Duration.ofMillis(50)).await();
+                          }
+                          ctx.complete("sent");
+                        }))
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "receiver",
+                        ctx -> {
+                          String first = ctx.waitForExternalEvent("ping", String.class).await();
+                          try {
+                            ctx.waitForExternalEvent("ping", Duration.ofSeconds(1), String.class)
+                                .await();
+                            ctx.complete("received twice");
+                          } catch (TaskCanceledException onlyOnce) {
+                            ctx.complete("received once: " + first);
+                          }
+                        }))
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "twins",
+                        ctx -> {
+                          String childId = ctx.getInstanceId() + "-child";
+                          var first =
+                              ctx.callSubOrchestrator("waiter", null, childId, String.class);
+                          try {
+                            ctx.callSubOrchestrator("waiter", null, childId, String.class).await();
+                            ctx.complete("second child started");
+                          } catch (TaskFailedException conflict) {
+                            ctx.complete(conflict.getErrorDetails().getErrorType());
+                          }
+                          first.isDone();
+                        }))
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "waiter",
+                        ctx -> {
+                          ctx.complete(ctx.waitForExternalEvent("go", String.class).await());
+                        }))
+                .addOrchestration(
+                    SeedActivities.orchestration(
+                        "grandparent",
+                        ctx -> {
+                          ctx.complete(
+                              ctx.callSubOrchestrator(
+                                      "waiter", null, ctx.getInstanceId() + "-child", String.class)
+                                  .await());
+                        })));
+    client = OfficialSdk.client(server);
+    channel = server.channel();
     sidecar = TaskHubSidecarServiceGrpc.newBlockingStub(channel);
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    channel.shutdownNow();
-    client.close();
-    worker.close();
+  static void stop() {
     server.close();
   }
 

@@ -2,6 +2,7 @@ package dev.taskhub.server.e2e;
 
 import dev.taskhub.server.config.ServerConfig;
 import dev.taskhub.server.store.TestPostgres;
+import dev.taskhub.server.testing.TestScheduler;
 
 /**
  * The store the semantics suites run on: in memory by default, PostgreSQL (a fresh schema, one
@@ -14,11 +15,13 @@ final class SuiteStore {
 
   private SuiteStore() {}
 
-  /** A test server config (free gRPC port, no HTTP) on the suite's store. */
-  static ServerConfig config() {
-    ServerConfig config = ServerConfig.forTests().withPorts(0, -1);
-    return "postgres".equals(System.getProperty(PROPERTY))
-        ? config.withStore(TestPostgres.newSchema())
-        : config;
+  /** Starts an in-process scheduler (free gRPC port, no HTTP) on the suite's store. */
+  static TestScheduler start() {
+    return TestScheduler.builder()
+        .store(
+            "postgres".equals(System.getProperty(PROPERTY))
+                ? TestPostgres.newSchema()
+                : ServerConfig.MEMORY_STORE)
+        .start();
   }
 }

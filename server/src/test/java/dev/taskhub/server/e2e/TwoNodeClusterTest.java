@@ -7,6 +7,8 @@ import com.microsoft.durabletask.DurableTaskClient;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import dev.taskhub.server.e2e.FanOuts.FanOut;
 import dev.taskhub.server.store.TestPostgres;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -35,11 +37,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(150)
 class TwoNodeClusterTest {
   /** Short, so that a killed node's claims lapse quickly. */
-  private static final String[] NODE_OPTIONS = {"--node-lease", "3s"};
+  private static final Duration NODE_LEASE = Duration.ofSeconds(3);
 
   private static final int WORKERS_PER_NODE = 4;
 
-  private final List<SchedulerNode> nodes = new ArrayList<>();
+  private final List<TestScheduler> nodes = new ArrayList<>();
   private ActivityRuns runs;
   private final List<FanOut> fanOuts = new ArrayList<>();
 
@@ -47,7 +49,7 @@ class TwoNodeClusterTest {
   final AfterTestExecutionCallback threadsOnFailure =
       context -> {
         if (context.getExecutionException().isPresent()) {
-          SchedulerNode.printThreads(nodes);
+          OfficialSdk.printThreads(nodes);
         }
       };
 
@@ -56,14 +58,20 @@ class TwoNodeClusterTest {
     if (runs != null) {
       runs.printReport(fanOuts);
     }
-    nodes.forEach(SchedulerNode::close);
+    nodes.forEach(TestScheduler::close);
   }
 
-  private List<SchedulerNode> startNodes(String store, String... names) throws IOException {
+  private List<TestScheduler> startNodes(String store, String... names) {
     for (String name : names) {
-      nodes.add(SchedulerNode.launch(name, store, -1, NODE_OPTIONS));
+      nodes.add(
+          TestScheduler.builder()
+              .name(name)
+              .postgres(store)
+              .childProcess()
+              .nodeLease(NODE_LEASE)
+              .launch());
     }
-    nodes.forEach(SchedulerNode::awaitReady);
+    nodes.forEach(TestScheduler::awaitReady);
     return List.copyOf(nodes);
   }
 
@@ -71,16 +79,16 @@ class TwoNodeClusterTest {
   void fanOutsStartedOnBothNodesCompleteOnceEachWithWorkSpreadOverBoth() throws Exception {
     Instant deadline = Instant.now().plusSeconds(110);
     String store = TestPostgres.newSchema();
-    List<SchedulerNode> cluster = startNodes(store, "A", "B");
+    List<TestScheduler> cluster = startNodes(store, "A", "B");
     // A few milliseconds of work per item, as an activity doing I/O would take.
     runs = new ActivityRuns(item -> 5);
-    cluster.forEach(node -> node.startSeedWorkers(WORKERS_PER_NODE, runs::activityFor));
+    cluster.forEach(node -> SeedActivities.startWorkers(node, WORKERS_PER_NODE, runs::activityFor));
 
     fanOuts.add(new FanOut("big", 10_001, 1_000));
     for (int i = 0; i < 200; i++) {
       fanOuts.add(new FanOut("small-%03d".formatted(i), 3 * i + 1, 3));
     }
-    List<DurableTaskClient> clients = cluster.stream().map(SchedulerNode::client).toList();
+    List<DurableTaskClient> clients = cluster.stream().map(OfficialSdk::client).toList();
     FanOuts.schedule(fanOuts, clients);
 
     Map<String, OrchestrationMetadata> done = FanOuts.awaitAll(fanOuts, clients, deadline, store);
@@ -88,7 +96,7 @@ class TwoNodeClusterTest {
     FanOuts.assertAllCompletedExactlyOnce(fanOuts, done, store);
     int items = fanOuts.stream().mapToInt(fanOut -> fanOut.items().size()).sum();
     assertThat(runs.perItem()).as("items run").hasSize(items);
-    for (SchedulerNode node : cluster) {
+    for (TestScheduler node : cluster) {
       assertThat(runs.startedOn(node))
           .as(
               "work items run by %s's workers, of %d (per worker: %s)",
@@ -101,19 +109,19 @@ class TwoNodeClusterTest {
   void whenANodeIsKilledMidRunTheOtherFinishesItsWorkAndEachResultIsRecordedOnce()
       throws Exception {
     String store = TestPostgres.newSchema();
-    List<SchedulerNode> cluster = startNodes(store, "A", "B");
-    SchedulerNode doomed = cluster.get(0);
-    SchedulerNode survivor = cluster.get(1);
+    List<TestScheduler> cluster = startNodes(store, "A", "B");
+    TestScheduler doomed = cluster.get(0);
+    TestScheduler survivor = cluster.get(1);
     // 50..200 ms per item, varied but the same on every run.
     runs = new ActivityRuns(item -> 50 + (long) SeedActivities.valueOf(item) * 7 % 151);
-    cluster.forEach(node -> node.startSeedWorkers(WORKERS_PER_NODE, runs::activityFor));
+    cluster.forEach(node -> SeedActivities.startWorkers(node, WORKERS_PER_NODE, runs::activityFor));
 
     fanOuts.add(new FanOut("big", 10_001, 500));
     for (int i = 0; i < 100; i++) {
       fanOuts.add(new FanOut("small-%03d".formatted(i), 3 * i + 1, 3));
     }
     int items = fanOuts.stream().mapToInt(fanOut -> fanOut.items().size()).sum();
-    FanOuts.schedule(fanOuts, cluster.stream().map(SchedulerNode::client).toList());
+    FanOuts.schedule(fanOuts, cluster.stream().map(OfficialSdk::client).toList());
 
     await().atMost(Duration.ofSeconds(30)).until(() -> runs.finished() >= 150);
     doomed.kill();
@@ -122,7 +130,8 @@ class TwoNodeClusterTest {
     assertThat(runs.finished()).as("work items finished at the kill").isLessThan(items / 2);
 
     Map<String, OrchestrationMetadata> done =
-        FanOuts.awaitAll(fanOuts, List.of(survivor.client()), killedAt.plusSeconds(60), store);
+        FanOuts.awaitAll(
+            fanOuts, List.of(OfficialSdk.client(survivor)), killedAt.plusSeconds(60), store);
     System.out.printf("Finished %s after the kill%n", Duration.between(killedAt, Instant.now()));
 
     FanOuts.assertAllCompletedExactlyOnce(fanOuts, done, store);
@@ -130,7 +139,7 @@ class TwoNodeClusterTest {
     assertThat(runs.startedOn(survivor))
         .as("work items the survivor's workers ran after the kill")
         .isGreaterThan(survivorRunsAtKill);
-    assertThat(survivor.process.isAlive()).as("the surviving node runs").isTrue();
+    assertThat(survivor.isAlive()).as("the surviving node runs").isTrue();
   }
 
   /**
@@ -142,12 +151,12 @@ class TwoNodeClusterTest {
   void twoNodesStartingTogetherOnAnEmptySchemaShareOneSchemaWithoutErrors() throws Exception {
     String store = TestPostgres.newSchema();
 
-    List<SchedulerNode> cluster = startNodes(store, "A", "B");
+    List<TestScheduler> cluster = startNodes(store, "A", "B");
 
     assertThat(TestPostgres.query(store, "SELECT version FROM schema_version"))
         .containsExactly(Integer.toString(latestPostgresMigration()));
-    for (SchedulerNode node : cluster) {
-      assertThat(node.process.output())
+    for (TestScheduler node : cluster) {
+      assertThat(node.output())
           .as("log of %s", node)
           .doesNotContain(" ERROR ")
           .doesNotContain("Exception");

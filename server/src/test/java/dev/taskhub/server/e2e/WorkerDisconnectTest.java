@@ -9,6 +9,8 @@ import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.TaskActivityFactory;
 import com.microsoft.durabletask.TaskOrchestrationFactory;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -26,7 +28,7 @@ class WorkerDisconnectTest {
   private static final String ORCHESTRATOR = "call_one_activity";
   private static final String ACTIVITY = "tag_with_worker";
 
-  private final RunningServer server = RunningServer.inMemory();
+  private final TestScheduler server = TestScheduler.builder().start();
   private final CountDownLatch startedOnA = new CountDownLatch(1);
   private final CountDownLatch releaseA = new CountDownLatch(1);
   private final CompletableFuture<String> ranOnB = new CompletableFuture<>();
@@ -76,16 +78,17 @@ class WorkerDisconnectTest {
 
   @Test
   void anActivityHeldByAWorkerThatDisconnectsRunsOnAnotherWorkerAtOnce() throws Exception {
-    DurableTaskGrpcWorker workerA = server.worker(orchestrator(), blockingActivity());
-    DurableTaskClient client = server.client();
+    DurableTaskGrpcWorker workerA =
+        OfficialSdk.startWorker(server, orchestrator(), blockingActivity());
+    DurableTaskClient client = OfficialSdk.client(server);
     String id = client.scheduleNewOrchestrationInstance(ORCHESTRATOR, "payload");
     assertThat(startedOnA.await(10, TimeUnit.SECONDS)).as("activity started on A").isTrue();
 
     // B registers the same orchestration and activity; while A holds the activity it gets nothing.
-    server.worker(orchestrator(), recordingActivity());
+    OfficialSdk.startWorker(server, orchestrator(), recordingActivity());
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> server.server.engine().connectedWorkers() == 2);
+        .until(() -> server.server().engine().connectedWorkers() == 2);
     assertThat(ranOnB).isNotDone();
 
     long disconnectedAt = System.nanoTime();

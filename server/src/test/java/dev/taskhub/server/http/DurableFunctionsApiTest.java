@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
-import dev.taskhub.server.http.ServerUnderTest.Reply;
+import dev.taskhub.server.http.HttpDriver.Reply;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -17,13 +17,12 @@ import org.junit.jupiter.api.Test;
 /** The Durable Functions HTTP management API shapes under /runtime/webhooks/durabletask. */
 class DurableFunctionsApiTest {
   private static final String BASE = "/runtime/webhooks/durabletask/instances";
-  private static ServerUnderTest server;
+  private static HttpDriver server;
 
   @BeforeAll
   static void start() throws Exception {
     server =
-        ServerUnderTest.start(config -> config.withTaskHubs(List.of("default", "other")))
-            .workers(2);
+        HttpDriver.start(config -> config.withTaskHubs(List.of("default", "other"))).workers(2);
     server.completedFanOut("df-done", 3);
   }
 

@@ -3,18 +3,18 @@ package dev.taskhub.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taskhub.server.http.ServerUnderTest.Reply;
+import dev.taskhub.server.http.HttpDriver.Reply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** /health and /metrics, and that the dashboard's static files are served at /. */
 class HealthAndMetricsTest {
-  private static ServerUnderTest server;
+  private static HttpDriver server;
 
   @BeforeAll
   static void start() throws Exception {
-    server = ServerUnderTest.start().workers(1);
+    server = HttpDriver.start().workers(1);
     server.completedFanOut("metrics-1", 3);
   }
 

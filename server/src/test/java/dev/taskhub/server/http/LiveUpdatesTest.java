@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 
 /** Server-Sent Events of instance changes: delivered, filtered, and bounded in number. */
 class LiveUpdatesTest {
-  private ServerUnderTest server;
+  private HttpDriver server;
   private final List<Stream<String>> streams = new ArrayList<>();
 
   @BeforeEach
   void start() {
-    server = ServerUnderTest.start().workers(1);
+    server = HttpDriver.start().workers(1);
   }
 
   @AfterEach
@@ -75,12 +75,12 @@ class LiveUpdatesTest {
     for (int i = 0; i < HttpEndpoint.MAX_LIVE_CLIENTS; i++) {
       follow("");
     }
-    ServerUnderTest.Reply refused = server.get("/api/v1/hubs/default/live");
+    HttpDriver.Reply refused = server.get("/api/v1/hubs/default/live");
     assertThat(refused.status()).isEqualTo(503);
     assertThat(refused.json().get("detail").asText())
         .contains("limit " + HttpEndpoint.MAX_LIVE_CLIENTS);
 
-    ServerUnderTest.Reply unknownHub = server.get("/api/v1/hubs/nope/live");
+    HttpDriver.Reply unknownHub = server.get("/api/v1/hubs/nope/live");
     assertThat(unknownHub.status()).isEqualTo(404);
     assertThat(unknownHub.json().get("detail").asText()).contains("nope");
     assertThat(server.get("/api/v1/hubs/default/live?instanceId=").status()).isEqualTo(400);

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
-import dev.taskhub.server.http.ServerUnderTest.Reply;
+import dev.taskhub.server.http.HttpDriver.Reply;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class ManagementApiTest {
   private static final String HUB = "/api/v1/hubs/default";
-  private static ServerUnderTest server;
+  private static HttpDriver server;
   private static Instant before;
 
   @BeforeAll
   static void start() throws Exception {
-    server = ServerUnderTest.start().workers(2);
+    server = HttpDriver.start().workers(2);
     before = Instant.now().minusSeconds(1);
     for (int i = 1; i <= 3; i++) {
       server.completedFanOut("batch-a-" + i, 3);

@@ -2,18 +2,18 @@ package dev.taskhub.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskhub.server.http.ServerUnderTest.Reply;
+import dev.taskhub.server.http.HttpDriver.Reply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** In read-only mode every view works and every change is refused with 403. */
 class ReadOnlyModeTest {
-  private static ServerUnderTest server;
+  private static HttpDriver server;
 
   @BeforeAll
   static void start() throws Exception {
-    server = ServerUnderTest.start(config -> config.withReadOnly(true)).workers(1);
+    server = HttpDriver.start(config -> config.withReadOnly(true)).workers(1);
     server.runningWaiter("read-only-1");
   }
 

@@ -2,8 +2,7 @@ package dev.taskhub.samples.fanout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskhub.sdk.client.OrchestrationMetadata;
-import dev.taskhub.server.TaskhubServer;
-import dev.taskhub.server.config.ServerConfig;
+import dev.taskhub.server.testing.TestScheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,15 +12,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * The real scheduler in-process (in-memory store, free ports) with the app on a free port, driven
- * over HTTP like the seed's curl commands; {@link #close()} stops both.
+ * The app on a free port beside the real scheduler (a {@link TestScheduler}: in-process, in-memory
+ * store, free ports), driven over HTTP like the seed's curl commands; {@link #close()} stops both.
  */
 final class RunningApp implements AutoCloseable {
-  final TaskhubServer server;
+  final TestScheduler server;
   final FanOutFanInApp app;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private RunningApp(TaskhubServer server, FanOutFanInApp app) {
+  private RunningApp(TestScheduler server, FanOutFanInApp app) {
     this.server = server;
     this.app = app;
   }
@@ -31,7 +30,7 @@ final class RunningApp implements AutoCloseable {
   }
 
   static RunningApp start(WorkSimulator simulator, int maxWorkItems) {
-    TaskhubServer server = TaskhubServer.start(ServerConfig.forTests());
+    TestScheduler server = TestScheduler.builder().http().start();
     SampleConfig config =
         SampleConfig.load(java.util.Map.of())
             .withConnectionString(

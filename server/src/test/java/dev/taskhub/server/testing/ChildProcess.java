@@ -1,10 +1,9 @@
-package dev.taskhub.server.e2e;
+package dev.taskhub.server.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,11 +18,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A scheduler running as a real child JVM ({@code taskhub serve}), so that tests can kill it with
- * SIGKILL and start it again on the same store and port, or run several of them on one database.
- * Its output is kept for diagnostics.
+ * The mechanics of a {@link TestScheduler} that runs as a child JVM ({@code taskhub serve}): its
+ * command line, its output (kept for diagnostics), its readiness and its signals.
  */
-final class ServerProcess implements AutoCloseable {
+final class ChildProcess implements AutoCloseable {
   static final String READY_LINE = "Taskhub scheduler ready";
 
   /** The ports the ready line names; HTTP is "(off)" when the server has none. */
@@ -37,35 +35,20 @@ final class ServerProcess implements AutoCloseable {
   /** The ports of the ready scheduler; {@code http} is -1 when it has none. */
   private record Ports(int grpc, int http) {}
 
-  private ServerProcess(Process process, String name) {
+  private ChildProcess(Process process, String name) {
     this.process = process;
     Thread.ofPlatform().daemon().name(name + "-output").start(this::readOutput);
   }
 
-  /** Starts {@code serve} on the store file and gRPC port, and returns once it logs readiness. */
-  static ServerProcess start(Path store, int grpcPort) throws IOException {
-    return start(store.toString(), grpcPort, -1);
-  }
-
   /**
    * Starts {@code serve} on the store (a file, or a PostgreSQL URL) and ports (0: a free one, -1
-   * for HTTP: none), with further {@code serve} options, and returns once it logs readiness.
-   */
-  static ServerProcess start(String store, int grpcPort, int httpPort, String... options)
-      throws IOException {
-    ServerProcess server = launch("server-process", store, grpcPort, httpPort, options);
-    server.awaitReady();
-    return server;
-  }
-
-  /**
-   * Starts {@code serve} like {@link #start(String, int, int, String...)} but returns at once, so
-   * that several processes can start at the same moment; {@link #awaitReady()} waits for it.
+   * for HTTP: none), with further {@code serve} options, and returns at once; {@link #awaitReady()}
+   * waits for it.
    *
    * @param name names the thread that reads its output
    */
-  static ServerProcess launch(
-      String name, String store, int grpcPort, int httpPort, String... options) throws IOException {
+  static ChildProcess launch(
+      String name, String store, int grpcPort, int httpPort, List<String> options) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -81,14 +64,11 @@ final class ServerProcess implements AutoCloseable {
                 Integer.toString(grpcPort),
                 "--http-port",
                 Integer.toString(httpPort)));
-    command.addAll(List.of(options));
-    return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start(), name);
-  }
-
-  /** A port that was free a moment ago, for a server that must come back on the same port. */
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    command.addAll(options);
+    try {
+      return new ChildProcess(new ProcessBuilder(command).redirectErrorStream(true).start(), name);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start " + command, e);
     }
   }
 
@@ -144,17 +124,17 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed or closed. */
-  void kill() throws InterruptedException {
+  void kill() {
     process.destroyForcibly();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+    if (!waitFor(10)) {
       throw new IllegalStateException("The scheduler survived SIGKILL");
     }
   }
 
   /** SIGTERM: the scheduler ends its streams, closes its store and exits. */
-  void stop() throws InterruptedException {
+  void stop() {
     process.destroy();
-    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+    if (!waitFor(20)) {
       process.destroyForcibly();
       throw new IllegalStateException("The scheduler did not stop within 20 s:\n" + output);
     }
@@ -165,13 +145,9 @@ final class ServerProcess implements AutoCloseable {
     return ready.join().grpc();
   }
 
-  /** The HTTP port the ready scheduler listens on; fails if it was started without one. */
+  /** The HTTP port the ready scheduler listens on; -1 when it was started without one. */
   int httpPort() {
-    int port = ready.join().http();
-    if (port < 0) {
-      throw new IllegalStateException("The scheduler runs without HTTP");
-    }
-    return port;
+    return ready.join().http();
   }
 
   boolean isAlive() {
@@ -205,10 +181,16 @@ final class ServerProcess implements AutoCloseable {
   @Override
   public void close() {
     process.destroyForcibly();
+    waitFor(10);
+  }
+
+  /** Whether the process ended within {@code seconds}; false too when interrupted. */
+  private boolean waitFor(int seconds) {
     try {
-      process.waitFor(10, TimeUnit.SECONDS);
+      return process.waitFor(seconds, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 }

@@ -3,16 +3,14 @@ package dev.taskhub.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.durabletask.DurableTaskClient;
-import com.microsoft.durabletask.DurableTaskGrpcClientBuilder;
-import com.microsoft.durabletask.DurableTaskGrpcWorker;
-import com.microsoft.durabletask.DurableTaskGrpcWorkerBuilder;
 import com.microsoft.durabletask.NewOrchestrationInstanceOptions;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.TaskActivityFactory;
 import com.microsoft.durabletask.TaskOrchestrationFactory;
-import dev.taskhub.server.TaskhubServer;
 import dev.taskhub.server.config.ServerConfig;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,60 +24,59 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * A real scheduler in-process on free ports (gRPC and HTTP), official-SDK 1.5.0 workers running
- * {@link Workflows}, a client, and a small HTTP client for the management APIs.
+ * Drives a {@link TestScheduler} with HTTP (in-process, free ports) the way the management API,
+ * dashboard and Durable Functions tests need: official-SDK 1.5.0 workers running {@link Workflows},
+ * a client, and a small HTTP client; closing it stops the scheduler.
  */
-public final class ServerUnderTest implements AutoCloseable {
+public final class HttpDriver implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  public final TaskhubServer server;
+  public final TestScheduler scheduler;
   private final HttpClient http = HttpClient.newHttpClient();
-  private final List<AutoCloseable> resources = new ArrayList<>();
   private DurableTaskClient client;
 
-  private ServerUnderTest(ServerConfig config) {
-    this.server = TaskhubServer.start(config);
+  private HttpDriver(TestScheduler scheduler) {
+    this.scheduler = scheduler;
   }
 
-  public static ServerUnderTest start() {
+  public static HttpDriver start() {
     return start(config -> config);
   }
 
-  public static ServerUnderTest start(UnaryOperator<ServerConfig> configure) {
-    return new ServerUnderTest(configure.apply(ServerConfig.forTests()));
+  public static HttpDriver start(UnaryOperator<ServerConfig> configure) {
+    return new HttpDriver(TestScheduler.builder().http().config(configure).start());
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.httpPort();
+    return "http://127.0.0.1:" + scheduler.httpPort();
   }
 
   /** Starts {@code count} workers; each runs one work item at a time, as SDK 1.5.0 does. */
-  public ServerUnderTest workers(int count, Function<String, Duration> workTime) {
+  public HttpDriver workers(int count, Function<String, Duration> workTime) {
     for (int i = 0; i < count; i++) {
-      DurableTaskGrpcWorkerBuilder builder =
-          new DurableTaskGrpcWorkerBuilder().port(server.grpcPort());
-      for (Object factory : Workflows.all(workTime)) {
-        if (factory instanceof TaskOrchestrationFactory orchestration) {
-          builder.addOrchestration(orchestration);
-        } else {
-          builder.addActivity((TaskActivityFactory) factory);
-        }
-      }
-      DurableTaskGrpcWorker worker = builder.build();
-      worker.start();
-      resources.add(worker);
+      OfficialSdk.startWorker(
+          scheduler,
+          builder -> {
+            for (Object factory : Workflows.all(workTime)) {
+              if (factory instanceof TaskOrchestrationFactory orchestration) {
+                builder.addOrchestration(orchestration);
+              } else {
+                builder.addActivity((TaskActivityFactory) factory);
+              }
+            }
+            return builder;
+          });
     }
     return this;
   }
 
-  public ServerUnderTest workers(int count) {
+  public HttpDriver workers(int count) {
     return workers(count, item -> Duration.ZERO);
   }
 
   public DurableTaskClient client() {
     if (client == null) {
-      client = new DurableTaskGrpcClientBuilder().port(server.grpcPort()).build();
-      resources.add(client);
+      client = OfficialSdk.client(scheduler);
     }
     return client;
   }
@@ -184,13 +181,6 @@ public final class ServerUnderTest implements AutoCloseable {
 
   @Override
   public void close() {
-    for (AutoCloseable resource : resources.reversed()) {
-      try {
-        resource.close();
-      } catch (Exception e) {
-        throw new IllegalStateException("Could not close " + resource, e);
-      }
-    }
-    server.close();
+    scheduler.close();
   }
 }

@@ -11,11 +11,11 @@ import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.config.ServerConfig;
+import dev.taskhub.server.store.InstanceFilter;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstancePage;
-import dev.taskhub.server.store.InstanceQuery;
+import dev.taskhub.server.store.InstancePageRequest;
 import dev.taskhub.server.store.InstanceRecord;
-import dev.taskhub.server.store.InstanceSearch;
 import dev.taskhub.server.store.NewInstance;
 import dev.taskhub.server.store.PendingWork;
 import dev.taskhub.server.store.Statuses;
@@ -401,8 +401,9 @@ public final class Engine implements AutoCloseable {
     waiters.changed(new InstanceKey(hub, instanceId));
   }
 
-  public InstancePage query(InstanceQuery query) {
-    return store.queryInstances(query);
+  /** One page of a hub's instances matching {@code filter}; see {@link Store#queryInstances}. */
+  public InstancePage query(InstanceFilter filter, InstancePageRequest page) {
+    return store.queryInstances(filter, page);
   }
 
   /**
@@ -632,14 +633,9 @@ public final class Engine implements AutoCloseable {
     dispatchers.values().forEach(dispatcher -> dispatcher.reportTo(metrics));
   }
 
-  /** One page of a management search (name prefix, sort order) over a hub's instances. */
-  public InstancePage search(InstanceSearch search) {
-    return store.searchInstances(search);
-  }
-
-  /** Instances matching the search by status (its statuses and paging are ignored). */
-  public Map<OrchestrationStatus, Long> countByStatus(InstanceSearch search) {
-    return store.countInstancesByStatus(search);
+  /** Instances matching {@code filter} by status; statuses with none are absent. */
+  public Map<OrchestrationStatus, Long> countByStatus(InstanceFilter filter) {
+    return store.countInstancesByStatus(filter);
   }
 
   /** Instances of the hub waiting for a worker to take their next episode. */

@@ -40,7 +40,7 @@ import dev.taskhub.server.engine.Engine;
 import dev.taskhub.server.engine.Events;
 import dev.taskhub.server.engine.WorkerStream;
 import dev.taskhub.server.store.InstancePage;
-import dev.taskhub.server.store.InstanceQuery;
+import dev.taskhub.server.store.InstancePageRequest;
 import dev.taskhub.server.store.InstanceRecord;
 import io.grpc.Context;
 import io.grpc.Deadline;
@@ -192,8 +192,8 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
         "QueryInstances",
         observer,
         () -> {
-          InstanceQuery query = Queries.toQuery(hub(), request.getQuery());
-          InstancePage page = engine.query(query);
+          InstancePageRequest pageRequest = Queries.page(request.getQuery());
+          InstancePage page = engine.query(Queries.filter(hub(), request.getQuery()), pageRequest);
           QueryInstancesResponse.Builder response = QueryInstancesResponse.newBuilder();
           for (InstanceRecord instance : page.instances()) {
             response.addOrchestrationState(

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.engine.Engine;
+import dev.taskhub.server.store.InstanceFilter;
 import dev.taskhub.server.store.InstancePage;
-import dev.taskhub.server.store.InstanceQuery;
+import dev.taskhub.server.store.InstancePageRequest;
 import dev.taskhub.server.store.InstanceRecord;
+import dev.taskhub.server.store.InstanceSort;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.Map;
@@ -85,14 +87,19 @@ final class DurableFunctionsRoutes {
     Params.range("createdTimeFrom", from, "createdTimeTo", to);
     boolean showInput = Params.flag(ctx, "showInput", false);
     String token = ctx.header(CONTINUATION_HEADER);
+    InstanceFilter filter =
+        new InstanceFilter(
+            hub,
+            Params.statuses(ctx, "runtimeStatus"),
+            from,
+            to,
+            Params.text(ctx, "instanceIdPrefix"),
+            "");
     InstancePage page =
         engine.query(
-            new InstanceQuery(
-                hub,
-                Params.statuses(ctx, "runtimeStatus"),
-                from,
-                to,
-                Params.text(ctx, "instanceIdPrefix"),
+            filter,
+            new InstancePageRequest(
+                InstanceSort.CREATED_ASC,
                 Params.integer(ctx, "top", DEFAULT_TOP, 1, ManagementRoutes.MAX_PAGE_SIZE),
                 token == null || token.isEmpty() || token.equals("null") ? null : token));
     ArrayNode body = Json.NODES.arrayNode();

@@ -7,10 +7,11 @@ import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.dashboard.Timeline;
 import dev.taskhub.server.engine.Engine;
+import dev.taskhub.server.store.InstanceFilter;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstancePage;
+import dev.taskhub.server.store.InstancePageRequest;
 import dev.taskhub.server.store.InstanceRecord;
-import dev.taskhub.server.store.InstanceSearch;
 import dev.taskhub.server.store.InstanceSort;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -94,8 +95,8 @@ final class ManagementRoutes {
 
   private void list(Context ctx) {
     String hub = actions.hub(ctx.pathParam("hub"));
-    InstanceSearch search = search(ctx, hub, Params.statuses(ctx, "status"));
-    InstancePage page = engine.search(search);
+    InstanceFilter filter = filter(ctx, hub, Params.statuses(ctx, "status"));
+    InstancePage page = engine.query(filter, pageRequest(ctx));
     ArrayNode instances = Json.NODES.arrayNode();
     page.instances().forEach(instance -> instances.add(InstanceJson.summary(instance)));
     ObjectNode body = Json.NODES.objectNode();
@@ -106,7 +107,10 @@ final class ManagementRoutes {
 
   private void counts(Context ctx) {
     String hub = actions.hub(ctx.pathParam("hub"));
-    Map<OrchestrationStatus, Long> counts = engine.countByStatus(search(ctx, hub, Set.of()));
+    InstanceFilter filter = filter(ctx, hub, Set.of());
+    // The counts take the list's query string and reject a bad sort or page size as the list does.
+    pageRequest(ctx);
+    Map<OrchestrationStatus, Long> counts = engine.countByStatus(filter);
     ObjectNode byStatus = Json.NODES.objectNode();
     long total = 0;
     for (OrchestrationStatus status : OrchestrationStatus.values()) {
@@ -122,18 +126,21 @@ final class ManagementRoutes {
     ctx.json(body);
   }
 
-  private InstanceSearch search(Context ctx, String hub, Set<OrchestrationStatus> statuses) {
+  /** The instances of {@code hub} the query string selects, with the given statuses. */
+  private static InstanceFilter filter(Context ctx, String hub, Set<OrchestrationStatus> statuses) {
     long from = Params.time(ctx, "createdFrom", 0);
     long to = Params.time(ctx, "createdTo", Long.MAX_VALUE);
     Params.range("createdFrom", from, "createdTo", to);
+    return new InstanceFilter(
+        hub, statuses, from, to, Params.text(ctx, "instanceIdPrefix"), Params.text(ctx, "name"));
+  }
+
+  /**
+   * The page the query string asks for: {@code sort}, {@code pageSize}, {@code continuationToken}.
+   */
+  private static InstancePageRequest pageRequest(Context ctx) {
     String token = ctx.queryParam("continuationToken");
-    return new InstanceSearch(
-        hub,
-        statuses,
-        from,
-        to,
-        Params.text(ctx, "instanceIdPrefix"),
-        Params.text(ctx, "name"),
+    return new InstancePageRequest(
         sort(ctx.queryParam("sort")),
         Params.integer(ctx, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
         token == null || token.isEmpty() ? null : token);

@@ -3,9 +3,8 @@ package dev.taskhub.server.metrics;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.server.engine.Engine;
 import dev.taskhub.server.engine.EngineMetrics;
+import dev.taskhub.server.store.InstanceFilter;
 import dev.taskhub.server.store.InstanceKey;
-import dev.taskhub.server.store.InstanceSearch;
-import dev.taskhub.server.store.InstanceSort;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
@@ -16,7 +15,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -79,9 +77,7 @@ public final class PrometheusMetrics implements EngineMetrics {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     for (String hub : hubs) {
       Map<OrchestrationStatus, Long> counts =
-          engine.countByStatus(
-              new InstanceSearch(
-                  hub, Set.of(), 0, Long.MAX_VALUE, "", "", InstanceSort.ID_ASC, 1, null));
+          engine.countByStatus(InstanceFilter.everyInstanceOf(hub));
       counts.forEach(
           (status, count) ->
               rows.add(

@@ -1,6 +1,10 @@
 package dev.taskhub.server.store;
 
-/** Orders of an instance search; ties are broken by instance id in the same direction. */
+/**
+ * Orders of an instance query; ties are broken by instance id in the same direction. The gRPC and
+ * Durable Functions lists read in {@link #CREATED_ASC}; the {@code /api/v1} list lets the caller
+ * choose.
+ */
 public enum InstanceSort {
   CREATED_ASC("created_at", true),
   CREATED_DESC("created_at", false),

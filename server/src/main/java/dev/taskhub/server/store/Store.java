@@ -87,11 +87,22 @@ public interface Store extends AutoCloseable {
   }
 
   /**
-   * Reads one page of instances matching the query.
+   * Reads one page of the instances matching {@code filter}, in {@code page.sort()} order with ties
+   * broken by instance id in the same direction; ids and names compare in byte order. The page
+   * holds at most {@code page.pageSize()} rows, and its continuation token (null on the last page)
+   * leads to the rows after its last one. Pages are keyed by that row rather than counted, so
+   * following the tokens reads each instance that matches throughout, and whose sort key does not
+   * change meanwhile, exactly once.
    *
-   * @throws TaskhubException.InvalidArgument if the continuation token is not one this store issued
+   * @throws TaskhubException.InvalidArgument if the continuation token is not one this store (or an
+   *     earlier version of it) issued, or was issued for another sort order
    */
-  InstancePage queryInstances(InstanceQuery query);
+  InstancePage queryInstances(InstanceFilter filter, InstancePageRequest page);
+
+  /**
+   * Counts the instances matching {@code filter} by status. Statuses with no instance are absent.
+   */
+  Map<OrchestrationStatus, Long> countInstancesByStatus(InstanceFilter filter);
 
   /**
    * Deletes a terminal instance and everything stored for it; with {@code recursive}, also its
@@ -117,20 +128,6 @@ public interface Store extends AutoCloseable {
 
   /** Reads all outstanding work, to rebuild in-memory queues at start-up. */
   PendingWork scanPendingWork();
-
-  /**
-   * Reads one page of instances matching a management search (name prefix, sort order).
-   *
-   * @throws TaskhubException.InvalidArgument if the continuation token is not one this store issued
-   *     for the same sort order
-   */
-  InstancePage searchInstances(InstanceSearch search);
-
-  /**
-   * Counts a hub's instances by status among those matching the search; its statuses, sort and
-   * paging are ignored. Statuses with no instance are absent.
-   */
-  Map<OrchestrationStatus, Long> countInstancesByStatus(InstanceSearch search);
 
   /** Closes connections; pending writes finish first. */
   @Override

@@ -31,8 +31,11 @@ import dev.taskhub.protocol.TaskFailureDetails;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.engine.Events;
 import dev.taskhub.server.store.PendingWork.PendingInstance;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -1001,7 +1004,8 @@ abstract class StoreContractTest {
     do {
       InstancePage page =
           store.queryInstances(
-              new InstanceQuery(StoreFixtures.HUB, Set.of(), 0, Long.MAX_VALUE, "", 3, token));
+              InstanceFilter.everyInstanceOf(StoreFixtures.HUB),
+              new InstancePageRequest(InstanceSort.CREATED_ASC, 3, token));
       page.instances().forEach(row -> seen.add(row.key().instanceId()));
       token = page.continuationToken();
       pages++;
@@ -1032,10 +1036,119 @@ abstract class StoreContractTest {
     assertThatThrownBy(
             () ->
                 store.queryInstances(
-                    new InstanceQuery(
-                        StoreFixtures.HUB, Set.of(), 0, Long.MAX_VALUE, "", 3, "not a token")))
+                    InstanceFilter.everyInstanceOf(StoreFixtures.HUB),
+                    new InstancePageRequest(InstanceSort.CREATED_ASC, 3, "not a token")))
         .isInstanceOf(TaskhubException.InvalidArgument.class)
         .hasMessageContaining("not a token");
+  }
+
+  @Test
+  void everySortPagesThroughInItsOrderExactlyOnceWithTiesBrokenById() {
+    long[] createdAt = {T0 + 3, T0 + 1, T0 + 3, T0 + 2, T0 + 1, T0 + 3, T0};
+    for (int i = 0; i < createdAt.length; i++) {
+      store.createInstance(
+          newInstance(key("s-" + i), "e" + i, createdAt[i], createdAt[i]), Set.of());
+    }
+    started(key("s-6"));
+    List<InstanceRecord> rows =
+        store
+            .queryInstances(
+                InstanceFilter.everyInstanceOf(StoreFixtures.HUB),
+                new InstancePageRequest(InstanceSort.ID_ASC, 100, null))
+            .instances();
+
+    for (InstanceSort sort : InstanceSort.values()) {
+      Comparator<InstanceRecord> byId = Comparator.comparing(row -> row.key().instanceId());
+      Comparator<InstanceRecord> order =
+          switch (sort) {
+            case CREATED_ASC, CREATED_DESC ->
+                Comparator.comparingLong(InstanceRecord::createdAt).thenComparing(byId);
+            case UPDATED_ASC, UPDATED_DESC ->
+                Comparator.comparingLong(InstanceRecord::lastUpdatedAt).thenComparing(byId);
+            case ID_ASC, ID_DESC -> byId;
+          };
+      List<String> expected =
+          rows.stream()
+              .sorted(sort.name().endsWith("_ASC") ? order : order.reversed())
+              .map(row -> row.key().instanceId())
+              .toList();
+
+      assertThat(pagedIds(InstanceFilter.everyInstanceOf(StoreFixtures.HUB), sort, 3))
+          .as("%s", sort)
+          .containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
+  void aFilterByNamePrefixSelectsTheSameRowsForPagesAndCounts() {
+    store.createInstance(named(key("n-1"), "BillingRun"), Set.of());
+    store.createInstance(named(key("n-2"), "BillingRetry"), Set.of());
+    store.createInstance(named(key("n-3"), "Greet"), Set.of());
+    store.createInstance(named(key("n-4"), "Billing%"), Set.of());
+    started(key("n-2"));
+    InstanceFilter billing =
+        new InstanceFilter(StoreFixtures.HUB, Set.of(), 0, Long.MAX_VALUE, "", "Billing");
+    InstanceFilter literalPercent =
+        new InstanceFilter(StoreFixtures.HUB, Set.of(), 0, Long.MAX_VALUE, "", "Billing%");
+
+    assertThat(matchingIds(billing)).containsExactlyInAnyOrder("n-1", "n-2", "n-4");
+    assertThat(matchingIds(literalPercent)).containsExactly("n-4");
+    assertThat(store.countInstancesByStatus(billing))
+        .containsOnly(
+            Map.entry(ORCHESTRATION_STATUS_PENDING, 2L),
+            Map.entry(ORCHESTRATION_STATUS_RUNNING, 1L));
+    assertThat(
+            store.countInstancesByStatus(
+                new InstanceFilter(
+                    StoreFixtures.HUB,
+                    Set.of(ORCHESTRATION_STATUS_RUNNING),
+                    0,
+                    Long.MAX_VALUE,
+                    "",
+                    "Billing")))
+        .containsOnly(Map.entry(ORCHESTRATION_STATUS_RUNNING, 1L));
+  }
+
+  @Test
+  void aTokenIssuedForAnotherSortIsAnInvalidArgument() {
+    for (int i = 0; i < 3; i++) {
+      store.createInstance(newInstance(key("t-" + i), "e" + i, T0 + i, T0 + i), Set.of());
+    }
+    String token =
+        store
+            .queryInstances(
+                InstanceFilter.everyInstanceOf(StoreFixtures.HUB),
+                new InstancePageRequest(InstanceSort.ID_DESC, 1, null))
+            .continuationToken();
+
+    assertThatThrownBy(
+            () ->
+                store.queryInstances(
+                    InstanceFilter.everyInstanceOf(StoreFixtures.HUB),
+                    new InstancePageRequest(InstanceSort.CREATED_ASC, 1, token)))
+        .isInstanceOf(TaskhubException.InvalidArgument.class)
+        .hasMessageContaining("another sort order");
+  }
+
+  @Test
+  void aTokenInTheFormerCreationOrderFormatStillLeadsToTheNextPage() {
+    for (int i = 0; i < 3; i++) {
+      store.createInstance(newInstance(key("f-" + i), "e" + i, T0 + i, T0 + i), Set.of());
+    }
+    // What the gRPC and Durable Functions lists issued before every list shared one cursor.
+    String former =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString((T0 + ":f-0").getBytes(StandardCharsets.UTF_8));
+
+    InstancePage next =
+        store.queryInstances(
+            InstanceFilter.everyInstanceOf(StoreFixtures.HUB),
+            new InstancePageRequest(InstanceSort.CREATED_ASC, 10, former));
+
+    assertThat(next.instances())
+        .extracting(row -> row.key().instanceId())
+        .containsExactly("f-1", "f-2");
   }
 
   @Test
@@ -1087,12 +1200,45 @@ abstract class StoreContractTest {
   }
 
   private List<String> query(Set<OrchestrationStatus> statuses, long from, long to, String prefix) {
+    return matchingIds(new InstanceFilter(StoreFixtures.HUB, statuses, from, to, prefix, ""));
+  }
+
+  /** The ids of the first page (up to 100 rows) matching {@code filter}, in creation order. */
+  private List<String> matchingIds(InstanceFilter filter) {
     return store
-        .queryInstances(new InstanceQuery(StoreFixtures.HUB, statuses, from, to, prefix, 100, null))
+        .queryInstances(filter, new InstancePageRequest(InstanceSort.CREATED_ASC, 100, null))
         .instances()
         .stream()
         .map(row -> row.key().instanceId())
         .toList();
+  }
+
+  /** The ids of every instance matching {@code filter}, following the tokens in {@code sort}. */
+  private List<String> pagedIds(InstanceFilter filter, InstanceSort sort, int pageSize) {
+    List<String> ids = new ArrayList<>();
+    String token = null;
+    do {
+      InstancePage page =
+          store.queryInstances(filter, new InstancePageRequest(sort, pageSize, token));
+      page.instances().forEach(row -> ids.add(row.key().instanceId()));
+      token = page.continuationToken();
+    } while (token != null);
+    return ids;
+  }
+
+  private static NewInstance named(InstanceKey key, String name) {
+    NewInstance template = newInstance(key, "e-" + key.instanceId());
+    return new NewInstance(
+        key,
+        template.executionId(),
+        name,
+        template.version(),
+        template.input(),
+        template.parentInstanceId(),
+        template.tags(),
+        template.createdAt(),
+        template.startAt(),
+        template.executionStarted());
   }
 
   private static NewInstance childOf(InstanceKey parent, InstanceKey child) {

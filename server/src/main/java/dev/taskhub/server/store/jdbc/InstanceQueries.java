@@ -1,81 +1,91 @@
 package dev.taskhub.server.store.jdbc;
 
 import dev.taskhub.protocol.OrchestrationStatus;
-import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.store.InstanceFilter;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstancePage;
-import dev.taskhub.server.store.InstanceQuery;
+import dev.taskhub.server.store.InstancePageRequest;
 import dev.taskhub.server.store.InstanceRecord;
+import dev.taskhub.server.store.InstanceSort;
 import dev.taskhub.server.store.Statuses;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
- * Filtered reads over {@code instances}, built from the filter's parts. Pages use keyset pagination
- * on (created_at, instance_id), so a page costs the same however deep it is; the continuation token
- * is that key of the last row, encoded.
+ * Filtered reads over {@code instances}: a page of an {@link InstanceFilter} in any {@link
+ * InstanceSort}, its counts by status, the ids a filtered purge deletes, and the ended children a
+ * recursive purge follows. A filter becomes SQL in one place ({@link Where}), so the gRPC, Durable
+ * Functions and {@code /api/v1} lists, the counts and the purge select the same rows for it.
+ *
+ * <p>Pages use keyset pagination on (sort column, instance_id), so a page costs the same however
+ * deep it is; the continuation token is the {@link PageCursor} of the last row.
  */
 final class InstanceQueries {
   private InstanceQueries() {}
 
-  static InstancePage page(Connection connection, InstanceQuery query) throws SQLException {
-    Filter filter =
-        new Filter(query.hub(), query.createdFrom(), query.createdTo(), query.statuses());
-    if (!query.instanceIdPrefix().isEmpty()) {
-      // A range on the primary key, so prefix searches use the index (LIKE would not).
-      filter.add("instance_id >= ?", query.instanceIdPrefix());
-      filter.add("instance_id < ?", query.instanceIdPrefix() + Character.MAX_VALUE);
-    }
-    if (query.continuationToken() != null) {
-      Cursor after = Cursor.decode(query.continuationToken());
-      filter.add(
-          "(created_at > ? OR (created_at = ? AND instance_id > ?))",
-          after.createdAt(),
-          after.createdAt(),
-          after.instanceId());
+  static InstancePage page(
+      Connection connection, InstanceFilter filter, InstancePageRequest request)
+      throws SQLException {
+    Where where = Where.matching(filter);
+    InstanceSort sort = request.sort();
+    if (request.continuationToken() != null) {
+      where.after(PageCursor.decode(request.continuationToken(), sort));
     }
     String sql =
         "SELECT "
             + InstanceRows.COLUMNS
             + " FROM instances WHERE "
-            + filter.where()
-            + " ORDER BY created_at, instance_id LIMIT "
-            + (query.pageSize() + 1);
+            + where.sql()
+            + " ORDER BY "
+            + orderBy(sort)
+            + " LIMIT "
+            + (request.pageSize() + 1);
     List<InstanceRecord> rows = new ArrayList<>();
-    try (PreparedStatement select = filter.prepare(connection, sql);
+    try (PreparedStatement select = where.prepare(connection, sql);
         ResultSet result = select.executeQuery()) {
       while (result.next()) {
         rows.add(InstanceRows.read(result));
       }
     }
-    if (rows.size() <= query.pageSize()) {
-      return new InstancePage(rows, null);
+    if (rows.size() <= request.pageSize()) {
+      return new InstancePage(List.copyOf(rows), null);
     }
-    List<InstanceRecord> page = rows.subList(0, query.pageSize());
-    InstanceRecord last = page.get(page.size() - 1);
-    return new InstancePage(
-        List.copyOf(page), new Cursor(last.createdAt(), last.key().instanceId()).encode());
+    List<InstanceRecord> page = rows.subList(0, request.pageSize());
+    PageCursor end = PageCursor.after(page.get(page.size() - 1), sort);
+    return new InstancePage(List.copyOf(page), end.encode());
   }
 
-  static List<String> purgeableIds(
-      Connection connection,
-      String hub,
-      long createdFrom,
-      long createdTo,
-      Set<OrchestrationStatus> statuses,
-      int limit)
+  /** The matching instances by status; statuses with none are absent. */
+  static Map<OrchestrationStatus, Long> countByStatus(Connection connection, InstanceFilter filter)
       throws SQLException {
-    Filter filter = new Filter(hub, createdFrom, createdTo, statuses);
-    String sql = "SELECT instance_id FROM instances WHERE " + filter.where() + " LIMIT " + limit;
+    Where where = Where.matching(filter);
+    String sql = "SELECT status, COUNT(*) FROM instances WHERE " + where.sql() + " GROUP BY status";
+    Map<OrchestrationStatus, Long> counts = new EnumMap<>(OrchestrationStatus.class);
+    try (PreparedStatement select = where.prepare(connection, sql);
+        ResultSet result = select.executeQuery()) {
+      while (result.next()) {
+        OrchestrationStatus status = OrchestrationStatus.forNumber(result.getInt(1));
+        if (status != null) {
+          counts.merge(status, result.getLong(2), Long::sum);
+        }
+      }
+    }
+    return counts;
+  }
+
+  /** The ids of up to {@code limit} matching instances, in no particular order. */
+  static List<String> ids(Connection connection, InstanceFilter filter, int limit)
+      throws SQLException {
+    Where where = Where.matching(filter);
+    String sql = "SELECT instance_id FROM instances WHERE " + where.sql() + " LIMIT " + limit;
     List<String> ids = new ArrayList<>();
-    try (PreparedStatement select = filter.prepare(connection, sql);
+    try (PreparedStatement select = where.prepare(connection, sql);
         ResultSet result = select.executeQuery()) {
       while (result.next()) {
         ids.add(result.getString(1));
@@ -104,32 +114,62 @@ final class InstanceQueries {
     return children;
   }
 
+  /** {@code sort}'s ORDER BY list, ending in {@code instance_id} to break ties. */
+  private static String orderBy(InstanceSort sort) {
+    String direction = sort.ascending ? " ASC" : " DESC";
+    return (sort.column == null ? "" : sort.column + direction + ", ") + "instance_id" + direction;
+  }
+
   /** A WHERE clause and its parameters, in order. */
-  private static final class Filter {
+  private static final class Where {
     private final List<String> conditions = new ArrayList<>();
     private final List<Object> parameters = new ArrayList<>();
 
-    Filter(String hub, long createdFrom, long createdTo, Set<OrchestrationStatus> statuses) {
-      add("hub = ?", hub);
-      if (createdFrom > 0) {
-        add("created_at >= ?", createdFrom);
+    static Where matching(InstanceFilter filter) {
+      Where where = new Where();
+      where.add("hub = ?", filter.hub());
+      if (filter.createdFrom() > 0) {
+        where.add("created_at >= ?", filter.createdFrom());
       }
-      if (createdTo < Long.MAX_VALUE) {
-        add("created_at <= ?", createdTo);
+      if (filter.createdTo() < Long.MAX_VALUE) {
+        where.add("created_at <= ?", filter.createdTo());
       }
-      if (!statuses.isEmpty()) {
-        conditions.add("status IN (" + "?, ".repeat(statuses.size() - 1) + "?)");
-        statuses.forEach(status -> parameters.add(status.getNumber()));
+      if (!filter.statuses().isEmpty()) {
+        where.add(
+            "status IN (" + "?, ".repeat(filter.statuses().size() - 1) + "?)",
+            filter.statuses().stream().map(OrchestrationStatus::getNumber).toArray());
+      }
+      // Ranges rather than LIKE: an id prefix uses the primary key, and '%' or '_' stay literal.
+      where.prefix("instance_id", filter.instanceIdPrefix());
+      where.prefix("name", filter.namePrefix());
+      return where;
+    }
+
+    /** Keeps only the rows after {@code cursor} in its sort order. */
+    void after(PageCursor cursor) {
+      InstanceSort sort = cursor.sort();
+      String op = sort.ascending ? " > ?" : " < ?";
+      if (sort.column == null) {
+        add("instance_id" + op, cursor.instanceId());
+      } else {
+        add(
+            "(" + sort.column + op + " OR (" + sort.column + " = ? AND instance_id" + op + "))",
+            cursor.value(),
+            cursor.value(),
+            cursor.instanceId());
       }
     }
 
-    void add(String condition, Object... values) {
+    private void prefix(String column, String prefix) {
+      if (!prefix.isEmpty()) {
+        add(column + " >= ?", prefix);
+        add(column + " < ?", prefix + Character.MAX_VALUE);
+      }
+    }
+
+    private void add(String condition, Object... values) {
       conditions.add(condition);
       parameters.addAll(List.of(values));
-    }
-
-    String where() {
-      return String.join(" AND ", conditions);
     }
 
     PreparedStatement prepare(Connection connection, String sql) throws SQLException {
@@ -139,25 +179,9 @@ final class InstanceQueries {
       }
       return statement;
     }
-  }
 
-  /** The (created_at, instance_id) key a page ended at. */
-  private record Cursor(long createdAt, String instanceId) {
-    String encode() {
-      return Base64.getUrlEncoder()
-          .withoutPadding()
-          .encodeToString((createdAt + ":" + instanceId).getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Cursor decode(String token) {
-      try {
-        String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-        int colon = text.indexOf(':');
-        return new Cursor(Long.parseLong(text.substring(0, colon)), text.substring(colon + 1));
-      } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-        throw new TaskhubException.InvalidArgument(
-            "continuationToken '" + token + "' is not one this server issued");
-      }
+    String sql() {
+      return String.join(" AND ", conditions);
     }
   }
 }

@@ -9,11 +9,11 @@ import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.ChildInstance;
 import dev.taskhub.server.store.InboxEvent;
 import dev.taskhub.server.store.InboxMessage;
+import dev.taskhub.server.store.InstanceFilter;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstancePage;
-import dev.taskhub.server.store.InstanceQuery;
+import dev.taskhub.server.store.InstancePageRequest;
 import dev.taskhub.server.store.InstanceRecord;
-import dev.taskhub.server.store.InstanceSearch;
 import dev.taskhub.server.store.KnownHistory;
 import dev.taskhub.server.store.NewInstance;
 import dev.taskhub.server.store.OrchestrationStep;
@@ -350,8 +350,13 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public InstancePage queryInstances(InstanceQuery query) {
-    return transactions.read(connection -> InstanceQueries.page(connection, query));
+  public InstancePage queryInstances(InstanceFilter filter, InstancePageRequest page) {
+    return transactions.read(connection -> InstanceQueries.page(connection, filter, page));
+  }
+
+  @Override
+  public Map<OrchestrationStatus, Long> countInstancesByStatus(InstanceFilter filter) {
+    return transactions.read(connection -> InstanceQueries.countByStatus(connection, filter));
   }
 
   @Override
@@ -394,15 +399,14 @@ public final class JdbcStore implements Store {
     if (purgeable.isEmpty()) {
       return 0;
     }
+    InstanceFilter ended = new InstanceFilter(hub, purgeable, createdFrom, createdTo, "", "");
     int total = 0;
     while (true) {
       // Bounded batches keep each transaction (and the writer's other callers' latency) short.
       int deleted =
           transactions.write(
               connection -> {
-                List<String> ids =
-                    InstanceQueries.purgeableIds(
-                        connection, hub, createdFrom, createdTo, purgeable, PURGE_BATCH);
+                List<String> ids = InstanceQueries.ids(connection, ended, PURGE_BATCH);
                 for (String id : ids) {
                   deleteInstanceRows(connection, new InstanceKey(hub, id));
                 }
@@ -454,16 +458,6 @@ public final class JdbcStore implements Store {
           }
           return new PendingWork(instances, activities);
         });
-  }
-
-  @Override
-  public InstancePage searchInstances(InstanceSearch search) {
-    return transactions.read(connection -> InstanceSearches.page(connection, search));
-  }
-
-  @Override
-  public Map<OrchestrationStatus, Long> countInstancesByStatus(InstanceSearch search) {
-    return transactions.read(connection -> InstanceSearches.countByStatus(connection, search));
   }
 
   @Override

@@ -48,7 +48,9 @@ public interface WorkClaims {
    * Claims for {@code nodeId} up to {@code maxInstances} unowned running instances of the hub that
    * have inbox events visible at {@code now}, and up to {@code maxActivities} unowned open
    * activities (oldest first). Rows other nodes are claiming at the same moment are skipped, not
-   * waited for.
+   * waited for. A node whose registration is not alive at {@code now} claims nothing: a live node
+   * may have reaped it, and rows claimed under an id that is no longer registered would be held by
+   * no node any reaper knows of.
    */
   Claimed claim(String hub, String nodeId, long now, int maxInstances, int maxActivities);
 

@@ -43,6 +43,14 @@ final class PostgresClaims implements WorkClaims {
             ORDER BY c.scheduled_at LIMIT ? FOR UPDATE OF c SKIP LOCKED) AS picked
       WHERE a.hub = picked.hub AND a.instance_id = picked.instance_id AND a.task_id = picked.task_id
       RETURNING a.instance_id, a.task_id, a.execution_id, a.request""";
+
+  /**
+   * Locks the claiming node's registration for the claim's transaction: a reaper deleting it waits
+   * until the claim commits, then releases what it claimed along with the rest.
+   */
+  private static final String CLAIMANT_ALIVE =
+      "SELECT 1 FROM nodes WHERE node_id = ? AND alive_until > ? FOR SHARE";
+
   private static final String OWNED_WITH_VISIBLE_EVENTS =
       """
       SELECT i.instance_id FROM instances i
@@ -171,6 +179,9 @@ final class PostgresClaims implements WorkClaims {
   public Claimed claim(String hub, String nodeId, long now, int maxInstances, int maxActivities) {
     return transactions.writeReadCommitted(
         connection -> {
+          if (!isAlive(connection, nodeId, now)) {
+            return new Claimed(List.of(), List.of());
+          }
           List<InstanceKey> instances = new ArrayList<>();
           if (maxInstances > 0) {
             try (PreparedStatement claim = connection.prepareStatement(CLAIM_INSTANCES)) {
@@ -205,6 +216,17 @@ final class PostgresClaims implements WorkClaims {
           }
           return new Claimed(instances, activities);
         });
+  }
+
+  private static boolean isAlive(Connection connection, String nodeId, long now)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(CLAIMANT_ALIVE)) {
+      select.setString(1, nodeId);
+      select.setLong(2, now);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next();
+      }
+    }
   }
 
   @Override

@@ -64,7 +64,9 @@ class PostgresClaimsTest {
   private static final String B = "node-b";
   private static final String C = "node-c";
   private static final String D = "node-d";
+  private static final String UNREGISTERED = "node-unregistered";
   private static final String EXEC = "exec-1";
+  private static final long LONG_LIFE = 30L * 24 * 3_600_000;
 
   /** One schema for the class, emptied before each test: cheaper than migrating one per test. */
   private static String location;
@@ -93,6 +95,10 @@ class PostgresClaimsTest {
   void emptyTheDatabase() {
     TestPostgres.execute(
         location, "TRUNCATE instances, history, inbox, activities, nodes, relayed_completions");
+    // Only registered, live nodes claim; tests about liveness register theirs again, shorter.
+    for (String node : List.of(A, B, C, D)) {
+      claims.registerNode(node, T0, T0 + LONG_LIFE);
+    }
   }
 
   @AfterEach
@@ -165,8 +171,9 @@ class PostgresClaimsTest {
     assertThat(again.instances())
         .containsExactlyInAnyOrderElementsOf(won.instances().subList(0, 2));
     assertThat(again.activities()).containsExactlyElementsOf(won.activities().subList(0, 1));
-    // A never registered, so none of its claims has a live owner.
-    assertThat(claims.liveInstanceOwner(won.instances().get(3), T0)).isEmpty();
+    // Once A's registration lapses, none of its claims has a live owner.
+    assertThat(claims.liveInstanceOwner(won.instances().get(3), T0)).contains(A);
+    assertThat(claims.liveInstanceOwner(won.instances().get(3), T0 + LONG_LIFE)).isEmpty();
   }
 
   // ---------------------------------------------------------------- activity claims
@@ -316,14 +323,14 @@ class PostgresClaimsTest {
     assertThat(claims.isAlive(A, T0)).isTrue();
     assertThat(claims.isAlive(A, T0 + 9_999)).isTrue();
     assertThat(claims.isAlive(A, T0 + 10_000)).isFalse();
-    assertThat(claims.isAlive(B, T0)).isFalse();
+    assertThat(claims.isAlive(UNREGISTERED, T0)).isFalse();
 
     assertThat(claims.renewNode(A, T0 + 5_000, T0 + 20_000)).isTrue();
     assertThat(claims.isAlive(A, T0 + 19_999)).isTrue();
     assertThat(claims.renewNode(A, T0 + 20_000, T0 + 30_000)).isFalse();
     assertThat(claims.isAlive(A, T0 + 20_000)).isFalse();
-    assertThat(claims.renewNode(B, T0, T0 + 10_000)).isFalse();
-    assertThat(claims.isAlive(B, T0)).isFalse();
+    assertThat(claims.renewNode(UNREGISTERED, T0, T0 + 10_000)).isFalse();
+    assertThat(claims.isAlive(UNREGISTERED, T0)).isFalse();
 
     claims.registerNode(A, T0 + 25_000, T0 + 35_000);
     assertThat(claims.isAlive(A, T0 + 30_000)).isTrue();
@@ -361,6 +368,25 @@ class PostgresClaimsTest {
     Claimed afterA = claims.claim(HUB, D, now, 10, 10);
     assertThat(afterA.instances()).containsExactlyElementsOf(won.get(A).instances());
     assertThat(afterA.activities()).containsExactlyElementsOf(won.get(A).activities());
+  }
+
+  @Test
+  void aNodeWhoseRegistrationLapsedOrWasReapedClaimsNothingAndLeavesTheWorkToLiveNodes() {
+    claims.registerNode(A, T0, T0 + 10_000);
+    InstanceKey key = key(HUB, "order-1");
+    create(key, T0);
+    start(key, T0, List.of(activity(key, 1)), List.of());
+    enqueueRaised(key, T0);
+    long lapsed = T0 + 10_000;
+
+    assertThat(claims.claim(HUB, A, lapsed, 10, 10).isEmpty()).isTrue();
+    assertThat(claims.reapDeadNodes(B, lapsed)).isEqualTo(1);
+    // Reaped, its clock behind: still no claim, or its rows would belong to no registered node.
+    assertThat(claims.claim(HUB, A, T0 + 1, 10, 10).isEmpty()).isTrue();
+
+    Claimed live = claims.claim(HUB, B, lapsed, 10, 10);
+    assertThat(live.instances()).containsExactly(key);
+    assertThat(live.activities()).containsExactly(activity(key, 1));
   }
 
   @Test
@@ -465,7 +491,8 @@ class PostgresClaimsTest {
     claims.registerNode(B, T0, now); // lapsed at now
     RelayedCompletion forA = relayed(A, HUB, Kind.ACTIVITY, new byte[] {1}, T0);
     RelayedCompletion forB = relayed(B, HUB, Kind.ACTIVITY, new byte[] {2}, T0);
-    RelayedCompletion forUnknown = relayed(C, OTHER_HUB, Kind.ORCHESTRATION, new byte[] {3}, T0);
+    RelayedCompletion forUnknown =
+        relayed(UNREGISTERED, OTHER_HUB, Kind.ORCHESTRATION, new byte[] {3}, T0);
     RelayedCompletion forB2 = relayed(B, HUB, Kind.ORCHESTRATION, new byte[] {4}, T0);
     List.of(forA, forB, forUnknown, forB2).forEach(claims::relay);
 

@@ -1,14 +1,11 @@
 package dev.taskhub.server.store.jdbc;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import dev.taskhub.protocol.ActivityRequest;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.ChildInstance;
 import dev.taskhub.server.store.InboxEvent;
-import dev.taskhub.server.store.InboxMessage;
 import dev.taskhub.server.store.InstanceFilter;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstancePage;
@@ -47,14 +44,6 @@ public final class JdbcStore implements Store {
                              parent_instance_id, tags, created_at, last_updated_at,
                              scheduled_start_at, history_length)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""";
-  private static final String INSERT_INBOX =
-      "INSERT INTO inbox (hub, instance_id, execution_id, visible_at, event) VALUES (?, ?, ?, ?, ?)";
-  private static final String INSERT_INBOX_IF_INSTANCE_EXISTS =
-      """
-      INSERT INTO inbox (hub, instance_id, execution_id, visible_at, event)
-      SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM instances WHERE hub = ? AND instance_id = ?)""";
-  private static final String SELECT_HISTORY =
-      "SELECT event FROM history WHERE hub = ? AND instance_id = ? ORDER BY seq";
   private static final String SELECT_VISIBLE_INBOX =
       """
       SELECT id, execution_id, visible_at, event FROM inbox
@@ -65,12 +54,6 @@ public final class JdbcStore implements Store {
       SET execution_id = ?, status = ?, input = COALESCE(?, input), output = ?, custom_status = ?,
           failure = ?, last_updated_at = ?, completed_at = ?, history_length = ?
       WHERE hub = ? AND instance_id = ? AND execution_id = ? AND history_length = ?""";
-  private static final String INSERT_HISTORY =
-      "INSERT INTO history (hub, instance_id, seq, event) VALUES (?, ?, ?, ?)";
-  private static final String INSERT_ACTIVITY =
-      """
-      INSERT INTO activities (hub, instance_id, task_id, execution_id, request, scheduled_at)
-      VALUES (?, ?, ?, ?, ?, ?)""";
   private static final String SELECT_ACTIVITY =
       "SELECT 1 FROM activities WHERE hub = ? AND instance_id = ? AND task_id = ?";
   private static final String COMPLETE_OPEN_ACTIVITY =
@@ -121,9 +104,9 @@ public final class JdbcStore implements Store {
     InstanceKey key = child.instance().key();
     Optional<InstanceRecord> existing = selectInstance(connection, key);
     if (existing.isPresent() && !existing.get().isTerminal()) {
-      try (PreparedStatement insert = connection.prepareStatement(INSERT_INBOX)) {
+      try (PreparedStatement insert = connection.prepareStatement(InboxRows.INSERT)) {
         HistoryEvent conflict = child.conflictEvent();
-        bindInbox(insert, child.parent(), null, child.instance().createdAt(), conflict);
+        InboxRows.bind(insert, child.parent(), null, child.instance().createdAt(), conflict);
         insert.executeUpdate();
       }
       return;
@@ -152,8 +135,8 @@ public final class JdbcStore implements Store {
       insert.setLong(12, instance.startAt());
       insert.executeUpdate();
     }
-    try (PreparedStatement insert = connection.prepareStatement(INSERT_INBOX)) {
-      bindInbox(
+    try (PreparedStatement insert = connection.prepareStatement(InboxRows.INSERT)) {
+      InboxRows.bind(
           insert, key, instance.executionId(), instance.startAt(), instance.executionStarted());
       insert.executeUpdate();
     }
@@ -164,14 +147,8 @@ public final class JdbcStore implements Store {
       InstanceKey key, String executionId, HistoryEvent event, long visibleAt) {
     transactions.write(
         connection -> {
-          try (PreparedStatement insert =
-              connection.prepareStatement(INSERT_INBOX_IF_INSTANCE_EXISTS)) {
-            bindInbox(insert, key, executionId, visibleAt, event);
-            insert.setString(6, key.hub());
-            insert.setString(7, key.instanceId());
-            if (insert.executeUpdate() == 0) {
-              throw notFound(key);
-            }
+          if (!InboxRows.insertIfInstanceExists(connection, key, executionId, visibleAt, event)) {
+            throw notFound(key);
           }
           return null;
         });
@@ -205,7 +182,7 @@ public final class JdbcStore implements Store {
                         rows.getLong(1),
                         rows.getString(2),
                         rows.getLong(3),
-                        parseEvent(rows.getBytes(4)));
+                        HistoryRows.parse(rows.getBytes(4)));
                 if (event.executionId() == null || event.executionId().equals(currentExecution)) {
                   deliverable.add(event);
                 } else {
@@ -217,7 +194,7 @@ public final class JdbcStore implements Store {
           List<HistoryEvent> history =
               known != null && known.matches(currentExecution, instance.get().historyLength())
                   ? known.events()
-                  : selectHistory(connection, key);
+                  : HistoryRows.select(connection, key);
           return Optional.of(
               new OrchestrationWorkItem(instance.get(), history, deliverable, stale));
         });
@@ -225,7 +202,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<HistoryEvent> loadHistory(InstanceKey key) {
-    return transactions.read(connection -> selectHistory(connection, key));
+    return transactions.read(connection -> HistoryRows.select(connection, key));
   }
 
   @Override
@@ -264,8 +241,8 @@ public final class JdbcStore implements Store {
                 "DELETE FROM inbox WHERE hub = ? AND instance_id = ? AND execution_id IS NOT NULL",
                 key);
           }
-          insertHistory(connection, key, base, step.history());
-          deleteInbox(connection, key, step.consumedInboxIds());
+          HistoryRows.insert(connection, key, base, step.history());
+          InboxRows.delete(connection, key, step.consumedInboxIds());
           if (step.terminal()) {
             execute(connection, "DELETE FROM inbox WHERE hub = ? AND instance_id = ?", key);
             execute(
@@ -273,8 +250,8 @@ public final class JdbcStore implements Store {
                 "DELETE FROM activities WHERE hub = ? AND instance_id = ? AND completed_at IS NULL",
                 key);
           }
-          insertActivities(connection, step.activities(), step.update().lastUpdatedAt());
-          insertMessages(connection, step.messages());
+          ActivityRows.insert(connection, step.activities(), step.update().lastUpdatedAt());
+          InboxRows.insertMessages(connection, step.messages());
           for (ChildInstance child : step.children()) {
             createChild(connection, child);
           }
@@ -307,11 +284,12 @@ public final class JdbcStore implements Store {
                 return doneOrMissingActivity(connection, key, taskId, executionId);
               }
               task =
-                  new ActivityTask(key, rows.getString(1), taskId, parseRequest(rows.getBytes(2)));
+                  new ActivityTask(
+                      key, rows.getString(1), taskId, ActivityRows.parseRequest(rows.getBytes(2)));
             }
           }
-          try (PreparedStatement insert = connection.prepareStatement(INSERT_INBOX)) {
-            bindInbox(insert, key, task.executionId(), now, resultEvent);
+          try (PreparedStatement insert = connection.prepareStatement(InboxRows.INSERT)) {
+            InboxRows.bind(insert, key, task.executionId(), now, resultEvent);
             insert.executeUpdate();
           }
           return Optional.of(task);
@@ -426,7 +404,7 @@ public final class JdbcStore implements Store {
     }
     transactions.write(
         connection -> {
-          deleteInbox(connection, key, inboxIds);
+          InboxRows.delete(connection, key, inboxIds);
           return null;
         });
   }
@@ -453,7 +431,7 @@ public final class JdbcStore implements Store {
                       new InstanceKey(rows.getString(1), rows.getString(2)),
                       rows.getString(4),
                       rows.getInt(3),
-                      parseRequest(rows.getBytes(5))));
+                      ActivityRows.parseRequest(rows.getBytes(5))));
             }
           }
           return new PendingWork(instances, activities);
@@ -476,96 +454,6 @@ public final class JdbcStore implements Store {
     }
   }
 
-  private static List<HistoryEvent> selectHistory(Connection connection, InstanceKey key)
-      throws SQLException {
-    List<HistoryEvent> history = new ArrayList<>();
-    try (PreparedStatement select = connection.prepareStatement(SELECT_HISTORY)) {
-      select.setString(1, key.hub());
-      select.setString(2, key.instanceId());
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          history.add(parseEvent(rows.getBytes(1)));
-        }
-      }
-    }
-    return history;
-  }
-
-  private static void insertHistory(
-      Connection connection, InstanceKey key, int firstSeq, List<HistoryEvent> events)
-      throws SQLException {
-    if (events.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement insert = connection.prepareStatement(INSERT_HISTORY)) {
-      int seq = firstSeq;
-      for (HistoryEvent event : events) {
-        insert.setString(1, key.hub());
-        insert.setString(2, key.instanceId());
-        insert.setInt(3, seq++);
-        insert.setBytes(4, event.toByteArray());
-        insert.addBatch();
-      }
-      insert.executeBatch();
-    }
-  }
-
-  private static void insertActivities(Connection connection, List<ActivityTask> tasks, long now)
-      throws SQLException {
-    if (tasks.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement insert = connection.prepareStatement(INSERT_ACTIVITY)) {
-      for (ActivityTask task : tasks) {
-        insert.setString(1, task.key().hub());
-        insert.setString(2, task.key().instanceId());
-        insert.setInt(3, task.taskId());
-        insert.setString(4, task.executionId());
-        insert.setBytes(5, task.request().toByteArray());
-        insert.setLong(6, now);
-        insert.addBatch();
-      }
-      insert.executeBatch();
-    }
-  }
-
-  /** Messages to instances that do not exist are dropped rather than left as orphan rows. */
-  private static void insertMessages(Connection connection, List<InboxMessage> messages)
-      throws SQLException {
-    if (messages.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement insert = connection.prepareStatement(INSERT_INBOX_IF_INSTANCE_EXISTS)) {
-      for (InboxMessage message : messages) {
-        bindInbox(
-            insert, message.target(), message.executionId(), message.visibleAt(), message.event());
-        insert.setString(6, message.target().hub());
-        insert.setString(7, message.target().instanceId());
-        insert.addBatch();
-      }
-      insert.executeBatch();
-    }
-  }
-
-  /** Deletes inbox rows by id, only ever the given instance's. */
-  private static void deleteInbox(Connection connection, InstanceKey key, List<Long> ids)
-      throws SQLException {
-    if (ids.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement delete =
-        connection.prepareStatement(
-            "DELETE FROM inbox WHERE id = ? AND hub = ? AND instance_id = ?")) {
-      for (long id : ids) {
-        delete.setLong(1, id);
-        delete.setString(2, key.hub());
-        delete.setString(3, key.instanceId());
-        delete.addBatch();
-      }
-      delete.executeBatch();
-    }
-  }
-
   private static void deleteInstanceRows(Connection connection, InstanceKey key)
       throws SQLException {
     for (String table : List.of("history", "inbox", "activities", "instances")) {
@@ -580,20 +468,6 @@ public final class JdbcStore implements Store {
       statement.setString(2, key.instanceId());
       statement.executeUpdate();
     }
-  }
-
-  private static void bindInbox(
-      PreparedStatement insert,
-      InstanceKey key,
-      String executionId,
-      long visibleAt,
-      HistoryEvent event)
-      throws SQLException {
-    insert.setString(1, key.hub());
-    insert.setString(2, key.instanceId());
-    insert.setString(3, executionId);
-    insert.setLong(4, visibleAt);
-    insert.setBytes(5, event.toByteArray());
   }
 
   private static void setBytes(PreparedStatement statement, int index, byte[] value)
@@ -617,21 +491,5 @@ public final class JdbcStore implements Store {
   private static TaskhubException.NotFound notFound(InstanceKey key) {
     return new TaskhubException.NotFound(
         "No instance with ID '" + key.instanceId() + "' was found");
-  }
-
-  private static HistoryEvent parseEvent(byte[] bytes) {
-    try {
-      return HistoryEvent.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new TaskhubException("A stored history event is corrupt", e);
-    }
-  }
-
-  private static ActivityRequest parseRequest(byte[] bytes) {
-    try {
-      return ActivityRequest.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new TaskhubException("A stored activity request is corrupt", e);
-    }
   }
 }

@@ -1,0 +1,88 @@
+package dev.taskhub.server.store.jdbc;
+
+import dev.taskhub.protocol.HistoryEvent;
+import dev.taskhub.server.store.InboxMessage;
+import dev.taskhub.server.store.InstanceKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+
+/** Writes and deletes {@code inbox} rows: events waiting for an instance's next episode. */
+final class InboxRows {
+  /** Binds with {@link #bind}. */
+  static final String INSERT =
+      "INSERT INTO inbox (hub, instance_id, execution_id, visible_at, event) VALUES (?, ?, ?, ?, ?)";
+
+  private static final String INSERT_IF_INSTANCE_EXISTS =
+      """
+      INSERT INTO inbox (hub, instance_id, execution_id, visible_at, event)
+      SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM instances WHERE hub = ? AND instance_id = ?)""";
+
+  /** Adds one event for the instance; false (nothing written) if there is no such instance. */
+  static boolean insertIfInstanceExists(
+      Connection connection,
+      InstanceKey key,
+      String executionId,
+      long visibleAt,
+      HistoryEvent event)
+      throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_IF_INSTANCE_EXISTS)) {
+      bind(insert, key, executionId, visibleAt, event);
+      insert.setString(6, key.hub());
+      insert.setString(7, key.instanceId());
+      return insert.executeUpdate() == 1;
+    }
+  }
+
+  /** Messages to instances that do not exist are dropped rather than left as orphan rows. */
+  static void insertMessages(Connection connection, List<InboxMessage> messages)
+      throws SQLException {
+    if (messages.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_IF_INSTANCE_EXISTS)) {
+      for (InboxMessage message : messages) {
+        bind(insert, message.target(), message.executionId(), message.visibleAt(), message.event());
+        insert.setString(6, message.target().hub());
+        insert.setString(7, message.target().instanceId());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  /** Deletes inbox rows by id, only ever the given instance's. */
+  static void delete(Connection connection, InstanceKey key, List<Long> ids) throws SQLException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement delete =
+        connection.prepareStatement(
+            "DELETE FROM inbox WHERE id = ? AND hub = ? AND instance_id = ?")) {
+      for (long id : ids) {
+        delete.setLong(1, id);
+        delete.setString(2, key.hub());
+        delete.setString(3, key.instanceId());
+        delete.addBatch();
+      }
+      delete.executeBatch();
+    }
+  }
+
+  static void bind(
+      PreparedStatement insert,
+      InstanceKey key,
+      String executionId,
+      long visibleAt,
+      HistoryEvent event)
+      throws SQLException {
+    insert.setString(1, key.hub());
+    insert.setString(2, key.instanceId());
+    insert.setString(3, executionId);
+    insert.setLong(4, visibleAt);
+    insert.setBytes(5, event.toByteArray());
+  }
+
+  private InboxRows() {}
+}

@@ -92,7 +92,8 @@ public final class TestPostgres {
     }
   }
 
-  private static Connection connect(String location) throws SQLException {
+  /** A plain JDBC connection to the schema at {@code location}, outside any pool. */
+  public static Connection connect(String location) throws SQLException {
     PostgresLocation parsed =
         PostgresLocation.parse(location).withPassword(null, System.getenv("TASKHUB_DB_PASSWORD"));
     Properties properties = new Properties();

@@ -9,8 +9,6 @@ import dev.taskhub.server.store.TestPostgres;
 import dev.taskhub.server.store.postgres.PostgresLocation;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -97,7 +94,7 @@ class PostgresBusTest {
     String location = TestPostgres.newSchema();
     try (Node a = Node.start(location, "node-a");
         Node b = Node.start(location, "node-b");
-        Connection raw = connect(location)) {
+        Connection raw = TestPostgres.connect(location)) {
       try (Statement listen = raw.createStatement()) {
         listen.execute("LISTEN \"" + b.bus().channel() + "\"");
       }
@@ -220,18 +217,6 @@ class PostgresBusTest {
       ids.add(id);
     }
     return List.copyOf(ids);
-  }
-
-  private static Connection connect(String location) throws SQLException {
-    PostgresLocation parsed = PostgresLocation.parse(location);
-    Properties properties = new Properties();
-    if (parsed.user() != null) {
-      properties.setProperty("user", parsed.user());
-    }
-    if (parsed.password() != null) {
-      properties.setProperty("password", parsed.password());
-    }
-    return DriverManager.getConnection(parsed.jdbcUrl(), properties);
   }
 
   private static PostgresBus startBus(

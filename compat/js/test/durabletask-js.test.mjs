@@ -9,6 +9,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  HistoryEventType,
   OrchestrationStatus,
   RetryPolicy,
   TaskHubGrpcClient,
@@ -300,5 +301,93 @@ describe("sub-orchestrations", () => {
     const state = await run(rescueFailedChild);
 
     assert.equal(assertCompleted(state), "rescued: child failed: boom");
+  });
+});
+
+describe("history and instance ids", () => {
+  test("getOrchestrationHistory returns exactly the events of a finished fan-out", async () => {
+    const state = await run(fanOutFanIn, [1, 2, 3]);
+    assertCompleted(state);
+
+    const history = await client.getOrchestrationHistory(state.instanceId);
+
+    const ofType = (type) => history.filter((event) => event.type === type);
+    const [started] = ofType(HistoryEventType.ExecutionStarted);
+    assert.equal(ofType(HistoryEventType.ExecutionStarted).length, 1);
+    assert.equal(started.name, "fanOutFanIn");
+    assert.equal(started.input, "[1,2,3]");
+    assert.equal(started.orchestrationInstance?.instanceId, state.instanceId);
+    const scheduled = ofType(HistoryEventType.TaskScheduled);
+    assert.deepEqual(
+      scheduled.map((event) => [event.name, event.input]),
+      [
+        ["square", "1"],
+        ["square", "2"],
+        ["square", "3"],
+      ],
+    );
+    // Each result answers the task whose event id it names: the square of that task's input.
+    const inputOf = new Map(scheduled.map((event) => [event.eventId, Number(event.input)]));
+    assert.equal(inputOf.size, 3, "task event ids are not distinct");
+    const completed = ofType(HistoryEventType.TaskCompleted);
+    assert.deepEqual(
+      completed.map((event) => Number(event.result)).sort(),
+      [1, 4, 9],
+    );
+    for (const event of completed) {
+      assert.equal(Number(event.result), inputOf.get(event.taskScheduledId) ** 2);
+    }
+    const [ended] = ofType(HistoryEventType.ExecutionCompleted);
+    assert.equal(ofType(HistoryEventType.ExecutionCompleted).length, 1);
+    assert.deepEqual(JSON.parse(ended.result), { count: 3, sum: 14, squares: [1, 4, 9] });
+    assert.equal(history.at(-1).type, HistoryEventType.ExecutionCompleted);
+    // Only episode markers and the events above: nothing lost, nothing extra.
+    const markers = [HistoryEventType.OrchestratorStarted, HistoryEventType.OrchestratorCompleted];
+    assert.equal(
+      history.filter((event) => !markers.includes(event.type)).length,
+      1 + scheduled.length + completed.length + 1,
+    );
+    for (const event of history) {
+      assert.ok(event.timestamp instanceof Date && !Number.isNaN(event.timestamp.getTime()));
+    }
+  });
+
+  test("getOrchestrationHistory of an unknown instance is empty", async () => {
+    assert.deepEqual(await client.getOrchestrationHistory("no-such-instance"), []);
+  });
+
+  test("listInstanceIds pages through ended instances in order of completion", async () => {
+    const since = new Date(Date.now() - 1000);
+    const ids = [];
+    for (let i = 0; i < 5; i++) {
+      const state = await run(fanOutFanIn, [i]);
+      assertCompleted(state);
+      ids.push(state.instanceId);
+    }
+
+    const listed = [];
+    let lastInstanceKey;
+    let pages = 0;
+    do {
+      const page = await client.listInstanceIds({
+        runtimeStatus: [OrchestrationStatus.COMPLETED],
+        completedTimeFrom: since,
+        pageSize: 2,
+        lastInstanceKey,
+      });
+      assert.ok(page.values.length <= 2);
+      listed.push(...page.values);
+      lastInstanceKey = page.continuationToken;
+      pages++;
+    } while (lastInstanceKey && pages < 100);
+
+    assert.equal(new Set(listed).size, listed.length, `an id was listed twice: ${listed}`);
+    // Other scenarios may end instances meanwhile; ours come in the order they completed.
+    assert.deepEqual(
+      listed.filter((id) => ids.includes(id)),
+      ids,
+    );
+    const running = await client.listInstanceIds({ runtimeStatus: [OrchestrationStatus.RUNNING] });
+    assert.deepEqual(running.values, []);
   });
 });

@@ -12,6 +12,7 @@ import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.config.ServerConfig;
 import dev.taskhub.server.store.InstanceFilter;
+import dev.taskhub.server.store.InstanceIdPage;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstancePage;
 import dev.taskhub.server.store.InstancePageRequest;
@@ -404,6 +405,11 @@ public final class Engine implements AutoCloseable {
   /** One page of a hub's instances matching {@code filter}; see {@link Store#queryInstances}. */
   public InstancePage query(InstanceFilter filter, InstancePageRequest page) {
     return store.queryInstances(filter, page);
+  }
+
+  /** The ids of one page of a hub's instances; see {@link Store#queryInstanceIds}. */
+  public InstanceIdPage queryIds(InstanceFilter filter, InstancePageRequest page) {
+    return store.queryInstanceIds(filter, page);
   }
 
   /**

@@ -60,19 +60,10 @@ record Episode(
         OrchestratorRequest.newBuilder()
             .setInstanceId(workItem.instance().key().instanceId())
             .setExecutionId(StringValue.of(workItem.instance().executionId()))
-            .addAllPastEvents(replayable(workItem.history()))
+            .addAllPastEvents(Events.replayable(workItem.history()))
             .addAllNewEvents(delivered)
             .build();
     return Optional.of(new Episode(workItem, List.copyOf(delivered), request));
-  }
-
-  /**
-   * The history a worker replays. {@code EventSent} stays in our store (it is how a re-sent
-   * SendEvent action is recognised) but is never shown to workers: the Java SDK up to 1.8 cannot
-   * replay it.
-   */
-  private static List<HistoryEvent> replayable(List<HistoryEvent> history) {
-    return history.stream().filter(event -> !event.hasEventSent()).toList();
   }
 
   List<Long> consumedInboxIds() {

@@ -13,6 +13,7 @@ import dev.taskhub.protocol.SubOrchestrationInstanceFailedEvent;
 import dev.taskhub.protocol.TaskCompletedEvent;
 import dev.taskhub.protocol.TaskFailedEvent;
 import dev.taskhub.protocol.TaskFailureDetails;
+import java.util.List;
 
 /**
  * Builders for the history events the server itself creates. Events that are not the echo of an
@@ -22,6 +23,15 @@ public final class Events {
   public static final int NO_EVENT_ID = -1;
 
   private Events() {}
+
+  /**
+   * The history a worker replays. {@code EventSent} stays in our store (it is how a re-sent
+   * SendEvent action is recognised) but is never shown to workers: the Java SDK up to 1.8 cannot
+   * replay it.
+   */
+  public static List<HistoryEvent> replayable(List<HistoryEvent> history) {
+    return history.stream().filter(event -> !event.hasEventSent()).toList();
+  }
 
   public static Timestamp timestamp(long epochMillis) {
     return Timestamp.newBuilder()

@@ -14,6 +14,10 @@ import dev.taskhub.protocol.CreateInstanceResponse;
 import dev.taskhub.protocol.GetInstanceRequest;
 import dev.taskhub.protocol.GetInstanceResponse;
 import dev.taskhub.protocol.GetWorkItemsRequest;
+import dev.taskhub.protocol.HistoryChunk;
+import dev.taskhub.protocol.HistoryEvent;
+import dev.taskhub.protocol.ListInstanceIdsRequest;
+import dev.taskhub.protocol.ListInstanceIdsResponse;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.protocol.PurgeInstanceFilter;
@@ -29,16 +33,19 @@ import dev.taskhub.protocol.ResumeRequest;
 import dev.taskhub.protocol.ResumeResponse;
 import dev.taskhub.protocol.RewindInstanceRequest;
 import dev.taskhub.protocol.RewindInstanceResponse;
+import dev.taskhub.protocol.StreamInstanceHistoryRequest;
 import dev.taskhub.protocol.SuspendRequest;
 import dev.taskhub.protocol.SuspendResponse;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TerminateRequest;
 import dev.taskhub.protocol.TerminateResponse;
 import dev.taskhub.protocol.WorkItem;
+import dev.taskhub.protocol.WorkerCapability;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.engine.Engine;
 import dev.taskhub.server.engine.Events;
 import dev.taskhub.server.engine.WorkerStream;
+import dev.taskhub.server.store.InstanceIdPage;
 import dev.taskhub.server.store.InstancePage;
 import dev.taskhub.server.store.InstancePageRequest;
 import dev.taskhub.server.store.InstanceRecord;
@@ -47,6 +54,7 @@ import io.grpc.Deadline;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -207,6 +215,66 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
   }
 
   @Override
+  public void listInstanceIds(
+      ListInstanceIdsRequest request, StreamObserver<ListInstanceIdsResponse> observer) {
+    unary(
+        "ListInstanceIds",
+        observer,
+        () -> {
+          InstancePageRequest pageRequest = Queries.page(request);
+          InstanceIdPage page = engine.queryIds(Queries.filter(hub(), request), pageRequest);
+          ListInstanceIdsResponse.Builder response =
+              ListInstanceIdsResponse.newBuilder().addAllInstanceIds(page.instanceIds());
+          if (page.continuationToken() != null) {
+            response.setLastInstanceKey(StringValue.of(page.continuationToken()));
+          }
+          return response.build();
+        });
+  }
+
+  /**
+   * The instance's history (of its current execution: earlier ones were replaced by
+   * continue-as-new) in chunks under {@link HistoryChunks#BUDGET_BYTES}. Unknown instances, and an
+   * execution id that is not the current one, answer NOT_FOUND.
+   */
+  @Override
+  public void streamInstanceHistory(
+      StreamInstanceHistoryRequest request, StreamObserver<HistoryChunk> observer) {
+    List<HistoryChunk> chunks;
+    try {
+      String instanceId = Validation.instanceId(request.getInstanceId());
+      String hub = hub();
+      InstanceRecord instance =
+          engine
+              .getInstance(hub, instanceId)
+              .orElseThrow(
+                  () ->
+                      new TaskhubException.NotFound(
+                          "No instance with ID '" + instanceId + "' was found"));
+      if (request.hasExecutionId()
+          && !request.getExecutionId().getValue().isEmpty()
+          && !request.getExecutionId().getValue().equals(instance.executionId())) {
+        throw new TaskhubException.NotFound(
+            "Instance '"
+                + instanceId
+                + "' has no execution '"
+                + request.getExecutionId().getValue()
+                + "' (only its current execution keeps a history)");
+      }
+      List<HistoryEvent> history = engine.history(hub, instanceId);
+      if (request.getForWorkItemProcessing()) {
+        history = Events.replayable(history); // exactly the past events of a work item
+      }
+      chunks = HistoryChunks.split(history, HistoryChunks.BUDGET_BYTES);
+    } catch (RuntimeException e) {
+      observer.onError(Errors.toStatus("StreamInstanceHistory", e));
+      return;
+    }
+    chunks.forEach(observer::onNext);
+    observer.onCompleted();
+  }
+
+  @Override
   public void purgeInstances(
       PurgeInstancesRequest request, StreamObserver<PurgeInstancesResponse> observer) {
     unary(
@@ -323,7 +391,14 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
     try {
       stream =
           engine.connect(
-              hub(), request, new GrpcWorkItemSink(observer), TaskHubInterceptor.USER_AGENT.get());
+              hub(),
+              request,
+              new GrpcWorkItemSink(
+                  observer,
+                  request
+                      .getCapabilitiesList()
+                      .contains(WorkerCapability.WORKER_CAPABILITY_HISTORY_STREAMING)),
+              TaskHubInterceptor.USER_AGENT.get());
     } catch (RuntimeException e) {
       observer.onError(Errors.toStatus("GetWorkItems", e));
       return;

@@ -10,6 +10,7 @@ import dev.taskhub.server.store.InstancePage;
 import dev.taskhub.server.store.InstancePageRequest;
 import dev.taskhub.server.store.InstanceRecord;
 import dev.taskhub.server.store.InstanceSort;
+import dev.taskhub.server.store.TimeRange;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.Map;
@@ -91,8 +92,8 @@ final class DurableFunctionsRoutes {
         new InstanceFilter(
             hub,
             Params.statuses(ctx, "runtimeStatus"),
-            from,
-            to,
+            new TimeRange(from, to),
+            TimeRange.ANY,
             Params.text(ctx, "instanceIdPrefix"),
             "");
     InstancePage page =

@@ -13,6 +13,7 @@ import dev.taskhub.server.store.InstancePage;
 import dev.taskhub.server.store.InstancePageRequest;
 import dev.taskhub.server.store.InstanceRecord;
 import dev.taskhub.server.store.InstanceSort;
+import dev.taskhub.server.store.TimeRange;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -132,7 +133,12 @@ final class ManagementRoutes {
     long to = Params.time(ctx, "createdTo", Long.MAX_VALUE);
     Params.range("createdFrom", from, "createdTo", to);
     return new InstanceFilter(
-        hub, statuses, from, to, Params.text(ctx, "instanceIdPrefix"), Params.text(ctx, "name"));
+        hub,
+        statuses,
+        new TimeRange(from, to),
+        TimeRange.ANY,
+        Params.text(ctx, "instanceIdPrefix"),
+        Params.text(ctx, "name"));
   }
 
   /**

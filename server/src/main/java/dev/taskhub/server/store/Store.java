@@ -100,6 +100,14 @@ public interface Store extends AutoCloseable {
   InstancePage queryInstances(InstanceFilter filter, InstancePageRequest page);
 
   /**
+   * The ids of the page {@link #queryInstances} would read, without the rest of the rows; its
+   * tokens are interchangeable with those of {@code queryInstances}.
+   *
+   * @throws TaskhubException.InvalidArgument as {@link #queryInstances} does
+   */
+  InstanceIdPage queryInstanceIds(InstanceFilter filter, InstancePageRequest page);
+
+  /**
    * Counts the instances matching {@code filter} by status. Statuses with no instance are absent.
    */
   Map<OrchestrationStatus, Long> countInstancesByStatus(InstanceFilter filter);

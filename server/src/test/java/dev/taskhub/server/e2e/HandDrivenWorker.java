@@ -25,9 +25,13 @@ final class HandDrivenWorker implements AutoCloseable {
 
   /** Opens the stream with an empty request, as the official Java SDK 1.5.0 does. */
   static HandDrivenWorker connect(Channel channel) {
+    return connect(channel, GetWorkItemsRequest.getDefaultInstance());
+  }
+
+  /** Opens the stream with {@code request} (limits, capabilities, filters). */
+  static HandDrivenWorker connect(Channel channel, GetWorkItemsRequest request) {
     HandDrivenWorker worker = new HandDrivenWorker();
-    TaskHubSidecarServiceGrpc.newStub(channel)
-        .getWorkItems(GetWorkItemsRequest.getDefaultInstance(), worker.new Receiver());
+    TaskHubSidecarServiceGrpc.newStub(channel).getWorkItems(request, worker.new Receiver());
     return worker;
   }
 

@@ -1050,6 +1050,9 @@ abstract class StoreContractTest {
           newInstance(key("s-" + i), "e" + i, createdAt[i], createdAt[i]), Set.of());
     }
     started(key("s-6"));
+    end(key("s-1"), T0 + 5);
+    end(key("s-3"), T0 + 5);
+    end(key("s-4"), T0 + 4);
     List<InstanceRecord> rows =
         store
             .queryInstances(
@@ -1065,10 +1068,13 @@ abstract class StoreContractTest {
                 Comparator.comparingLong(InstanceRecord::createdAt).thenComparing(byId);
             case UPDATED_ASC, UPDATED_DESC ->
                 Comparator.comparingLong(InstanceRecord::lastUpdatedAt).thenComparing(byId);
+            case COMPLETED_ASC ->
+                Comparator.comparingLong(InstanceRecord::completedAt).thenComparing(byId);
             case ID_ASC, ID_DESC -> byId;
           };
       List<String> expected =
           rows.stream()
+              .filter(row -> sort != InstanceSort.COMPLETED_ASC || row.completedAt() > 0)
               .sorted(sort.name().endsWith("_ASC") ? order : order.reversed())
               .map(row -> row.key().instanceId())
               .toList();
@@ -1076,7 +1082,63 @@ abstract class StoreContractTest {
       assertThat(pagedIds(InstanceFilter.everyInstanceOf(StoreFixtures.HUB), sort, 3))
           .as("%s", sort)
           .containsExactlyElementsOf(expected);
+      assertThat(pagedIdsOnly(InstanceFilter.everyInstanceOf(StoreFixtures.HUB), sort, 2))
+          .as("ids only, %s", sort)
+          .containsExactlyElementsOf(expected);
     }
+    assertThat(
+            pagedIds(
+                InstanceFilter.everyInstanceOf(StoreFixtures.HUB), InstanceSort.COMPLETED_ASC, 3))
+        .containsExactly("s-4", "s-1", "s-3");
+  }
+
+  @Test
+  void idPagesAndFullPagesShareTheirTokens() {
+    for (int i = 0; i < 5; i++) {
+      store.createInstance(newInstance(key("t-" + i), "e" + i, T0 + i, T0 + i), Set.of());
+    }
+    InstanceFilter all = InstanceFilter.everyInstanceOf(StoreFixtures.HUB);
+    InstancePageRequest firstTwo = new InstancePageRequest(InstanceSort.CREATED_ASC, 2, null);
+
+    InstanceIdPage ids = store.queryInstanceIds(all, firstTwo);
+    InstancePage rows = store.queryInstances(all, firstTwo);
+
+    assertThat(ids.instanceIds()).containsExactly("t-0", "t-1");
+    assertThat(ids.continuationToken()).isEqualTo(rows.continuationToken()).isNotNull();
+    InstancePageRequest next =
+        new InstancePageRequest(InstanceSort.CREATED_ASC, 10, ids.continuationToken());
+    assertThat(store.queryInstances(all, next).instances())
+        .extracting(row -> row.key().instanceId())
+        .containsExactly("t-2", "t-3", "t-4");
+    InstanceIdPage last = store.queryInstanceIds(all, next);
+    assertThat(last.instanceIds()).containsExactly("t-2", "t-3", "t-4");
+    assertThat(last.continuationToken()).isNull();
+  }
+
+  @Test
+  void aCompletionRangeLeavesOutInstancesThatHaveNotEnded() {
+    store.createInstance(newInstance(key("c-1"), "e1"), Set.of());
+    store.createInstance(newInstance(key("c-2"), "e2"), Set.of());
+    store.createInstance(newInstance(key("c-3"), "e3"), Set.of());
+    started(key("c-3"));
+    end(key("c-1"), T0 + 10);
+    end(key("c-2"), T0 + 20);
+    InstanceFilter since15 =
+        new InstanceFilter(
+            StoreFixtures.HUB,
+            Set.of(),
+            TimeRange.ANY,
+            new TimeRange(T0 + 15, Long.MAX_VALUE),
+            "",
+            "");
+    InstanceFilter upTo15 =
+        new InstanceFilter(
+            StoreFixtures.HUB, Set.of(), TimeRange.ANY, new TimeRange(0, T0 + 15), "", "");
+
+    assertThat(pagedIds(since15, InstanceSort.CREATED_ASC, 10)).containsExactly("c-2");
+    assertThat(pagedIds(upTo15, InstanceSort.CREATED_ASC, 10)).containsExactly("c-1");
+    assertThat(store.countInstancesByStatus(upTo15))
+        .containsOnly(Map.entry(ORCHESTRATION_STATUS_COMPLETED, 1L));
   }
 
   @Test
@@ -1087,9 +1149,11 @@ abstract class StoreContractTest {
     store.createInstance(named(key("n-4"), "Billing%"), Set.of());
     started(key("n-2"));
     InstanceFilter billing =
-        new InstanceFilter(StoreFixtures.HUB, Set.of(), 0, Long.MAX_VALUE, "", "Billing");
+        new InstanceFilter(
+            StoreFixtures.HUB, Set.of(), TimeRange.ANY, TimeRange.ANY, "", "Billing");
     InstanceFilter literalPercent =
-        new InstanceFilter(StoreFixtures.HUB, Set.of(), 0, Long.MAX_VALUE, "", "Billing%");
+        new InstanceFilter(
+            StoreFixtures.HUB, Set.of(), TimeRange.ANY, TimeRange.ANY, "", "Billing%");
 
     assertThat(matchingIds(billing)).containsExactlyInAnyOrder("n-1", "n-2", "n-4");
     assertThat(matchingIds(literalPercent)).containsExactly("n-4");
@@ -1102,8 +1166,8 @@ abstract class StoreContractTest {
                 new InstanceFilter(
                     StoreFixtures.HUB,
                     Set.of(ORCHESTRATION_STATUS_RUNNING),
-                    0,
-                    Long.MAX_VALUE,
+                    TimeRange.ANY,
+                    TimeRange.ANY,
                     "",
                     "Billing")))
         .containsOnly(Map.entry(ORCHESTRATION_STATUS_RUNNING, 1L));
@@ -1200,7 +1264,9 @@ abstract class StoreContractTest {
   }
 
   private List<String> query(Set<OrchestrationStatus> statuses, long from, long to, String prefix) {
-    return matchingIds(new InstanceFilter(StoreFixtures.HUB, statuses, from, to, prefix, ""));
+    return matchingIds(
+        new InstanceFilter(
+            StoreFixtures.HUB, statuses, new TimeRange(from, to), TimeRange.ANY, prefix, ""));
   }
 
   /** The ids of the first page (up to 100 rows) matching {@code filter}, in creation order. */
@@ -1221,6 +1287,19 @@ abstract class StoreContractTest {
       InstancePage page =
           store.queryInstances(filter, new InstancePageRequest(sort, pageSize, token));
       page.instances().forEach(row -> ids.add(row.key().instanceId()));
+      token = page.continuationToken();
+    } while (token != null);
+    return ids;
+  }
+
+  /** The same as {@link #pagedIds}, through {@link Store#queryInstanceIds}. */
+  private List<String> pagedIdsOnly(InstanceFilter filter, InstanceSort sort, int pageSize) {
+    List<String> ids = new ArrayList<>();
+    String token = null;
+    do {
+      InstanceIdPage page =
+          store.queryInstanceIds(filter, new InstancePageRequest(sort, pageSize, token));
+      ids.addAll(page.instanceIds());
       token = page.continuationToken();
     } while (token != null);
     return ids;
@@ -1258,10 +1337,15 @@ abstract class StoreContractTest {
 
   /** Runs an instance to COMPLETED. */
   private void end(InstanceKey key) {
+    end(key, T0 + 1);
+  }
+
+  /** Runs an instance to COMPLETED at {@code at}. */
+  private void end(InstanceKey key, long at) {
     InstanceRecord running = started(key);
     store.applyStep(
-        stepFrom(running, T0 + 1)
-            .append(executionCompleted(ORCHESTRATION_STATUS_COMPLETED, "\"ok\"", T0 + 1))
+        stepFrom(running, at)
+            .append(executionCompleted(ORCHESTRATION_STATUS_COMPLETED, "\"ok\"", at))
             .end(ORCHESTRATION_STATUS_COMPLETED, "\"ok\"", null)
             .build());
   }

@@ -2,12 +2,14 @@ package dev.taskhub.server.store.jdbc;
 
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.server.store.InstanceFilter;
+import dev.taskhub.server.store.InstanceIdPage;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstancePage;
 import dev.taskhub.server.store.InstancePageRequest;
 import dev.taskhub.server.store.InstanceRecord;
 import dev.taskhub.server.store.InstanceSort;
 import dev.taskhub.server.store.Statuses;
+import dev.taskhub.server.store.TimeRange;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,22 +34,8 @@ final class InstanceQueries {
   static InstancePage page(
       Connection connection, InstanceFilter filter, InstancePageRequest request)
       throws SQLException {
-    Where where = Where.matching(filter);
-    InstanceSort sort = request.sort();
-    if (request.continuationToken() != null) {
-      where.after(PageCursor.decode(request.continuationToken(), sort));
-    }
-    String sql =
-        "SELECT "
-            + InstanceRows.COLUMNS
-            + " FROM instances WHERE "
-            + where.sql()
-            + " ORDER BY "
-            + orderBy(sort)
-            + " LIMIT "
-            + (request.pageSize() + 1);
     List<InstanceRecord> rows = new ArrayList<>();
-    try (PreparedStatement select = where.prepare(connection, sql);
+    try (PreparedStatement select = pageQuery(connection, filter, request, InstanceRows.COLUMNS);
         ResultSet result = select.executeQuery()) {
       while (result.next()) {
         rows.add(InstanceRows.read(result));
@@ -57,8 +45,51 @@ final class InstanceQueries {
       return new InstancePage(List.copyOf(rows), null);
     }
     List<InstanceRecord> page = rows.subList(0, request.pageSize());
-    PageCursor end = PageCursor.after(page.get(page.size() - 1), sort);
+    PageCursor end = PageCursor.after(page.getLast(), request.sort());
     return new InstancePage(List.copyOf(page), end.encode());
+  }
+
+  /** The ids of the rows {@link #page} reads, with the same continuation token. */
+  static InstanceIdPage idPage(
+      Connection connection, InstanceFilter filter, InstancePageRequest request)
+      throws SQLException {
+    InstanceSort sort = request.sort();
+    String columns = "instance_id, " + (sort.column == null ? "0" : sort.column);
+    List<PageCursor> rows = new ArrayList<>();
+    try (PreparedStatement select = pageQuery(connection, filter, request, columns);
+        ResultSet result = select.executeQuery()) {
+      while (result.next()) {
+        rows.add(new PageCursor(sort, result.getLong(2), result.getString(1)));
+      }
+    }
+    boolean more = rows.size() > request.pageSize();
+    List<PageCursor> page = more ? rows.subList(0, request.pageSize()) : rows;
+    return new InstanceIdPage(
+        page.stream().map(PageCursor::instanceId).toList(), more ? page.getLast().encode() : null);
+  }
+
+  /** One row more than the page holds, so that a full page knows whether another follows. */
+  private static PreparedStatement pageQuery(
+      Connection connection, InstanceFilter filter, InstancePageRequest request, String columns)
+      throws SQLException {
+    Where where = Where.matching(filter);
+    InstanceSort sort = request.sort();
+    if (sort == InstanceSort.COMPLETED_ASC) {
+      where.add("completed_at IS NOT NULL");
+    }
+    if (request.continuationToken() != null) {
+      where.after(PageCursor.decode(request.continuationToken(), sort));
+    }
+    String sql =
+        "SELECT "
+            + columns
+            + " FROM instances WHERE "
+            + where.sql()
+            + " ORDER BY "
+            + orderBy(sort)
+            + " LIMIT "
+            + (request.pageSize() + 1);
+    return where.prepare(connection, sql);
   }
 
   /** The matching instances by status; statuses with none are absent. */
@@ -128,12 +159,8 @@ final class InstanceQueries {
     static Where matching(InstanceFilter filter) {
       Where where = new Where();
       where.add("hub = ?", filter.hub());
-      if (filter.createdFrom() > 0) {
-        where.add("created_at >= ?", filter.createdFrom());
-      }
-      if (filter.createdTo() < Long.MAX_VALUE) {
-        where.add("created_at <= ?", filter.createdTo());
-      }
+      where.range("created_at", filter.created());
+      where.range("completed_at", filter.completed());
       if (!filter.statuses().isEmpty()) {
         where.add(
             "status IN (" + "?, ".repeat(filter.statuses().size() - 1) + "?)",
@@ -157,6 +184,16 @@ final class InstanceQueries {
             cursor.value(),
             cursor.value(),
             cursor.instanceId());
+      }
+    }
+
+    /** Bounds on a column that holds epoch ms; a bound leaves out its NULLs too. */
+    private void range(String column, TimeRange range) {
+      if (range.hasFrom()) {
+        add(column + " >= ?", range.from());
+      }
+      if (range.hasTo()) {
+        add(column + " <= ?", range.to());
       }
     }
 

@@ -7,6 +7,7 @@ import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.ChildInstance;
 import dev.taskhub.server.store.InboxEvent;
 import dev.taskhub.server.store.InstanceFilter;
+import dev.taskhub.server.store.InstanceIdPage;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstancePage;
 import dev.taskhub.server.store.InstancePageRequest;
@@ -18,6 +19,7 @@ import dev.taskhub.server.store.OrchestrationWorkItem;
 import dev.taskhub.server.store.PendingWork;
 import dev.taskhub.server.store.Statuses;
 import dev.taskhub.server.store.Store;
+import dev.taskhub.server.store.TimeRange;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -333,6 +335,11 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public InstanceIdPage queryInstanceIds(InstanceFilter filter, InstancePageRequest page) {
+    return transactions.read(connection -> InstanceQueries.idPage(connection, filter, page));
+  }
+
+  @Override
   public Map<OrchestrationStatus, Long> countInstancesByStatus(InstanceFilter filter) {
     return transactions.read(connection -> InstanceQueries.countByStatus(connection, filter));
   }
@@ -377,7 +384,9 @@ public final class JdbcStore implements Store {
     if (purgeable.isEmpty()) {
       return 0;
     }
-    InstanceFilter ended = new InstanceFilter(hub, purgeable, createdFrom, createdTo, "", "");
+    InstanceFilter ended =
+        new InstanceFilter(
+            hub, purgeable, new TimeRange(createdFrom, createdTo), TimeRange.ANY, "", "");
     int total = 0;
     while (true) {
       // Bounded batches keep each transaction (and the writer's other callers' latency) short.

@@ -27,6 +27,7 @@ record PageCursor(InstanceSort sort, long value, String instanceId) {
         switch (sort) {
           case CREATED_ASC, CREATED_DESC -> last.createdAt();
           case UPDATED_ASC, UPDATED_DESC -> last.lastUpdatedAt();
+          case COMPLETED_ASC -> last.completedAt();
           case ID_ASC, ID_DESC -> 0;
         };
     return new PageCursor(sort, value, last.key().instanceId());

@@ -60,7 +60,8 @@ public final class PostgresTransactions implements Transactions {
   private static final Logger log = LoggerFactory.getLogger(PostgresTransactions.class);
 
   static final List<String> MIGRATIONS =
-      List.of("V1__initial_schema.sql", "V2__cluster_claims.sql");
+      List.of(
+          "V1__initial_schema.sql", "V2__cluster_claims.sql", "V3__instances_by_completion.sql");
 
   /** The advisory lock key of schema migrations: "taskhub" in ASCII. */
   private static final long SCHEMA_LOCK_KEY = 0x7461736b687562L;

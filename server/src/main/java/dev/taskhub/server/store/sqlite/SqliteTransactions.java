@@ -21,7 +21,8 @@ import org.sqlite.SQLiteConfig;
  * connection, so its reads are queued on the writer too.
  */
 public final class SqliteTransactions implements Transactions {
-  static final List<String> MIGRATIONS = List.of("V1__initial_schema.sql");
+  static final List<String> MIGRATIONS =
+      List.of("V1__initial_schema.sql", "V2__instances_by_completion.sql");
   private static final int READERS = 4;
 
   private final GroupCommitWriter writer;

@@ -19,9 +19,12 @@ import dev.taskhub.server.store.InstancePageRequest;
 import dev.taskhub.server.store.InstanceRecord;
 import dev.taskhub.server.store.NewInstance;
 import dev.taskhub.server.store.PendingWork;
+import dev.taskhub.server.store.PurgeResult;
 import dev.taskhub.server.store.Statuses;
 import dev.taskhub.server.store.Store;
+import dev.taskhub.server.store.TimeRange;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -434,7 +437,23 @@ public final class Engine implements AutoCloseable {
   /** Deletes the ended instances created in the range with one of the statuses (any if empty). */
   public int purge(
       String hub, long createdFrom, long createdTo, Set<OrchestrationStatus> statuses) {
-    return store.purgeInstances(hub, createdFrom, createdTo, statuses);
+    return purge(hub, new TimeRange(createdFrom, createdTo), statuses, false, null).deleted();
+  }
+
+  /**
+   * Deletes the ended instances created in {@code created} with one of the statuses (any if empty),
+   * with {@code recursive} their ended sub-orchestrations too; see {@link Store#purgeInstances}.
+   *
+   * @param timeout how long it may go on starting new batches; null for as long as it takes
+   */
+  public PurgeResult purge(
+      String hub,
+      TimeRange created,
+      Set<OrchestrationStatus> statuses,
+      boolean recursive,
+      Duration timeout) {
+    long deadline = timeout == null ? Long.MAX_VALUE : clock.millis() + timeout.toMillis();
+    return store.purgeInstances(hub, created, statuses, recursive, () -> clock.millis() < deadline);
   }
 
   public void raiseEvent(String hub, String instanceId, String name, StringValue input) {
@@ -461,6 +480,26 @@ public final class Engine implements AutoCloseable {
       // Workers buffer events while suspended, and nobody runs an instance that never started.
       dispatcher.terminateServerSide(instance.key());
     }
+  }
+
+  /**
+   * Terminates the instance on the server, never offering its termination to a worker: the {@code
+   * SkipGracefulOrchestrationTerminations} of the protocol. It takes effect once no episode of the
+   * instance is in flight; this returns without waiting for that.
+   *
+   * @return false if there is no such instance, or it has already ended
+   */
+  public boolean terminateOnServer(String hub, String instanceId, StringValue reason) {
+    Optional<InstanceRecord> instance = store.findInstance(new InstanceKey(hub, instanceId));
+    if (instance.isEmpty() || instance.get().isTerminal()) {
+      return false;
+    }
+    InstanceKey key = instance.get().key();
+    HistoryEvent terminated = Events.executionTerminated(reason, false, clock.millis());
+    // No wake-up: a woken instance could be dispatched to a worker before the server step runs.
+    store.enqueueEvent(key, null, terminated, Events.millis(terminated.getTimestamp()));
+    dispatcher(hub).terminateServerSide(key);
+    return true;
   }
 
   public void suspend(String hub, String instanceId, StringValue reason) {

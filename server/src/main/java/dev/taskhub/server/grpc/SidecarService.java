@@ -33,6 +33,8 @@ import dev.taskhub.protocol.ResumeRequest;
 import dev.taskhub.protocol.ResumeResponse;
 import dev.taskhub.protocol.RewindInstanceRequest;
 import dev.taskhub.protocol.RewindInstanceResponse;
+import dev.taskhub.protocol.SkipGracefulOrchestrationTerminationsRequest;
+import dev.taskhub.protocol.SkipGracefulOrchestrationTerminationsResponse;
 import dev.taskhub.protocol.StreamInstanceHistoryRequest;
 import dev.taskhub.protocol.SuspendRequest;
 import dev.taskhub.protocol.SuspendResponse;
@@ -49,11 +51,14 @@ import dev.taskhub.server.store.InstanceIdPage;
 import dev.taskhub.server.store.InstancePage;
 import dev.taskhub.server.store.InstancePageRequest;
 import dev.taskhub.server.store.InstanceRecord;
+import dev.taskhub.server.store.PurgeResult;
+import dev.taskhub.server.store.TimeRange;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +70,8 @@ import java.util.function.Supplier;
  * the outcome. RPCs not overridden here answer UNIMPLEMENTED.
  */
 final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServiceImplBase {
+  static final int MAX_SKIP_GRACEFUL_IDS = 500;
+
   private final Engine engine;
   private final Validation validation;
   private final Clock clock;
@@ -282,38 +289,91 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
         observer,
         () -> {
           String hub = hub();
-          int deleted =
+          PurgeResult result =
               switch (request.getRequestCase()) {
                 case INSTANCEID ->
-                    engine.purge(
-                        hub,
-                        Validation.instanceId(request.getInstanceId()),
-                        request.getRecursive());
+                    new PurgeResult(
+                        engine.purge(
+                            hub,
+                            Validation.instanceId(request.getInstanceId()),
+                            request.getRecursive()),
+                        true);
                 case INSTANCEBATCH -> {
                   int count = 0;
                   for (String id : request.getInstanceBatch().getInstanceIdsList()) {
                     count += engine.purge(hub, Validation.instanceId(id), request.getRecursive());
                   }
-                  yield count;
+                  yield new PurgeResult(count, true);
                 }
                 case PURGEINSTANCEFILTER -> {
                   PurgeInstanceFilter filter = request.getPurgeInstanceFilter();
                   yield engine.purge(
                       hub,
-                      filter.hasCreatedTimeFrom() ? Events.millis(filter.getCreatedTimeFrom()) : 0,
-                      filter.hasCreatedTimeTo()
-                          ? Events.millis(filter.getCreatedTimeTo())
-                          : Long.MAX_VALUE,
-                      Queries.statuses(filter.getRuntimeStatusList()));
+                      new TimeRange(
+                          filter.hasCreatedTimeFrom()
+                              ? Events.millis(filter.getCreatedTimeFrom())
+                              : 0,
+                          filter.hasCreatedTimeTo()
+                              ? Events.millis(filter.getCreatedTimeTo())
+                              : Long.MAX_VALUE),
+                      Queries.statuses(filter.getRuntimeStatusList()),
+                      request.getRecursive(),
+                      timeout(filter));
                 }
                 case REQUEST_NOT_SET ->
                     throw new TaskhubException.InvalidArgument(
                         "one of instanceId, purgeInstanceFilter or instanceBatch is required");
               };
           return PurgeInstancesResponse.newBuilder()
-              .setDeletedInstanceCount(deleted)
-              .setIsComplete(BoolValue.of(true))
+              .setDeletedInstanceCount(result.deleted())
+              .setIsComplete(BoolValue.of(result.complete()))
               .build();
+        });
+  }
+
+  /** A filter purge's time limit: none when absent or zero. */
+  private static Duration timeout(PurgeInstanceFilter filter) {
+    if (!filter.hasTimeout()) {
+      return null;
+    }
+    com.google.protobuf.Duration timeout = filter.getTimeout();
+    if (timeout.getSeconds() < 0 || timeout.getNanos() < 0) {
+      throw new TaskhubException.InvalidArgument(
+          "purgeInstanceFilter.timeout must not be negative");
+    }
+    Duration limit = Duration.ofSeconds(timeout.getSeconds(), timeout.getNanos());
+    return limit.isZero() ? null : limit;
+  }
+
+  /** Up to {@link #MAX_SKIP_GRACEFUL_IDS} ids a call, as the protocol documents. */
+  @Override
+  public void skipGracefulOrchestrationTerminations(
+      SkipGracefulOrchestrationTerminationsRequest request,
+      StreamObserver<SkipGracefulOrchestrationTerminationsResponse> observer) {
+    unary(
+        "SkipGracefulOrchestrationTerminations",
+        observer,
+        () -> {
+          List<String> ids = request.getInstanceBatch().getInstanceIdsList();
+          if (ids.size() > MAX_SKIP_GRACEFUL_IDS) {
+            throw new TaskhubException.InvalidArgument(
+                "at most "
+                    + MAX_SKIP_GRACEFUL_IDS
+                    + " instance ids may be terminated in one call, got "
+                    + ids.size());
+          }
+          ids.forEach(Validation::instanceId);
+          validation.payload("reason", request.hasReason(), request.getReason());
+          StringValue reason = request.hasReason() ? request.getReason() : null;
+          SkipGracefulOrchestrationTerminationsResponse.Builder response =
+              SkipGracefulOrchestrationTerminationsResponse.newBuilder();
+          String hub = hub();
+          for (String id : ids) {
+            if (!engine.terminateOnServer(hub, id, reason)) {
+              response.addUnterminatedInstanceIds(id);
+            }
+          }
+          return response.build();
         });
   }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Durable state of every task hub, in work-item lifecycle terms: instances are created with an
@@ -122,14 +123,18 @@ public interface Store extends AutoCloseable {
   int purgeInstance(InstanceKey key, boolean recursive);
 
   /**
-   * Deletes every terminal instance of a hub created in [{@code createdFrom}, {@code createdTo}]
-   * whose status is in {@code statuses} (all terminal statuses when empty). Non-terminal instances
-   * are never deleted.
-   *
-   * @return how many instances were deleted
+   * Deletes every terminal instance of a hub created in {@code created} whose status is in {@code
+   * statuses} (all terminal statuses when empty), with {@code recursive} its ended
+   * sub-orchestrations too. Non-terminal instances are never deleted. It deletes in bounded
+   * batches, each its own transaction, and asks {@code mayContinue} before each one: when that
+   * answers false, it stops and reports the purge incomplete.
    */
-  int purgeInstances(
-      String hub, long createdFrom, long createdTo, Set<OrchestrationStatus> statuses);
+  PurgeResult purgeInstances(
+      String hub,
+      TimeRange created,
+      Set<OrchestrationStatus> statuses,
+      boolean recursive,
+      BooleanSupplier mayContinue);
 
   /** Deletes the given inbox rows of an instance (events that can no longer be delivered). */
   void discardInbox(InstanceKey key, List<Long> inboxIds);

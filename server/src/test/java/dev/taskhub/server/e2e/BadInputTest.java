@@ -12,12 +12,16 @@ import dev.taskhub.protocol.ActivityResponse;
 import dev.taskhub.protocol.CreateInstanceRequest;
 import dev.taskhub.protocol.GetInstanceRequest;
 import dev.taskhub.protocol.GetInstanceResponse;
+import dev.taskhub.protocol.ListInstanceIdsRequest;
 import dev.taskhub.protocol.OrchestratorResponse;
+import dev.taskhub.protocol.PurgeInstanceFilter;
+import dev.taskhub.protocol.PurgeInstancesRequest;
 import dev.taskhub.protocol.RaiseEventRequest;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub;
 import dev.taskhub.protocol.TerminateRequest;
 import dev.taskhub.server.config.ServerConfig;
+import dev.taskhub.server.engine.Events;
 import dev.taskhub.server.testing.OfficialSdk;
 import dev.taskhub.server.testing.TestScheduler;
 import io.grpc.ManagedChannel;
@@ -116,6 +120,60 @@ class BadInputTest {
     assertThat(sidecar().startInstance(seedFanOut(longest, "[\"Task2\"]")).getInstanceId())
         .isEqualTo(longest);
     assertThat(getInstance(longest).getExists()).isTrue();
+  }
+
+  @Test
+  void malformedListAndPurgeRequestsAreRejectedNamingTheField() {
+    assertRejected(
+        () ->
+            sidecar().listInstanceIds(ListInstanceIdsRequest.newBuilder().setPageSize(-1).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "pageSize");
+    assertRejected(
+        () ->
+            sidecar()
+                .listInstanceIds(
+                    ListInstanceIdsRequest.newBuilder()
+                        .setLastInstanceKey(StringValue.of("not-a-key"))
+                        .build()),
+        Status.Code.INVALID_ARGUMENT,
+        "not-a-key");
+    assertRejected(
+        () ->
+            sidecar()
+                .listInstanceIds(
+                    ListInstanceIdsRequest.newBuilder()
+                        .setCompletedTimeFrom(Events.timestamp(2_000))
+                        .setCompletedTimeTo(Events.timestamp(1_000))
+                        .build()),
+        Status.Code.INVALID_ARGUMENT,
+        "completedTimeFrom");
+    assertRejected(
+        () ->
+            sidecar()
+                .purgeInstances(
+                    PurgeInstancesRequest.newBuilder()
+                        .setPurgeInstanceFilter(
+                            PurgeInstanceFilter.newBuilder()
+                                .setTimeout(
+                                    com.google.protobuf.Duration.newBuilder().setSeconds(-1)))
+                        .build()),
+        Status.Code.INVALID_ARGUMENT,
+        "timeout");
+    // A filter purge with time to spare finishes and says so (this one matches nothing: 1970).
+    assertThat(
+            sidecar()
+                .purgeInstances(
+                    PurgeInstancesRequest.newBuilder()
+                        .setPurgeInstanceFilter(
+                            PurgeInstanceFilter.newBuilder()
+                                .setCreatedTimeTo(Events.timestamp(1_000))
+                                .setTimeout(
+                                    com.google.protobuf.Duration.newBuilder().setSeconds(30)))
+                        .build())
+                .getIsComplete()
+                .getValue())
+        .isTrue();
   }
 
   @Test

@@ -50,6 +50,12 @@ final class HandDrivenWorker implements AutoCloseable {
     return (WorkItem) item;
   }
 
+  /** Fails the test if a work item (or the stream's end) arrives within {@code within}. */
+  void receivesNothingWithin(Duration within) throws InterruptedException {
+    Object item = received.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(item).as("nothing sent within %s", within).isNull();
+  }
+
   /** Cancels the stream, as a worker that goes away does; the server gives back what it held. */
   void disconnect() {
     if (call != null) {

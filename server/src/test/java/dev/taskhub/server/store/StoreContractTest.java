@@ -45,6 +45,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -1255,12 +1256,65 @@ abstract class StoreContractTest {
     end(key("old-done"));
     end(key("new-done"));
 
-    int purged = store.purgeInstances(StoreFixtures.HUB, 0, T0 + 50, Set.of());
+    PurgeResult purged = purgeCreatedBefore(T0 + 50, false, () -> true);
 
-    assertThat(purged).isEqualTo(1);
+    assertThat(purged).isEqualTo(new PurgeResult(1, true));
     assertThat(store.findInstance(key("old-done"))).isEmpty();
     assertThat(store.findInstance(key("new-done"))).isPresent();
     assertThat(store.findInstance(key("old-pending"))).isPresent();
+  }
+
+  @Test
+  void aFilterPurgeToldToStopReportsItselfIncompleteAndTheNextOneGoesOn() {
+    store.createInstance(newInstance(key("done-1"), "e1"), Set.of());
+    store.createInstance(newInstance(key("done-2"), "e2"), Set.of());
+    end(key("done-1"));
+    end(key("done-2"));
+
+    assertThat(purgeCreatedBefore(T0 + 50, false, () -> false))
+        .isEqualTo(new PurgeResult(0, false));
+    assertThat(store.findInstance(key("done-1"))).isPresent();
+    assertThat(purgeCreatedBefore(T0 + 50, false, () -> true)).isEqualTo(new PurgeResult(2, true));
+    assertThat(store.findInstance(key("done-2"))).isEmpty();
+  }
+
+  @Test
+  void aRecursiveFilterPurgeAlsoDeletesTheEndedChildrenOutsideTheFilter() {
+    InstanceKey parent = key("parent");
+    InstanceKey child = key("child");
+    InstanceKey otherParent = key("other-parent");
+    InstanceKey otherChild = key("other-child");
+    store.createInstance(newInstance(parent, "e-p", T0, T0), Set.of());
+    store.createInstance(childOf(parent, child, T0 + 100), Set.of());
+    store.createInstance(newInstance(otherParent, "e-o", T0, T0), Set.of());
+    store.createInstance(childOf(otherParent, otherChild, T0 + 100), Set.of());
+    for (InstanceKey key : List.of(parent, child, otherParent, otherChild)) {
+      end(key);
+    }
+
+    // Created after the range: only a recursive purge reaches the children.
+    assertThat(purgeCreatedBefore(T0 + 50, true, () -> true)).isEqualTo(new PurgeResult(4, true));
+    assertThat(store.findInstance(child)).isEmpty();
+    assertThat(store.findInstance(otherChild)).isEmpty();
+  }
+
+  @Test
+  void aFilterPurgeWithoutRecursionLeavesTheChildrenOutsideTheFilter() {
+    InstanceKey parent = key("parent");
+    InstanceKey child = key("child");
+    store.createInstance(newInstance(parent, "e-p", T0, T0), Set.of());
+    store.createInstance(childOf(parent, child, T0 + 100), Set.of());
+    end(parent);
+    end(child);
+
+    assertThat(purgeCreatedBefore(T0 + 50, false, () -> true)).isEqualTo(new PurgeResult(1, true));
+    assertThat(store.findInstance(child)).isPresent();
+  }
+
+  private PurgeResult purgeCreatedBefore(
+      long createdTo, boolean recursive, BooleanSupplier mayContinue) {
+    return store.purgeInstances(
+        StoreFixtures.HUB, new TimeRange(0, createdTo), Set.of(), recursive, mayContinue);
   }
 
   private List<String> query(Set<OrchestrationStatus> statuses, long from, long to, String prefix) {
@@ -1321,7 +1375,11 @@ abstract class StoreContractTest {
   }
 
   private static NewInstance childOf(InstanceKey parent, InstanceKey child) {
-    NewInstance template = newInstance(child, "e-" + child.instanceId());
+    return childOf(parent, child, T0);
+  }
+
+  private static NewInstance childOf(InstanceKey parent, InstanceKey child, long createdAt) {
+    NewInstance template = newInstance(child, "e-" + child.instanceId(), createdAt, createdAt);
     return new NewInstance(
         child,
         template.executionId(),

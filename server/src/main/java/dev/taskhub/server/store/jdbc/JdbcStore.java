@@ -17,6 +17,7 @@ import dev.taskhub.server.store.NewInstance;
 import dev.taskhub.server.store.OrchestrationStep;
 import dev.taskhub.server.store.OrchestrationWorkItem;
 import dev.taskhub.server.store.PendingWork;
+import dev.taskhub.server.store.PurgeResult;
 import dev.taskhub.server.store.Statuses;
 import dev.taskhub.server.store.Store;
 import dev.taskhub.server.store.TimeRange;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The {@link Store} in plain SQL shared by every database. Each public method is one unit of work
@@ -360,50 +362,61 @@ public final class JdbcStore implements Store {
                     + Names.status(instance.get().status())
                     + "; only completed, failed or terminated instances can be purged");
           }
-          int deleted = 0;
-          ArrayDeque<InstanceKey> pending = new ArrayDeque<>(List.of(key));
-          while (!pending.isEmpty()) {
-            InstanceKey next = pending.poll();
-            if (recursive) {
-              pending.addAll(InstanceQueries.endedChildren(connection, next));
-            }
-            deleteInstanceRows(connection, next);
-            deleted++;
-          }
-          return deleted;
+          return delete(connection, key, recursive);
         });
   }
 
+  /** Deletes an instance, with {@code recursive} its ended sub-orchestrations too; the count. */
+  private static int delete(Connection connection, InstanceKey key, boolean recursive)
+      throws SQLException {
+    int deleted = 0;
+    ArrayDeque<InstanceKey> pending = new ArrayDeque<>(List.of(key));
+    while (!pending.isEmpty()) {
+      InstanceKey next = pending.poll();
+      if (recursive) {
+        pending.addAll(InstanceQueries.endedChildren(connection, next));
+      }
+      deleteInstanceRows(connection, next);
+      deleted++;
+    }
+    return deleted;
+  }
+
   @Override
-  public int purgeInstances(
-      String hub, long createdFrom, long createdTo, Set<OrchestrationStatus> statuses) {
+  public PurgeResult purgeInstances(
+      String hub,
+      TimeRange created,
+      Set<OrchestrationStatus> statuses,
+      boolean recursive,
+      BooleanSupplier mayContinue) {
     Set<OrchestrationStatus> purgeable = EnumSet.copyOf(Statuses.TERMINAL);
     if (!statuses.isEmpty()) {
       purgeable.retainAll(statuses);
     }
     if (purgeable.isEmpty()) {
-      return 0;
+      return new PurgeResult(0, true);
     }
-    InstanceFilter ended =
-        new InstanceFilter(
-            hub, purgeable, new TimeRange(createdFrom, createdTo), TimeRange.ANY, "", "");
+    InstanceFilter ended = new InstanceFilter(hub, purgeable, created, TimeRange.ANY, "", "");
     int total = 0;
-    while (true) {
+    while (mayContinue.getAsBoolean()) {
       // Bounded batches keep each transaction (and the writer's other callers' latency) short.
-      int deleted =
-          transactions.write(
-              connection -> {
-                List<String> ids = InstanceQueries.ids(connection, ended, PURGE_BATCH);
-                for (String id : ids) {
-                  deleteInstanceRows(connection, new InstanceKey(hub, id));
-                }
-                return ids.size();
-              });
-      total += deleted;
-      if (deleted < PURGE_BATCH) {
-        return total;
+      int[] batch = new int[2]; // matched, deleted
+      transactions.write(
+          connection -> {
+            List<String> ids = InstanceQueries.ids(connection, ended, PURGE_BATCH);
+            batch[0] = ids.size();
+            batch[1] = 0;
+            for (String id : ids) {
+              batch[1] += delete(connection, new InstanceKey(hub, id), recursive);
+            }
+            return null;
+          });
+      total += batch[1];
+      if (batch[0] < PURGE_BATCH) {
+        return new PurgeResult(total, true);
       }
     }
+    return new PurgeResult(total, false);
   }
 
   @Override

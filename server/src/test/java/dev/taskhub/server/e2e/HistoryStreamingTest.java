@@ -13,10 +13,8 @@ import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.OrchestratorRequest;
-import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.protocol.ScheduleTaskAction;
 import dev.taskhub.protocol.StreamInstanceHistoryRequest;
-import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub;
 import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.protocol.WorkerCapability;
@@ -26,7 +24,6 @@ import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,8 +50,11 @@ class HistoryStreamingTest {
   }
 
   private TaskHubSidecarServiceBlockingStub sidecar() {
-    return TaskHubSidecarServiceGrpc.newBlockingStub(server.channel())
-        .withDeadlineAfter(20, TimeUnit.SECONDS);
+    return new RawSidecar(server.channel()).call();
+  }
+
+  private void answer(String id, OrchestratorAction... actions) {
+    new RawSidecar(server.channel()).answer(id, actions);
   }
 
   @Test
@@ -207,14 +207,5 @@ class HistoryStreamingTest {
         .setId(id)
         .setScheduleTask(ScheduleTaskAction.newBuilder().setName("work"))
         .build();
-  }
-
-  private void answer(String id, OrchestratorAction... actions) {
-    sidecar()
-        .completeOrchestratorTask(
-            OrchestratorResponse.newBuilder()
-                .setInstanceId(id)
-                .addAllActions(List.of(actions))
-                .build());
   }
 }

@@ -12,9 +12,7 @@ import dev.taskhub.protocol.InstanceBatch;
 import dev.taskhub.protocol.OrchestrationState;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorAction;
-import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.protocol.SkipGracefulOrchestrationTerminationsRequest;
-import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub;
 import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.server.engine.Events;
@@ -23,7 +21,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,8 +45,11 @@ class SkipGracefulTerminationTest {
   }
 
   private TaskHubSidecarServiceBlockingStub sidecar() {
-    return TaskHubSidecarServiceGrpc.newBlockingStub(server.channel())
-        .withDeadlineAfter(20, TimeUnit.SECONDS);
+    return new RawSidecar(server.channel()).call();
+  }
+
+  private void answer(String id, OrchestratorAction... actions) {
+    new RawSidecar(server.channel()).answer(id, actions);
   }
 
   @Test
@@ -146,14 +146,5 @@ class SkipGracefulTerminationTest {
         .setId(id)
         .setCreateTimer(CreateTimerAction.newBuilder().setFireAt(Events.timestamp(epochMillis)))
         .build();
-  }
-
-  private void answer(String id, OrchestratorAction... actions) {
-    sidecar()
-        .completeOrchestratorTask(
-            OrchestratorResponse.newBuilder()
-                .setInstanceId(id)
-                .addAllActions(List.of(actions))
-                .build());
   }
 }

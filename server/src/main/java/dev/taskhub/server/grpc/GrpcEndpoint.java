@@ -30,8 +30,19 @@ public final class GrpcEndpoint implements AutoCloseable {
             .permitKeepAliveWithoutCalls(true)
             .addService(
                 ServerInterceptors.intercept(
-                    new SidecarService(engine, clock), new TaskHubInterceptor(config.taskHubs())))
+                    new SidecarService(engine, clock, chunks(config, clock)),
+                    new TaskHubInterceptor(config.taskHubs())))
             .build();
+  }
+
+  /**
+   * Chunked orchestrator responses: a whole one may be as large as the largest message accepted,
+   * all unfinished ones together four times that; a series lives no longer than its episode's
+   * lease.
+   */
+  private static ResponseChunks chunks(ServerConfig config, Clock clock) {
+    long message = config.maxMessageBytes();
+    return new ResponseChunks(clock, config.leaseTimeout(), message, 4 * message);
   }
 
   public GrpcEndpoint start() {

@@ -73,11 +73,13 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
   static final int MAX_SKIP_GRACEFUL_IDS = 500;
 
   private final Engine engine;
+  private final ResponseChunks chunks;
   private final Validation validation;
   private final Clock clock;
 
-  SidecarService(Engine engine, Clock clock) {
+  SidecarService(Engine engine, Clock clock, ResponseChunks chunks) {
     this.engine = engine;
+    this.chunks = chunks;
     this.validation = new Validation(engine.payloadLimit());
     this.clock = clock;
   }
@@ -475,7 +477,8 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
         observer,
         () -> {
           Validation.instanceId(request.getInstanceId());
-          engine.completeOrchestration(hub(), request);
+          String hub = hub();
+          chunks.add(hub, request).ifPresent(whole -> engine.completeOrchestration(hub, whole));
           return CompleteTaskResponse.getDefaultInstance();
         });
   }

@@ -78,17 +78,18 @@ final class ActivityQueue {
   }
 
   /**
-   * Takes the next queued activity for which {@code held} is false; those it passes over keep their
-   * place.
+   * Takes the next queued activity whose id is not {@code held} and that is not {@code refused};
+   * those it passes over keep their place.
    */
-  PendingActivity next(Predicate<PendingActivity.ActivityId> held) {
+  PendingActivity next(
+      Predicate<PendingActivity.ActivityId> held, Predicate<PendingActivity> refused) {
     List<PendingActivity> passedOver = null;
     PendingActivity next;
     while ((next = ready.poll()) != null) {
       if (next.done) {
         continue;
       }
-      if (!held.test(next.id())) {
+      if (!held.test(next.id()) && !refused.test(next)) {
         break;
       }
       if (passedOver == null) {

@@ -392,6 +392,16 @@ final class Dispatcher implements HubQueues, HubWork.Followups {
   }
 
   @Override
+  public void requeueAt(PendingActivity pending, long epochMillis) {
+    timers.at(
+        epochMillis,
+        () -> {
+          work.requeue(pending);
+          dispatch();
+        });
+  }
+
+  @Override
   public void failActivity(PendingActivity pending) {
     executor.execute(
         () -> {

@@ -19,6 +19,10 @@ import java.util.Set;
  * and nothing here does I/O or blocks: the {@link Dispatcher} reads and writes the store and sends
  * outside the lock, then reports back here. Its last methods serve the dispatcher's {@link
  * HubQueues}: what a claiming {@link WorkSource} sees of the hub.
+ *
+ * <p>Over 500 lines: each method is one event of the hub (a dispatch round, a completion, an
+ * abandon, an expiry, a claim) applied to the parts under the one lock; the parts hold the state
+ * and its rules, this class only the order in which an event touches them.
  */
 final class HubWork {
   /** How long a ready episode may wait behind activities before it goes first. */
@@ -37,6 +41,9 @@ final class HubWork {
 
     /** Fail an activity given back past the poison limit. */
     void failActivity(PendingActivity pending);
+
+    /** Queue an abandoned activity again at {@code epochMillis}. */
+    void requeueAt(PendingActivity pending, long epochMillis);
   }
 
   /** One item a dispatch round hands to a stream. */
@@ -189,7 +196,10 @@ final class HubWork {
     }
     // A task whose id is still leased under an older generation waits: workers without completion
     // tokens name a result only by instance and task id, so one lease per id may be out at a time.
-    PendingActivity pending = activities.next(leases::holdsActivity);
+    boolean othersCanTake = streams.size() > 1;
+    PendingActivity pending =
+        activities.next(
+            leases::holdsActivity, candidate -> othersCanTake && candidate.abandonedBy == stream);
     if (pending == null) {
       return null;
     }
@@ -209,7 +219,10 @@ final class HubWork {
     if (!instances.hasReady() || !stream.canTakeOrchestration()) {
       return null;
     }
-    InstanceSlots.Taken taken = instances.take();
+    InstanceSlots.Taken taken = instances.take(stream, streams.size() > 1);
+    if (taken == null) {
+      return null; // what is ready, this stream refused last: other streams take it first
+    }
     stream.takeOrchestrationCredit();
     return new Dispatch.Orchestration(stream, taken.key(), taken.pinned());
   }
@@ -320,7 +333,35 @@ final class HubWork {
               + token
               + "' is in flight");
     }
-    giveBack(lease);
+    leases.release(lease);
+    long now = clock.millis();
+    if (lease.kind == Lease.Kind.ORCHESTRATION) {
+      int abandons = instances.abandoned(lease.key, lease.stream);
+      long retryAt = now + AbandonBackoff.delayMillis(abandons);
+      if (retryAt <= now) {
+        instances.wake(lease.key, now);
+      } else {
+        followups.wakeAt(lease.key, retryAt);
+      }
+    } else {
+      PendingActivity pending = lease.activity;
+      if (pending.done) {
+        return;
+      }
+      pending.abandons++;
+      pending.abandonedBy = lease.stream;
+      long retryAt = now + AbandonBackoff.delayMillis(pending.abandons);
+      if (retryAt <= now) {
+        activities.requeue(pending);
+      } else {
+        followups.requeueAt(pending, retryAt);
+      }
+    }
+  }
+
+  /** An abandoned activity's backoff is over: back in line (unless it was done meanwhile). */
+  synchronized void requeue(PendingActivity pending) {
+    activities.requeue(pending);
   }
 
   /**

@@ -18,9 +18,11 @@ import java.util.Map;
  *   absent ──wake──▶ queued ──take──▶ in flight ──endFlight──▶ absent
  *                      ▲                 │ wake: remembered (wakeAfterFlight)
  *                      └───endFlight─────┤ (woken meanwhile, or it carried a re-sent episode)
- *                      └───giveBack──────┤ (lease expired, abandoned, stream gone): the episode is
- *                      └───notSent───────┘  pinned and re-sent unchanged; past the poison limit
- *                                           the instance stays in flight while it is failed
+ *                      └───giveBack──────┤ (lease expired, stream gone): the episode is pinned and
+ *                      └───abandoned─────┤  re-sent unchanged; past the poison limit the instance
+ *                      └───notSent───────┘  stays in flight while it is failed. Abandoned (the
+ *                                           worker refused it): not counted toward the limit, queued
+ *                                           after a backoff, offered to other streams first
  *   queued ──dequeue──▶ absent              (its claim went to another node)
  *   absent|queued ──serverStep──▶ in flight (a server step; requested while in flight, it waits
  *                                            for endFlight, and a later request replaces it)
@@ -41,6 +43,11 @@ final class InstanceSlots {
     ServerStep.Pending serverStepAfterFlight;
     Episode pinned;
     int deliveries;
+
+    /** Abandons in a row, and the stream of the last: a worker that refused the episode. */
+    int abandons;
+
+    WorkerStream abandonedBy;
 
     boolean idle() {
       return !queued && !inFlight && pinned == null;
@@ -65,7 +72,28 @@ final class InstanceSlots {
 
   /** Takes the first queued instance into flight, or returns null if none is queued. */
   Taken take() {
-    InstanceKey key = ready.poll();
+    return take(null, false);
+  }
+
+  /**
+   * Takes the first queued instance into flight, passing over (they keep their place) those that
+   * {@code stream} abandoned last when {@code othersCanTake}; null if none is left.
+   */
+  Taken take(WorkerStream stream, boolean othersCanTake) {
+    InstanceKey key = null;
+    if (othersCanTake) {
+      for (InstanceKey candidate : ready) {
+        if (slot(candidate).abandonedBy != stream) {
+          key = candidate;
+          break;
+        }
+      }
+      if (key != null) {
+        ready.remove(key);
+      }
+    } else {
+      key = ready.poll();
+    }
     if (key == null) {
       return null;
     }
@@ -101,6 +129,19 @@ final class InstanceSlots {
     return ++slot.deliveries;
   }
 
+  /**
+   * The worker abandoned the episode: it refuses the instance (its version, say). That is not a
+   * failed delivery: the poison limit does not count it.
+   *
+   * @return how many times in a row the instance's episode has now been abandoned
+   */
+  int abandoned(InstanceKey key, WorkerStream by) {
+    Slot slot = slot(key);
+    slot.inFlight = false;
+    slot.abandonedBy = by;
+    return ++slot.abandons;
+  }
+
   /** A given-back instance is being failed by the server: it stays in flight meanwhile. */
   void holdForFailure(InstanceKey key) {
     slot(key).inFlight = true;
@@ -112,6 +153,8 @@ final class InstanceSlots {
     slot.inFlight = false;
     slot.pinned = null;
     slot.deliveries = 0;
+    slot.abandons = 0;
+    slot.abandonedBy = null;
   }
 
   /** A step of the instance was rejected (the instance moved on): its episode is dead. */

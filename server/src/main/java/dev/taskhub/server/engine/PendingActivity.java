@@ -4,12 +4,17 @@ import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.InstanceKey;
 
 /**
- * An activity waiting for or out on dispatch, with its delivery count (guarded by the hub's lock,
- * {@link HubWork}).
+ * An activity waiting for or out on dispatch, with its delivery and abandon counts (guarded by the
+ * hub's lock, {@link HubWork}).
  */
 final class PendingActivity {
   final ActivityTask task;
   int deliveries;
+
+  /** Abandons in a row, and the stream of the last: a worker that refused the task. */
+  int abandons;
+
+  WorkerStream abandonedBy;
 
   /** Set when the task was completed or dropped while queued: the queue skips it. */
   boolean done;

@@ -68,6 +68,10 @@ import java.util.function.Supplier;
 /**
  * {@code TaskHubSidecarService}: validates each request, hands it to the {@link Engine} and maps
  * the outcome. RPCs not overridden here answer UNIMPLEMENTED.
+ *
+ * <p>Over 500 lines: one method per RPC of the service (gRPC wants them on one class), each only
+ * validating, calling the engine and shaping the answer; the longer pieces live beside it ({@link
+ * Queries}, {@link States}, {@link HistoryChunks}, {@link ResponseChunks}).
  */
 final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServiceImplBase {
   static final int MAX_SKIP_GRACEFUL_IDS = 500;

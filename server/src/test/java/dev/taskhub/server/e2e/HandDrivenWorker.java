@@ -50,6 +50,15 @@ final class HandDrivenWorker implements AutoCloseable {
     return (WorkItem) item;
   }
 
+  /** The next work item if one arrives within {@code within}, else null. */
+  WorkItem poll(Duration within) throws InterruptedException {
+    Object item = received.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+    if (item instanceof Throwable error) {
+      throw new AssertionError("The work-item stream ended", error);
+    }
+    return (WorkItem) item;
+  }
+
   /** Fails the test if a work item (or the stream's end) arrives within {@code within}. */
   void receivesNothingWithin(Duration within) throws InterruptedException {
     Object item = received.poll(within.toMillis(), TimeUnit.MILLISECONDS);

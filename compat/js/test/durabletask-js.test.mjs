@@ -8,12 +8,15 @@
 // the whole app is also how a real deployment looks.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import * as grpc from "@grpc/grpc-js";
 import {
   HistoryEventType,
   OrchestrationStatus,
   RetryPolicy,
   TaskHubGrpcClient,
   TaskHubGrpcWorker,
+  VersionFailureStrategy,
+  VersionMatchStrategy,
   whenAll,
   whenAny,
 } from "@microsoft/durabletask-js";
@@ -389,5 +392,64 @@ describe("history and instance ids", () => {
     );
     const running = await client.listInstanceIds({ runtimeStatus: [OrchestrationStatus.RUNNING] });
     assert.deepEqual(running.values, []);
+  });
+});
+
+describe("versioning", () => {
+  // Workers of their own, in a task hub of their own: the suite's main worker hosts everything in
+  // `default` and would run this orchestration whatever its version.
+  const inVersioningHub = async () => {
+    const metadata = new grpc.Metadata();
+    metadata.set("taskhub", "versioning");
+    return metadata;
+  };
+
+  function versionedWorker(version, result) {
+    const worker = new TaskHubGrpcWorker({
+      hostAddress: endpoint,
+      logger: quietLogger,
+      metadataGenerator: inVersioningHub,
+      versioning: {
+        version,
+        matchStrategy: VersionMatchStrategy.Strict,
+        failureStrategy: VersionFailureStrategy.Reject,
+      },
+    });
+    // The same orchestrator name on both workers; each answers with its own result.
+    const versioned = {
+      versioned: async function* () {
+        return result;
+      },
+    }.versioned;
+    worker.addOrchestrator(versioned);
+    return worker;
+  }
+
+  test("a worker that rejects a version abandons it, and a worker of that version runs it", async () => {
+    const versioningClient = new TaskHubGrpcClient({
+      hostAddress: endpoint,
+      logger: quietLogger,
+      metadataGenerator: inVersioningHub,
+    });
+    const oldWorker = versionedWorker("1.0", "ran on 1.0");
+    const newWorker = versionedWorker("2.0", "ran on 2.0");
+    try {
+      await oldWorker.start();
+      const id = await versioningClient.scheduleNewOrchestration("versioned", undefined, {
+        version: "2.0",
+      });
+
+      // Only the 1.0 worker is there: it refuses the episode again and again, ever more slowly,
+      // and the instance waits instead of failing.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const waiting = await versioningClient.getOrchestrationState(id, false);
+      assert.equal(waiting.runtimeStatus, OrchestrationStatus.PENDING);
+
+      await newWorker.start();
+      const state = await versioningClient.waitForOrchestrationCompletion(id, true, WAIT_SECONDS);
+      assert.equal(assertCompleted(state), "ran on 2.0");
+    } finally {
+      await Promise.allSettled([oldWorker.stop(), newWorker.stop(), versioningClient.stop()]);
+    }
   });
 });

@@ -52,7 +52,11 @@ class JavaScriptSdkCompatibilityTest {
           .isZero();
     }
 
-    try (TestScheduler server = TestScheduler.builder().start()) {
+    // The versioning scenario runs its own workers in a task hub of its own (see the suite).
+    try (TestScheduler server =
+        TestScheduler.builder()
+            .config(c -> c.withTaskHubs(List.of("default", "versioning")))
+            .start()) {
       Result suite =
           run(
               project,

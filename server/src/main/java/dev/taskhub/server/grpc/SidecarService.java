@@ -119,6 +119,7 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
           Validation.optionalInstanceId(request.getInstanceId());
           Validation.name("name", request.getName());
           validation.payload("input", request.hasInput(), request.getInput());
+          Validation.tags("tags", request.getTagsMap());
           String id = engine.startInstance(hub(), request);
           return CreateInstanceResponse.newBuilder().setInstanceId(id).build();
         });

@@ -4,6 +4,7 @@ import com.google.protobuf.StringValue;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.config.ServerConfig;
 import dev.taskhub.server.engine.PayloadLimit;
+import java.util.Map;
 
 /** Request checks shared by the RPCs; each failure names the offending field. */
 final class Validation {
@@ -45,6 +46,14 @@ final class Validation {
           field + " is " + name.length() + " characters long; the limit is " + MAX_NAME_LENGTH);
     }
     return name;
+  }
+
+  /** Tags of at most {@link PayloadLimit#MAX_TAGS_BYTES} bytes as a JSON object. */
+  static void tags(String field, Map<String, String> tags) {
+    String problem = PayloadLimit.checkTags(field, tags);
+    if (problem != null) {
+      throw new TaskhubException.InvalidArgument(problem);
+    }
   }
 
   void payload(String field, boolean present, StringValue value) {

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Abandoned work items over the raw protocol, as a worker that refuses an orchestration's version
- * sends them: offered to another worker at once (within a second), never failed for it (the poison limit, 3 here,
- * counts failed deliveries, not refusals), and offered again ever more slowly to a worker that
- * keeps refusing alone.
+ * sends them: offered to another worker at once (within a second), never failed for it (the poison
+ * limit, 3 here, counts failed deliveries, not refusals), and offered again ever more slowly to a
+ * worker that keeps refusing alone.
  */
 class AbandonTest {
   private static final int POISON_LIMIT = 3;

@@ -123,6 +123,29 @@ class BadInputTest {
   }
 
   @Test
+  void tagsOverOneThousandBytesOfJsonAreRejectedAndTagsOfExactlyThatAreKept() {
+    // {"team":"<990 x>"} is 1,001 bytes as JSON.
+    assertRejected(
+        () ->
+            sidecar()
+                .startInstance(
+                    seedFanOut("tags-over", "[\"Task1\"]").toBuilder()
+                        .putTags("team", "x".repeat(990))
+                        .build()),
+        Status.Code.INVALID_ARGUMENT,
+        "tags are 1001 bytes as JSON, over the limit of 1000 bytes");
+    assertThat(getInstance("tags-over").getExists()).isFalse();
+
+    sidecar()
+        .startInstance(
+            seedFanOut("tags-at-limit", "[\"Task1\"]").toBuilder()
+                .putTags("team", "x".repeat(989))
+                .build());
+    assertThat(getInstance("tags-at-limit").getOrchestrationState().getTagsMap().get("team"))
+        .hasSize(989);
+  }
+
+  @Test
   void malformedListAndPurgeRequestsAreRejectedNamingTheField() {
     assertRejected(
         () ->

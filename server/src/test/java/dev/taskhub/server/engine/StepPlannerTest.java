@@ -1413,7 +1413,52 @@ class StepPlannerTest {
               response(
                   scheduleTask(1, "Pay", null),
                   complete(3, ORCHESTRATION_STATUS_CONTINUED_AS_NEW, big)),
-              "orchestration output" + over));
+              "orchestration output" + over),
+          // {"t":"<993 x>"} is 1,001 bytes: one over the tags limit.
+          Arguments.of(
+              "activity tags",
+              response(
+                  scheduleTask(1, "Pay", null),
+                  OrchestratorAction.newBuilder()
+                      .setId(3)
+                      .setScheduleTask(
+                          ScheduleTaskAction.newBuilder()
+                              .setName("Pay")
+                              .putTags("t", "x".repeat(993)))
+                      .build()),
+              "action 3 activity tags are 1001 bytes as JSON, over the limit of 1000 bytes"),
+          Arguments.of(
+              "sub-orchestration tags",
+              response(
+                  scheduleTask(1, "Pay", null),
+                  OrchestratorAction.newBuilder()
+                      .setId(3)
+                      .setCreateSubOrchestration(
+                          CreateSubOrchestrationAction.newBuilder()
+                              .setInstanceId("c")
+                              .setName("ShipOrder")
+                              .putTags("t", "x".repeat(993)))
+                      .build()),
+              "action 3 sub-orchestration tags are 1001 bytes as JSON, over the limit of 1000 bytes"));
+    }
+
+    @Test
+    void tagsOfExactlyTheLimitAreAccepted() {
+      OrchestratorResponse response =
+          response(
+                  OrchestratorAction.newBuilder()
+                      .setId(3)
+                      .setScheduleTask(
+                          ScheduleTaskAction.newBuilder()
+                              .setName("Pay")
+                              .putTags("t", "x".repeat(992)))
+                      .build())
+              .build();
+
+      OrchestrationStep step = planner.plan(episode(runningWithResult()), response, NOW);
+
+      assertThat(step.activities()).singleElement();
+      assertThat(step.activities().get(0).request().getTagsMap().get("t")).hasSize(992);
     }
 
     @ParameterizedTest(name = "{0}")

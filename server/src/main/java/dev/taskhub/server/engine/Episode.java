@@ -2,6 +2,7 @@ package dev.taskhub.server.engine;
 
 import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.HistoryEvent;
+import dev.taskhub.protocol.OrchestrationTraceContext;
 import dev.taskhub.protocol.OrchestratorRequest;
 import dev.taskhub.server.store.InboxEvent;
 import dev.taskhub.server.store.OrchestrationWorkItem;
@@ -56,14 +57,17 @@ record Episode(
     if ((requireStart && !started) || (delivered.size() == 1 && !replayRequested)) {
       return Optional.empty();
     }
-    OrchestratorRequest request =
+    OrchestratorRequest.Builder request =
         OrchestratorRequest.newBuilder()
             .setInstanceId(workItem.instance().key().instanceId())
             .setExecutionId(StringValue.of(workItem.instance().executionId()))
             .addAllPastEvents(Events.replayable(workItem.history()))
-            .addAllNewEvents(delivered)
-            .build();
-    return Optional.of(new Episode(workItem, List.copyOf(delivered), request));
+            .addAllNewEvents(delivered);
+    OrchestrationTraceContext span = workItem.instance().traceContext();
+    if (span != null && span.hasSpanID()) {
+      request.setOrchestrationTraceContext(span); // the span the worker opened, for every episode
+    }
+    return Optional.of(new Episode(workItem, List.copyOf(delivered), request.build()));
   }
 
   List<Long> consumedInboxIds() {

@@ -10,6 +10,7 @@ import dev.taskhub.protocol.ExecutionStartedEvent;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationInstance;
 import dev.taskhub.protocol.OrchestrationStatus;
+import dev.taskhub.protocol.OrchestrationTraceContext;
 import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.protocol.ParentInstanceInfo;
@@ -58,6 +59,9 @@ final class StepPlanner {
       return fail(episode, now, Events.failure("PayloadTooLarge", oversize));
     }
     Plan plan = new Plan(episode, now);
+    if (response.hasOrchestrationTraceContext()) {
+      plan.traceContext = response.getOrchestrationTraceContext();
+    }
     OrchestratorAction completion = null;
     for (OrchestratorAction action : response.getActionsList()) {
       if (action.hasCompleteOrchestration()) {
@@ -173,6 +177,9 @@ final class StepPlanner {
     final Set<Integer> recordedActionIds = new HashSet<>();
     boolean recursiveTermination;
     OrchestrationStatus status;
+
+    /** The span the worker reports for the orchestration, kept for its later episodes; or null. */
+    OrchestrationTraceContext traceContext;
 
     Plan(Episode episode, long now) {
       this.episode = episode;
@@ -502,7 +509,9 @@ final class StepPlanner {
               customStatus,
               null,
               now,
-              0);
+              0,
+              // The new generation opens a span of its own: forget the old one.
+              OrchestrationTraceContext.getDefaultInstance());
       return new OrchestrationStep(
           key,
           instance.executionId(),
@@ -534,7 +543,7 @@ final class StepPlanner {
           false,
           List.copyOf(history),
           episode.consumedInboxIds(),
-          update,
+          traceContext == null ? update : update.withTraceContext(traceContext),
           List.copyOf(activities),
           List.copyOf(messages),
           List.copyOf(children),

@@ -25,8 +25,10 @@ import static dev.taskhub.server.store.StoreFixtures.timerFired;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationStatus;
+import dev.taskhub.protocol.OrchestrationTraceContext;
 import dev.taskhub.protocol.TaskFailureDetails;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.engine.Events;
@@ -1091,6 +1093,24 @@ abstract class StoreContractTest {
             pagedIds(
                 InstanceFilter.everyInstanceOf(StoreFixtures.HUB), InstanceSort.COMPLETED_ASC, 3))
         .containsExactly("s-4", "s-1", "s-3");
+  }
+
+  @Test
+  void aStepsTraceContextIsKeptByLaterStepsUntilOneReplacesIt() {
+    InstanceRecord running = started(key("traced"), "exec-1");
+    assertThat(running.traceContext()).isNull();
+    OrchestrationTraceContext span =
+        OrchestrationTraceContext.newBuilder()
+            .setSpanID(StringValue.of("00f067aa0ba902b7"))
+            .setSpanStartTime(Events.timestamp(T0))
+            .build();
+
+    store.applyStep(stepFrom(running, T0 + 1).traceContext(span).build());
+    InstanceRecord traced = row(key("traced"));
+    assertThat(traced.traceContext()).isEqualTo(span);
+
+    store.applyStep(stepFrom(traced, T0 + 2).build());
+    assertThat(row(key("traced")).traceContext()).isEqualTo(span);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.taskhub.protocol.ExecutionStartedEvent;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationInstance;
 import dev.taskhub.protocol.OrchestrationStatus;
+import dev.taskhub.protocol.OrchestrationTraceContext;
 import dev.taskhub.protocol.TaskFailureDetails;
 import dev.taskhub.protocol.TaskScheduledEvent;
 import dev.taskhub.protocol.TimerCreatedEvent;
@@ -168,6 +169,7 @@ final class StoreFixtures {
     private final List<InboxMessage> messages = new ArrayList<>();
     private final List<ChildInstance> children = new ArrayList<>();
     private boolean terminal;
+    private OrchestrationTraceContext traceContext;
 
     private StepBuilder(InstanceKey key, String executionId, int historyLength, long now) {
       this.key = key;
@@ -237,6 +239,12 @@ final class StoreFixtures {
       return this;
     }
 
+    /** Records the orchestration's span (null keeps the stored one). */
+    StepBuilder traceContext(OrchestrationTraceContext context) {
+      this.traceContext = context;
+      return this;
+    }
+
     /** Ends the instance with {@code status}; its remaining inbox and open activities go. */
     StepBuilder end(OrchestrationStatus status, String output, TaskFailureDetails failure) {
       this.status = status;
@@ -256,7 +264,15 @@ final class StoreFixtures {
           List.copyOf(history),
           List.copyOf(consumed),
           new InstanceUpdate(
-              executionId, status, input, output, customStatus, failure, now, completedAt),
+              executionId,
+              status,
+              input,
+              output,
+              customStatus,
+              failure,
+              now,
+              completedAt,
+              traceContext),
           List.copyOf(activities),
           List.copyOf(messages),
           List.copyOf(children),

@@ -2,6 +2,7 @@ package dev.taskhub.server.store.jdbc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.taskhub.protocol.OrchestrationStatus;
+import dev.taskhub.protocol.OrchestrationTraceContext;
 import dev.taskhub.protocol.TaskFailureDetails;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.store.InstanceKey;
@@ -15,7 +16,7 @@ final class InstanceRows {
       """
       hub, instance_id, execution_id, name, version, status, input, output, custom_status, failure,
       parent_instance_id, tags, created_at, last_updated_at, completed_at, scheduled_start_at,
-      history_length""";
+      history_length, trace_context""";
 
   private InstanceRows() {}
 
@@ -37,7 +38,19 @@ final class InstanceRows {
         row.getLong(14),
         row.getLong(15),
         row.getLong(16),
-        row.getInt(17));
+        row.getInt(17),
+        traceContext(row.getBytes(18)));
+  }
+
+  private static OrchestrationTraceContext traceContext(byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    try {
+      return OrchestrationTraceContext.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new TaskhubException("A stored trace context is corrupt", e);
+    }
   }
 
   private static TaskFailureDetails parseFailure(byte[] bytes) {

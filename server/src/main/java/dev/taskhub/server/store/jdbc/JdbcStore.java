@@ -56,7 +56,8 @@ public final class JdbcStore implements Store {
       """
       UPDATE instances
       SET execution_id = ?, status = ?, input = COALESCE(?, input), output = ?, custom_status = ?,
-          failure = ?, last_updated_at = ?, completed_at = ?, history_length = ?
+          failure = ?, last_updated_at = ?, completed_at = ?, history_length = ?,
+          trace_context = COALESCE(?, trace_context)
       WHERE hub = ? AND instance_id = ? AND execution_id = ? AND history_length = ?""";
   private static final String SELECT_ACTIVITY =
       "SELECT 1 FROM activities WHERE hub = ? AND instance_id = ? AND task_id = ?";
@@ -226,10 +227,14 @@ public final class JdbcStore implements Store {
             update.setLong(7, values.lastUpdatedAt());
             setNullableLong(update, 8, values.completedAt());
             update.setInt(9, base + step.history().size());
-            update.setString(10, key.hub());
-            update.setString(11, key.instanceId());
-            update.setString(12, step.expectedExecutionId());
-            update.setInt(13, step.expectedHistoryLength());
+            setBytes(
+                update,
+                10,
+                values.traceContext() == null ? null : values.traceContext().toByteArray());
+            update.setString(11, key.hub());
+            update.setString(12, key.instanceId());
+            update.setString(13, step.expectedExecutionId());
+            update.setInt(14, step.expectedHistoryLength());
             if (update.executeUpdate() == 0) {
               throw new TaskhubException.LeaseLost(
                   "Instance "

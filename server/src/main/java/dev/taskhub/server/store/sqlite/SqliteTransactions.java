@@ -22,7 +22,10 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqliteTransactions implements Transactions {
   static final List<String> MIGRATIONS =
-      List.of("V1__initial_schema.sql", "V2__instances_by_completion.sql");
+      List.of(
+          "V1__initial_schema.sql",
+          "V2__instances_by_completion.sql",
+          "V3__orchestration_trace_context.sql");
   private static final int READERS = 4;
 
   private final GroupCommitWriter writer;

@@ -163,6 +163,45 @@ class ClientOperationsTest {
   }
 
   @Test
+  void listInstanceIdsPagesThroughEndedInstancesInOrderOfCompletion() {
+    Instant before = Instant.now().minusSeconds(1);
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String id = client.scheduleNewOrchestration("Echo", "v" + i);
+      client.waitForCompletion(id, WAIT);
+      ids.add(id);
+    }
+    client.scheduleNewOrchestration("Wait");
+
+    assertThat(client.listInstanceIds(before, null, java.util.Set.of(), 2))
+        .containsExactlyElementsOf(ids);
+    assertThat(client.listInstanceIds(null, null, java.util.Set.of(OrchestrationStatus.RUNNING), 0))
+        .isEmpty();
+  }
+
+  @Test
+  void historyHoldsTheEventsOfTheCurrentExecution() {
+    String id = client.scheduleNewOrchestration("Echo", "hello");
+    client.waitForCompletion(id, WAIT);
+
+    List<dev.taskhub.protocol.HistoryEvent> history = client.history(id);
+
+    assertThat(history)
+        .filteredOn(dev.taskhub.protocol.HistoryEvent::hasExecutionStarted)
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getExecutionStarted().getName()).isEqualTo("Echo");
+              assertThat(event.getExecutionStarted().getInput().getValue()).isEqualTo("\"hello\"");
+            });
+    assertThat(history.getLast().getExecutionCompleted().getResult().getValue())
+        .isEqualTo("\"hello\"");
+    assertThatThrownBy(() -> client.history("nobody"))
+        .isInstanceOf(TaskhubException.InstanceNotFound.class)
+        .hasMessageContaining("nobody");
+  }
+
+  @Test
   void purgeDeletesEndedInstancesByIdOrFilter() {
     String first = client.scheduleNewOrchestration("Echo", "1");
     String second = client.scheduleNewOrchestration("Echo", "2");

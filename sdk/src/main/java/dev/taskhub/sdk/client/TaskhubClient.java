@@ -5,12 +5,16 @@ import com.google.protobuf.Timestamp;
 import dev.taskhub.protocol.CreateInstanceRequest;
 import dev.taskhub.protocol.GetInstanceRequest;
 import dev.taskhub.protocol.GetInstanceResponse;
+import dev.taskhub.protocol.HistoryEvent;
+import dev.taskhub.protocol.ListInstanceIdsRequest;
+import dev.taskhub.protocol.ListInstanceIdsResponse;
 import dev.taskhub.protocol.PurgeInstanceFilter;
 import dev.taskhub.protocol.PurgeInstancesRequest;
 import dev.taskhub.protocol.RaiseEventRequest;
 import dev.taskhub.protocol.RestartInstanceRequest;
 import dev.taskhub.protocol.ResumeRequest;
 import dev.taskhub.protocol.RewindInstanceRequest;
+import dev.taskhub.protocol.StreamInstanceHistoryRequest;
 import dev.taskhub.protocol.SuspendRequest;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub;
@@ -25,13 +29,22 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * Starts and manages orchestration instances. Thread-safe; create one per application and close it
@@ -312,6 +325,77 @@ public final class TaskhubClient implements AutoCloseable {
         query,
         request -> call("QueryInstances", s -> s.queryInstances(request)),
         state -> new OrchestrationMetadata(state, converter));
+  }
+
+  /**
+   * The ids of the ended instances with one of {@code statuses} (any terminal one when empty) that
+   * completed in [{@code completedFrom}, {@code completedTo}] (null for an open end), in order of
+   * completion, fetched {@code pageSize} at a time (0: the scheduler's default) as the stream is
+   * consumed.
+   *
+   * @throws TaskhubException from the stream's operations if a page cannot be fetched
+   */
+  public Stream<String> listInstanceIds(
+      Instant completedFrom, Instant completedTo, Set<OrchestrationStatus> statuses, int pageSize) {
+    ListInstanceIdsRequest.Builder request =
+        ListInstanceIdsRequest.newBuilder().setPageSize(pageSize);
+    if (completedFrom != null) {
+      request.setCompletedTimeFrom(timestamp(completedFrom));
+    }
+    if (completedTo != null) {
+      request.setCompletedTimeTo(timestamp(completedTo));
+    }
+    statuses.forEach(status -> request.addRuntimeStatus(status.toProto()));
+    Iterator<String> ids =
+        new Iterator<>() {
+          private Iterator<String> page = Collections.emptyIterator();
+          private String lastInstanceKey;
+          private boolean lastPage;
+
+          @Override
+          public boolean hasNext() {
+            while (!page.hasNext() && !lastPage) {
+              if (lastInstanceKey != null) {
+                request.setLastInstanceKey(StringValue.of(lastInstanceKey));
+              }
+              ListInstanceIdsResponse response =
+                  call("ListInstanceIds", s -> s.listInstanceIds(request.build()));
+              page = response.getInstanceIdsList().iterator();
+              lastInstanceKey =
+                  response.hasLastInstanceKey() ? response.getLastInstanceKey().getValue() : null;
+              lastPage = lastInstanceKey == null || lastInstanceKey.isEmpty();
+            }
+            return page.hasNext();
+          }
+
+          @Override
+          public String next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            return page.next();
+          }
+        };
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(ids, Spliterator.ORDERED), false);
+  }
+
+  /**
+   * The history of the instance's current execution, as the scheduler streams it.
+   *
+   * @throws TaskhubException.InstanceNotFound if there is no such instance
+   */
+  public List<HistoryEvent> history(String instanceId) {
+    StreamInstanceHistoryRequest request =
+        StreamInstanceHistoryRequest.newBuilder().setInstanceId(instanceId).build();
+    return call(
+        "StreamInstanceHistory",
+        s -> {
+          List<HistoryEvent> events = new ArrayList<>();
+          s.streamInstanceHistory(request)
+              .forEachRemaining(chunk -> events.addAll(chunk.getEventsList()));
+          return List.copyOf(events);
+        });
   }
 
   /**

@@ -27,6 +27,7 @@ import dev.taskhub.protocol.ExecutionTerminatedEvent;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationInstance;
 import dev.taskhub.protocol.OrchestrationStatus;
+import dev.taskhub.protocol.OrchestrationTraceContext;
 import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.protocol.OrchestratorStartedEvent;
@@ -1196,7 +1197,9 @@ class StepPlannerTest {
                   "\"round 2\"",
                   null,
                   NOW,
-                  0));
+                  0,
+                  // The new generation's span is its own: the stored one is cleared.
+                  OrchestrationTraceContext.getDefaultInstance()));
       assertThat(step.resetHistory()).isTrue();
       assertThat(step.history()).isEmpty();
       assertThat(step.expectedExecutionId()).isEqualTo(EXECUTION_ID);

@@ -7,7 +7,6 @@ import dev.taskhub.protocol.GetInstanceRequest;
 import dev.taskhub.protocol.GetInstanceResponse;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.ListInstanceIdsRequest;
-import dev.taskhub.protocol.ListInstanceIdsResponse;
 import dev.taskhub.protocol.PurgeInstanceFilter;
 import dev.taskhub.protocol.PurgeInstancesRequest;
 import dev.taskhub.protocol.RaiseEventRequest;
@@ -30,25 +29,20 @@ import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * Starts and manages orchestration instances. Thread-safe; create one per application and close it
- * at the end.
+ * at the end. (Over 500 lines: one documented method per operation of the protocol's client side;
+ * the paging lives in {@code QueryPages} and {@code InstanceIdPages}.)
  *
  * <pre>{@code
  * try (TaskhubClient client = TaskhubClient.fromConnectionString(
@@ -346,38 +340,8 @@ public final class TaskhubClient implements AutoCloseable {
       request.setCompletedTimeTo(timestamp(completedTo));
     }
     statuses.forEach(status -> request.addRuntimeStatus(status.toProto()));
-    Iterator<String> ids =
-        new Iterator<>() {
-          private Iterator<String> page = Collections.emptyIterator();
-          private String lastInstanceKey;
-          private boolean lastPage;
-
-          @Override
-          public boolean hasNext() {
-            while (!page.hasNext() && !lastPage) {
-              if (lastInstanceKey != null) {
-                request.setLastInstanceKey(StringValue.of(lastInstanceKey));
-              }
-              ListInstanceIdsResponse response =
-                  call("ListInstanceIds", s -> s.listInstanceIds(request.build()));
-              page = response.getInstanceIdsList().iterator();
-              lastInstanceKey =
-                  response.hasLastInstanceKey() ? response.getLastInstanceKey().getValue() : null;
-              lastPage = lastInstanceKey == null || lastInstanceKey.isEmpty();
-            }
-            return page.hasNext();
-          }
-
-          @Override
-          public String next() {
-            if (!hasNext()) {
-              throw new NoSuchElementException();
-            }
-            return page.next();
-          }
-        };
-    return StreamSupport.stream(
-        Spliterators.spliteratorUnknownSize(ids, Spliterator.ORDERED), false);
+    return InstanceIdPages.stream(
+        request, page -> call("ListInstanceIds", s -> s.listInstanceIds(page)));
   }
 
   /**

@@ -38,6 +38,10 @@ import java.util.function.BooleanSupplier;
 /**
  * The {@link Store} in plain SQL shared by every database. Each public method is one unit of work
  * run through {@link Transactions}; the SQL sits next to the code that binds it.
+ *
+ * <p>Over 500 lines: one method per {@link Store} operation, each a transaction that reads as one
+ * piece; the row-level SQL lives in {@code InstanceRows}, {@code HistoryRows}, {@code InboxRows},
+ * {@code ActivityRows} and the filtered reads in {@code InstanceQueries}.
  */
 public final class JdbcStore implements Store {
   private static final String SELECT_INSTANCE =

@@ -138,7 +138,8 @@ final class ManagementRoutes {
         new TimeRange(from, to),
         TimeRange.ANY,
         Params.text(ctx, "instanceIdPrefix"),
-        Params.text(ctx, "name"));
+        Params.text(ctx, "name"),
+        Params.tags(ctx, "tag"));
   }
 
   /**

@@ -8,8 +8,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** Reads and checks request parameters; every failure names the parameter and the bad value. */
@@ -125,6 +127,22 @@ final class Params {
   static String text(Context ctx, String name) {
     String value = ctx.queryParam(name);
     return value == null ? "" : value;
+  }
+
+  /**
+   * Tags to filter by, from repeated {@code name=key=value} parameters (the first {@code =} of the
+   * value separates key and value).
+   */
+  static Map<String, String> tags(Context ctx, String name) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (String value : ctx.queryParams(name)) {
+      int separator = value.indexOf('=');
+      if (separator <= 0) {
+        throw new TaskhubException.InvalidArgument(name + " '" + value + "' is not key=value");
+      }
+      tags.put(value.substring(0, separator), value.substring(separator + 1));
+    }
+    return tags;
   }
 
   /** Checks that a time range is not inverted. */

@@ -1,6 +1,7 @@
 package dev.taskhub.server.store;
 
 import dev.taskhub.protocol.OrchestrationStatus;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -17,6 +18,7 @@ import java.util.Set;
  *     ended
  * @param instanceIdPrefix only ids starting with it; empty (or null) for all
  * @param namePrefix only orchestration names starting with it; empty (or null) for all
+ * @param tags tags the instance must all have, with exactly these values; empty for any
  */
 public record InstanceFilter(
     String hub,
@@ -24,7 +26,19 @@ public record InstanceFilter(
     TimeRange created,
     TimeRange completed,
     String instanceIdPrefix,
-    String namePrefix) {
+    String namePrefix,
+    Map<String, String> tags) {
+
+  /** A filter on no tags. */
+  public InstanceFilter(
+      String hub,
+      Set<OrchestrationStatus> statuses,
+      TimeRange created,
+      TimeRange completed,
+      String instanceIdPrefix,
+      String namePrefix) {
+    this(hub, statuses, created, completed, instanceIdPrefix, namePrefix, Map.of());
+  }
 
   public InstanceFilter {
     Objects.requireNonNull(hub, "hub");
@@ -33,6 +47,7 @@ public record InstanceFilter(
     Objects.requireNonNull(completed, "completed");
     instanceIdPrefix = instanceIdPrefix == null ? "" : instanceIdPrefix;
     namePrefix = namePrefix == null ? "" : namePrefix;
+    tags = Map.copyOf(tags);
   }
 
   /** Every instance of {@code hub}. */

@@ -11,6 +11,7 @@ import com.microsoft.durabletask.TaskOrchestrationFactory;
 import dev.taskhub.server.config.ServerConfig;
 import dev.taskhub.server.testing.OfficialSdk;
 import dev.taskhub.server.testing.TestScheduler;
+import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,6 +46,11 @@ public final class HttpDriver implements AutoCloseable {
 
   public static HttpDriver start(UnaryOperator<ServerConfig> configure) {
     return new HttpDriver(TestScheduler.builder().http().config(configure).start());
+  }
+
+  /** A gRPC channel to the scheduler, for what the official SDK's client cannot send. */
+  public ManagedChannel channel() {
+    return scheduler.channel();
   }
 
   public String baseUrl() {

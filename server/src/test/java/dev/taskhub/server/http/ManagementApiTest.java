@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.StringValue;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
+import dev.taskhub.protocol.CreateInstanceRequest;
+import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.server.http.HttpDriver.Reply;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +96,28 @@ class ManagementApiTest {
                         + "&createdTo="
                         + Instant.now().toEpochMilli())))
         .hasSize(4);
+  }
+
+  @Test
+  void listAndCountsFilterByTags() throws Exception {
+    TaskHubSidecarServiceGrpc.newBlockingStub(server.channel())
+        .withDeadlineAfter(20, TimeUnit.SECONDS)
+        .startInstance(
+            CreateInstanceRequest.newBuilder()
+                .setInstanceId("tagged-1")
+                .setName("fan_out_fan_in_orchestrator")
+                .setInput(StringValue.of("[\"Task1\"]"))
+                .putTags("team", "billing")
+                .putTags("tier", "gold")
+                .build());
+    server.awaitStatus("tagged-1", OrchestrationRuntimeStatus.COMPLETED);
+
+    assertThat(ids(server.get(HUB + "/instances?tag=team=billing"))).containsExactly("tagged-1");
+    assertThat(ids(server.get(HUB + "/instances?tag=team=billing&tag=tier=gold")))
+        .containsExactly("tagged-1");
+    assertThat(ids(server.get(HUB + "/instances?tag=team=Billing"))).isEmpty();
+    assertThat(server.get(HUB + "/counts?tag=tier=gold").json().get("total").asLong()).isEqualTo(1);
+    assertProblem(server.get(HUB + "/instances?tag=team"), 400, "tag 'team' is not key=value");
   }
 
   @Test

@@ -1195,6 +1195,25 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void aFilterByTagsMatchesExactKeysAndValuesCaseSensitively() {
+    store.createInstance(tagged(key("t-1"), Map.of("team", "billing", "tier", "gold")), Set.of());
+    store.createInstance(tagged(key("t-2"), Map.of("team", "Billing")), Set.of());
+    store.createInstance(tagged(key("t-3"), Map.of("team", "billing-2")), Set.of());
+    store.createInstance(tagged(key("t-4"), Map.of("xteam", "billing")), Set.of());
+    store.createInstance(tagged(key("t-5"), Map.of("note", "\"team\":\"billing\"")), Set.of());
+    store.createInstance(tagged(key("t-6"), Map.of("te\"am", "bi\\lling")), Set.of());
+    store.createInstance(newInstance(key("t-7"), "e7"), Set.of());
+
+    assertThat(matchingIds(byTags(Map.of("team", "billing")))).containsExactly("t-1");
+    assertThat(matchingIds(byTags(Map.of("team", "billing", "tier", "gold"))))
+        .containsExactly("t-1");
+    assertThat(matchingIds(byTags(Map.of("team", "billing", "tier", "silver")))).isEmpty();
+    assertThat(matchingIds(byTags(Map.of("te\"am", "bi\\lling")))).containsExactly("t-6");
+    assertThat(store.countInstancesByStatus(byTags(Map.of("team", "Billing"))))
+        .containsOnly(Map.entry(ORCHESTRATION_STATUS_PENDING, 1L));
+  }
+
+  @Test
   void aTokenIssuedForAnotherSortIsAnInvalidArgument() {
     for (int i = 0; i < 3; i++) {
       store.createInstance(newInstance(key("t-" + i), "e" + i, T0 + i, T0 + i), Set.of());
@@ -1377,6 +1396,26 @@ abstract class StoreContractTest {
       token = page.continuationToken();
     } while (token != null);
     return ids;
+  }
+
+  private static InstanceFilter byTags(Map<String, String> tags) {
+    return new InstanceFilter(
+        StoreFixtures.HUB, Set.of(), TimeRange.ANY, TimeRange.ANY, "", "", tags);
+  }
+
+  private static NewInstance tagged(InstanceKey key, Map<String, String> tags) {
+    NewInstance template = newInstance(key, "e-" + key.instanceId());
+    return new NewInstance(
+        key,
+        template.executionId(),
+        template.name(),
+        template.version(),
+        template.input(),
+        template.parentInstanceId(),
+        tags,
+        template.createdAt(),
+        template.startAt(),
+        template.executionStarted());
   }
 
   private static NewInstance named(InstanceKey key, String name) {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Filtered reads over {@code instances}: a page of an {@link InstanceFilter} in any {@link
@@ -169,6 +170,12 @@ final class InstanceQueries {
       // Ranges rather than LIKE: an id prefix uses the primary key, and '%' or '_' stay literal.
       where.prefix("instance_id", filter.instanceIdPrefix());
       where.prefix("name", filter.namePrefix());
+      for (Map.Entry<String, String> tag : new TreeMap<>(filter.tags()).entrySet()) {
+        // A case-sensitive "contains" both dialects have (LIKE ignores case on SQLite).
+        where.add(
+            "length(tags) > length(replace(tags, ?, ''))",
+            Tags.fragment(tag.getKey(), tag.getValue()));
+      }
       return where;
     }
 

@@ -26,6 +26,19 @@ final class Tags {
     }
   }
 
+  /**
+   * The text {@link #toJson} writes for one tag, {@code "key":"value"}: a stored object holds the
+   * tag exactly when its text contains this (quotes inside keys and values are escaped, so the
+   * fragment cannot start or end inside another string).
+   */
+  static String fragment(String key, String value) {
+    try {
+      return JSON.writeValueAsString(key) + ":" + JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new TaskhubException("Cannot encode a tag", e);
+    }
+  }
+
   static Map<String, String> fromJson(String json) {
     if (json == null) {
       return Map.of();

@@ -61,7 +61,7 @@ export function renderInstance(view, { hub, readOnly, instanceId }) {
     header.replaceChildren(
       h('h1', { class: 'mono instance-id' }, instance.instanceId),
       statusChip(instance.status, { id: 'instance-status', 'data-status': instance.status }),
-      h('span', { class: 'muted' }, ` ${instance.name}`));
+      h('span', { class: 'muted', title: instance.name }, ` ${instance.displayName ?? instance.name}`));
     actions.replaceChildren(...(readOnly ? [] : ACTIONS.filter((a) => a.when(instance.status)).map((a) =>
       h('button', { type: 'button', class: a.danger ? 'danger-outline' : '', 'data-action': a.action,
         onclick: () => act(a.action) }, a.label))));
@@ -70,7 +70,9 @@ export function renderInstance(view, { hub, readOnly, instanceId }) {
   function renderSummary() {
     const end = instance.completedAt ? Date.parse(instance.completedAt) : null;
     const rows = [
-      ['Name', instance.name], ['Version', instance.version || '—'], ['Status', instance.status],
+      ['Name', instance.name],
+      ...(instance.displayName && instance.displayName !== instance.name ? [['Shown as', instance.displayName]] : []),
+      ['Version', instance.version || '—'], ['Status', instance.status],
       ['Execution id', instance.executionId], ['Created', formatTime(instance.createdAt)],
       ['Last updated', formatTime(instance.lastUpdatedAt)], ['Completed', formatTime(instance.completedAt)],
       ['Duration', end ? formatDuration(end - Date.parse(instance.createdAt)) : 'running'],

@@ -139,7 +139,7 @@ export function renderList(view, { hub, readOnly, params }) {
       onclick: (event) => { if (event.target.tagName !== 'A') link.click(); },
     },
     h('td', { class: 'id-cell', 'data-label': 'Instance ID' }, link),
-    h('td', { 'data-label': 'Name' }, instance.name),
+    h('td', { 'data-label': 'Name', title: instance.name }, instance.displayName ?? instance.name),
     h('td', { 'data-label': 'Status' }, statusChip(instance.status)),
     h('td', { class: 'col-time', 'data-label': 'Created' }, formatTime(instance.createdAt)),
     h('td', { class: 'col-time', 'data-label': 'Updated' }, formatTime(instance.lastUpdatedAt)),

@@ -5,6 +5,9 @@ import dev.taskhub.server.store.InstanceRecord;
 
 /** Instance rows as the management API's JSON. */
 final class InstanceJson {
+  /** The tag the SDKs set for a name to show instead of the orchestration's. */
+  static final String DISPLAY_NAME_TAG = "durabletask.displayName";
+
   private InstanceJson() {}
 
   /** The row without payloads, for lists. */
@@ -13,6 +16,7 @@ final class InstanceJson {
     json.put("hub", instance.key().hub());
     json.put("instanceId", instance.key().instanceId());
     json.put("name", instance.name());
+    json.put("displayName", instance.tags().getOrDefault(DISPLAY_NAME_TAG, instance.name()));
     json.put("version", instance.version());
     json.put("status", Json.status(instance.status()));
     json.put("executionId", instance.executionId());

@@ -109,8 +109,14 @@ class ManagementApiTest {
                 .setInput(StringValue.of("[\"Task1\"]"))
                 .putTags("team", "billing")
                 .putTags("tier", "gold")
+                .putTags("durabletask.displayName", "Monthly billing")
                 .build());
     server.awaitStatus("tagged-1", OrchestrationRuntimeStatus.COMPLETED);
+    JsonNode tagged = server.get(HUB + "/instances/tagged-1").json();
+    assertThat(tagged.get("name").asText()).isEqualTo("fan_out_fan_in_orchestrator");
+    assertThat(tagged.get("displayName").asText()).isEqualTo("Monthly billing");
+    assertThat(server.get(HUB + "/instances/batch-a-1").json().get("displayName").asText())
+        .isEqualTo("fan_out_fan_in_orchestrator");
 
     assertThat(ids(server.get(HUB + "/instances?tag=team=billing"))).containsExactly("tagged-1");
     assertThat(ids(server.get(HUB + "/instances?tag=team=billing&tag=tier=gold")))

@@ -20,6 +20,7 @@ export function renderList(view, { hub, readOnly, params }) {
     status: params.get('status') || '',
     instanceIdPrefix: params.get('id') || '',
     name: params.get('name') || '',
+    tag: params.get('tag') || '',
     createdFrom: params.get('from') || '',
     createdTo: params.get('to') || '',
     sort: params.get('sort') || '-createdAt',
@@ -38,6 +39,10 @@ export function renderList(view, { hub, readOnly, params }) {
     id: 'filter-name', type: 'search', placeholder: 'Orchestration name starts with…', value: filter.name,
     'aria-label': 'Filter by orchestration name',
   });
+  const tagInput = h('input', {
+    id: 'filter-tag', type: 'search', placeholder: 'key=value', value: filter.tag,
+    'aria-label': 'Filter by tag (key=value)',
+  });
   const fromInput = h('input', { id: 'filter-from', type: 'datetime-local', step: '1', value: filter.createdFrom });
   const toInput = h('input', { id: 'filter-to', type: 'datetime-local', step: '1', value: filter.createdTo });
   const sortSelect = h('select', { id: 'filter-sort', 'aria-label': 'Sort order' },
@@ -55,6 +60,7 @@ export function renderList(view, { hub, readOnly, params }) {
   const form = h('form', { class: 'filters', role: 'search', onsubmit: (e) => { e.preventDefault(); apply(); } },
     h('label', { class: 'field grow' }, h('span', {}, 'Instance ID'), idInput),
     h('label', { class: 'field grow' }, h('span', {}, 'Name'), nameInput),
+    h('label', { class: 'field' }, h('span', {}, 'Tag'), tagInput),
     h('label', { class: 'field' }, h('span', {}, 'Created from'), fromInput),
     h('label', { class: 'field' }, h('span', {}, 'Created to'), toInput),
     h('label', { class: 'field' }, h('span', {}, 'Sort'), sortSelect),
@@ -78,14 +84,14 @@ export function renderList(view, { hub, readOnly, params }) {
       h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, pageLabel, next)));
 
   let debounce = null;
-  for (const input of [idInput, nameInput]) {
+  for (const input of [idInput, nameInput, tagInput]) {
     input.addEventListener('input', () => { clearTimeout(debounce); debounce = setTimeout(apply, 300); });
   }
   for (const input of [fromInput, toInput, sortSelect, sizeSelect]) input.addEventListener('change', apply);
 
   function hashParams(extra = {}) {
     const values = { status: filter.status, id: idInput.value.trim(), name: nameInput.value.trim(),
-      from: fromInput.value, to: toInput.value, sort: sortSelect.value, size: sizeSelect.value, ...extra };
+      tag: tagInput.value.trim(), from: fromInput.value, to: toInput.value, sort: sortSelect.value, size: sizeSelect.value, ...extra };
     if (values.sort === '-createdAt') delete values.sort;
     if (values.size === '25') delete values.size;
     return Object.fromEntries(Object.entries(values).filter(([, v]) => v));
@@ -99,6 +105,8 @@ export function renderList(view, { hub, readOnly, params }) {
   function apiFilter() {
     return {
       instanceIdPrefix: idInput.value.trim(), name: nameInput.value.trim(),
+      // Only a complete key=value filters: half-typed text would be a bad request.
+      tag: /^[^=]+=/.test(tagInput.value.trim()) ? tagInput.value.trim() : '',
       createdFrom: localInputToIso(fromInput.value), createdTo: localInputToIso(toInput.value),
     };
   }

@@ -3,7 +3,10 @@ package dev.taskhub.server.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.StringValue;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
+import dev.taskhub.protocol.CreateInstanceRequest;
+import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.server.http.HttpDriver;
 import dev.taskhub.server.http.Workflows;
 import java.nio.file.Files;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -161,6 +165,39 @@ class DashboardBrowserTest {
         .contains("stopped from the dashboard");
     assertThat(all("button[data-action='terminate']")).isEmpty();
     browser.screenshot("instance-terminated");
+  }
+
+  @Test
+  void theTagFilterListsOnlyTaggedInstancesUnderTheirDisplayName() throws Exception {
+    String tag = "run=" + System.nanoTime();
+    TaskHubSidecarServiceGrpc.newBlockingStub(server.channel())
+        .withDeadlineAfter(20, TimeUnit.SECONDS)
+        .startInstance(
+            CreateInstanceRequest.newBuilder()
+                .setInstanceId("tagged-" + System.nanoTime())
+                .setName("fan_out_fan_in_orchestrator")
+                .setInput(StringValue.of("[\"Task1\"]"))
+                .putTags("run", tag.substring(4))
+                .putTags("durabletask.displayName", "Nightly billing")
+                .build());
+    server.completedFanOut("untagged-" + System.nanoTime(), 1);
+    open("#/hubs/default/instances");
+    awaitAttribute("#live-indicator", "data-state", "on");
+
+    browser.driver.findElement(By.id("filter-tag")).sendKeys(tag, Keys.ENTER);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptionsInstanceOf(WebDriverException.class)
+        .until(
+            () ->
+                all("table.instances tbody tr").size() == 1
+                    && all("table.instances tbody tr td[data-label='Name']")
+                        .get(0)
+                        .getText()
+                        .equals("Nightly billing"));
+    assertThat(browser.driver.getCurrentUrl()).contains("tag=");
+    browser.screenshot("instance-list-tag-filter");
   }
 
   @Test

@@ -66,10 +66,16 @@ final class ResponseChunks {
    * @throws TaskhubException.InvalidArgument if the part does not continue its series; the series
    *     is dropped
    */
-  synchronized Optional<OrchestratorResponse> add(String hub, OrchestratorResponse part) {
+  Optional<OrchestratorResponse> add(String hub, OrchestratorResponse part) {
+    // Nearly every response is whole: it never waits for the lock of the chunked ones.
     if (!part.getIsPartial() && !part.hasChunkIndex()) {
       return Optional.of(part);
     }
+    return addPart(hub, part);
+  }
+
+  private synchronized Optional<OrchestratorResponse> addPart(
+      String hub, OrchestratorResponse part) {
     long now = clock.millis();
     dropExpired(now);
     String instanceId = part.getInstanceId();

@@ -30,44 +30,6 @@ public record InstanceRecord(
     int historyLength,
     OrchestrationTraceContext traceContext) {
 
-  /** A row without a trace context. */
-  public InstanceRecord(
-      InstanceKey key,
-      String executionId,
-      String name,
-      String version,
-      OrchestrationStatus status,
-      String input,
-      String output,
-      String customStatus,
-      TaskFailureDetails failure,
-      String parentInstanceId,
-      Map<String, String> tags,
-      long createdAt,
-      long lastUpdatedAt,
-      long completedAt,
-      long scheduledStartAt,
-      int historyLength) {
-    this(
-        key,
-        executionId,
-        name,
-        version,
-        status,
-        input,
-        output,
-        customStatus,
-        failure,
-        parentInstanceId,
-        tags,
-        createdAt,
-        lastUpdatedAt,
-        completedAt,
-        scheduledStartAt,
-        historyLength,
-        null);
-  }
-
   public boolean isTerminal() {
     return Statuses.isTerminal(status);
   }

@@ -6,9 +6,7 @@ import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.AbandonActivityTaskRequest;
 import dev.taskhub.protocol.AbandonOrchestrationTaskRequest;
 import dev.taskhub.protocol.ActivityResponse;
-import dev.taskhub.protocol.CompleteOrchestrationAction;
 import dev.taskhub.protocol.CreateInstanceRequest;
-import dev.taskhub.protocol.GetInstanceRequest;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.ScheduleTaskAction;
@@ -68,10 +66,11 @@ class AbandonTest {
           abandonEpisode(episode);
         }
       }
-      assertThat(status(id)).isNotEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_FAILED);
+      assertThat(sidecar.status(id)).isNotEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_FAILED);
 
-      sidecar.answer(id, complete());
-      assertThat(waitForEnd(id)).isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
+      sidecar.answer(id, RawSidecar.complete(1, null));
+      assertThat(sidecar.waitForEnd(id).getOrchestrationStatus())
+          .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
     }
   }
 
@@ -92,10 +91,11 @@ class AbandonTest {
       long total = (deliveredAt.get(5) - deliveredAt.get(0)) / 1_000_000;
       assertThat(lastGap).isGreaterThanOrEqualTo(700);
       assertThat(total).isGreaterThanOrEqualTo(1_400);
-      assertThat(status(id)).isNotEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_FAILED);
+      assertThat(sidecar.status(id)).isNotEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_FAILED);
 
-      sidecar.answer(id, complete());
-      assertThat(waitForEnd(id)).isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
+      sidecar.answer(id, RawSidecar.complete(1, null));
+      assertThat(sidecar.waitForEnd(id).getOrchestrationStatus())
+          .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
     }
   }
 
@@ -140,8 +140,9 @@ class AbandonTest {
               event ->
                   assertThat(event.getTaskCompleted().getResult().getValue())
                       .isEqualTo("\"done\""));
-      sidecar.answer(id, complete());
-      assertThat(waitForEnd(id)).isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
+      sidecar.answer(id, RawSidecar.complete(1, null));
+      assertThat(sidecar.waitForEnd(id).getOrchestrationStatus())
+          .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
     }
   }
 
@@ -176,30 +177,5 @@ class AbandonTest {
             AbandonOrchestrationTaskRequest.newBuilder()
                 .setCompletionToken(episode.getCompletionToken())
                 .build());
-  }
-
-  private static OrchestratorAction complete() {
-    return OrchestratorAction.newBuilder()
-        .setId(1)
-        .setCompleteOrchestration(
-            CompleteOrchestrationAction.newBuilder()
-                .setOrchestrationStatus(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED))
-        .build();
-  }
-
-  private OrchestrationStatus status(String id) {
-    return sidecar
-        .call()
-        .getInstance(GetInstanceRequest.newBuilder().setInstanceId(id).build())
-        .getOrchestrationState()
-        .getOrchestrationStatus();
-  }
-
-  private OrchestrationStatus waitForEnd(String id) {
-    return sidecar
-        .call()
-        .waitForInstanceCompletion(GetInstanceRequest.newBuilder().setInstanceId(id).build())
-        .getOrchestrationState()
-        .getOrchestrationStatus();
   }
 }

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Int32Value;
 import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.ActivityResponse;
-import dev.taskhub.protocol.CompleteOrchestrationAction;
 import dev.taskhub.protocol.CreateInstanceRequest;
-import dev.taskhub.protocol.GetInstanceRequest;
 import dev.taskhub.protocol.GetWorkItemsRequest;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationStatus;
@@ -111,7 +109,7 @@ class ChunkedCompletionTest {
           "completionToken");
 
       assertThat(scheduled(id)).isEmpty();
-      assertThat(status(id)).isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_PENDING);
+      assertThat(sidecar.status(id)).isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_PENDING);
 
       send(chunk(episode, 0, true, tasks.subList(0, 2)));
       send(chunk(episode, 1, false, tasks.subList(2, 3)));
@@ -151,26 +149,12 @@ class ChunkedCompletionTest {
                   .filter(HistoryEvent::hasTaskCompleted)
                   .count();
       if (results == activities.size()) {
-        sidecar.answer(
-            id,
-            OrchestratorAction.newBuilder()
-                .setId(activities.size())
-                .setCompleteOrchestration(
-                    CompleteOrchestrationAction.newBuilder()
-                        .setOrchestrationStatus(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED)
-                        .setResult(StringValue.of(Integer.toString(results))))
-                .build());
+        sidecar.answer(id, RawSidecar.complete(activities.size(), Integer.toString(results)));
         break;
       }
       sidecar.answer(id);
     }
-    assertThat(
-            sidecar
-                .call()
-                .waitForInstanceCompletion(
-                    GetInstanceRequest.newBuilder().setInstanceId(id).build())
-                .getOrchestrationState()
-                .getOrchestrationStatus())
+    assertThat(sidecar.waitForEnd(id).getOrchestrationStatus())
         .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
   }
 
@@ -193,14 +177,6 @@ class ChunkedCompletionTest {
     return server.server().engine().history("default", id).stream()
         .filter(HistoryEvent::hasTaskScheduled)
         .toList();
-  }
-
-  private OrchestrationStatus status(String id) {
-    return sidecar
-        .call()
-        .getInstance(GetInstanceRequest.newBuilder().setInstanceId(id).build())
-        .getOrchestrationState()
-        .getOrchestrationStatus();
   }
 
   private static OrchestratorResponse chunk(

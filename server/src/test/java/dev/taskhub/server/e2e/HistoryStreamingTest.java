@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.ActivityResponse;
-import dev.taskhub.protocol.CompleteOrchestrationAction;
 import dev.taskhub.protocol.CreateInstanceRequest;
-import dev.taskhub.protocol.GetInstanceRequest;
 import dev.taskhub.protocol.GetWorkItemsRequest;
 import dev.taskhub.protocol.HistoryChunk;
 import dev.taskhub.protocol.HistoryEvent;
@@ -38,10 +36,12 @@ class HistoryStreamingTest {
   private static final int RESULT_CHARS = 600_000;
 
   private TestScheduler server;
+  private RawSidecar raw;
 
   @BeforeEach
   void start() {
     server = TestScheduler.builder().start();
+    raw = new RawSidecar(server.channel());
   }
 
   @AfterEach
@@ -50,11 +50,11 @@ class HistoryStreamingTest {
   }
 
   private TaskHubSidecarServiceBlockingStub sidecar() {
-    return new RawSidecar(server.channel()).call();
+    return raw.call();
   }
 
   private void answer(String id, OrchestratorAction... actions) {
-    new RawSidecar(server.channel()).answer(id, actions);
+    raw.answer(id, actions);
   }
 
   @Test
@@ -127,22 +127,9 @@ class HistoryStreamingTest {
           .extracting(event -> event.getTaskCompleted().getResult().getValue())
           .containsExactlyInAnyOrder(bigResult(0), bigResult(1), bigResult(2));
 
-      answer(
-          id,
-          OrchestratorAction.newBuilder()
-              .setId(4)
-              .setCompleteOrchestration(
-                  CompleteOrchestrationAction.newBuilder()
-                      .setOrchestrationStatus(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED)
-                      .setResult(StringValue.of("\"done\"")))
-              .build());
+      answer(id, RawSidecar.complete(4, "\"done\""));
     }
-    assertThat(
-            sidecar()
-                .waitForInstanceCompletion(
-                    GetInstanceRequest.newBuilder().setInstanceId(id).build())
-                .getOrchestrationState()
-                .getOrchestrationStatus())
+    assertThat(raw.waitForEnd(id).getOrchestrationStatus())
         .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
     // Ended, the instance's history still streams: all of it, for a client.
     List<HistoryEvent> ended =

@@ -1,5 +1,10 @@
 package dev.taskhub.server.e2e;
 
+import com.google.protobuf.StringValue;
+import dev.taskhub.protocol.CompleteOrchestrationAction;
+import dev.taskhub.protocol.GetInstanceRequest;
+import dev.taskhub.protocol.OrchestrationState;
+import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
@@ -20,6 +25,39 @@ final class RawSidecar {
   TaskHubSidecarServiceBlockingStub call() {
     return TaskHubSidecarServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  /** The action that completes an orchestration with {@code result} (JSON; null for none). */
+  static OrchestratorAction complete(int actionId, String result) {
+    CompleteOrchestrationAction.Builder complete =
+        CompleteOrchestrationAction.newBuilder()
+            .setOrchestrationStatus(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
+    if (result != null) {
+      complete.setResult(StringValue.of(result));
+    }
+    return OrchestratorAction.newBuilder()
+        .setId(actionId)
+        .setCompleteOrchestration(complete)
+        .build();
+  }
+
+  /** The instance's status now. */
+  OrchestrationStatus status(String instanceId) {
+    return call()
+        .getInstance(GetInstanceRequest.newBuilder().setInstanceId(instanceId).build())
+        .getOrchestrationState()
+        .getOrchestrationStatus();
+  }
+
+  /** The instance's state, with its payloads, once it has ended. */
+  OrchestrationState waitForEnd(String instanceId) {
+    return call()
+        .waitForInstanceCompletion(
+            GetInstanceRequest.newBuilder()
+                .setInstanceId(instanceId)
+                .setGetInputsAndOutputs(true)
+                .build())
+        .getOrchestrationState();
   }
 
   /** Answers the instance's episode in flight, as the Java SDK 1.5.0 does (no completion token). */

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.StringValue;
-import dev.taskhub.protocol.CompleteOrchestrationAction;
 import dev.taskhub.protocol.CreateInstanceRequest;
 import dev.taskhub.protocol.CreateTimerAction;
-import dev.taskhub.protocol.GetInstanceRequest;
 import dev.taskhub.protocol.InstanceBatch;
 import dev.taskhub.protocol.OrchestrationState;
 import dev.taskhub.protocol.OrchestrationStatus;
@@ -33,10 +31,12 @@ import org.junit.jupiter.api.Test;
  */
 class SkipGracefulTerminationTest {
   private TestScheduler server;
+  private RawSidecar raw;
 
   @BeforeEach
   void start() {
     server = TestScheduler.builder().start();
+    raw = new RawSidecar(server.channel());
   }
 
   @AfterEach
@@ -45,11 +45,11 @@ class SkipGracefulTerminationTest {
   }
 
   private TaskHubSidecarServiceBlockingStub sidecar() {
-    return new RawSidecar(server.channel()).call();
+    return raw.call();
   }
 
   private void answer(String id, OrchestratorAction... actions) {
-    new RawSidecar(server.channel()).answer(id, actions);
+    raw.answer(id, actions);
   }
 
   @Test
@@ -61,16 +61,9 @@ class SkipGracefulTerminationTest {
       String pending = start("later", Events.timestamp(System.currentTimeMillis() + 3_600_000));
       String ended = start("quick", null);
       worker.next();
-      answer(
-          ended,
-          OrchestratorAction.newBuilder()
-              .setId(0)
-              .setCompleteOrchestration(
-                  CompleteOrchestrationAction.newBuilder()
-                      .setOrchestrationStatus(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED))
-              .build());
+      answer(ended, RawSidecar.complete(0, null));
       assertThat(first.getOrchestratorRequest().getInstanceId()).isEqualTo(running);
-      assertThat(waitForEnd(ended).getOrchestrationStatus())
+      assertThat(raw.waitForEnd(ended).getOrchestrationStatus())
           .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
 
       List<String> unterminated =
@@ -89,7 +82,7 @@ class SkipGracefulTerminationTest {
 
       assertThat(unterminated).containsExactly(ended, "no-such-instance");
       for (String id : List.of(running, pending)) {
-        OrchestrationState state = waitForEnd(id);
+        OrchestrationState state = raw.waitForEnd(id);
         assertThat(state.getOrchestrationStatus())
             .as(id)
             .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_TERMINATED);
@@ -118,12 +111,7 @@ class SkipGracefulTerminationTest {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
               assertThat(e.getStatus().getDescription()).contains("at most 500");
             });
-    assertThat(
-            sidecar()
-                .getInstance(GetInstanceRequest.newBuilder().setInstanceId(running).build())
-                .getOrchestrationState()
-                .getOrchestrationStatus())
-        .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_PENDING);
+    assertThat(raw.status(running)).isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_PENDING);
   }
 
   private String start(String name, com.google.protobuf.Timestamp startAt) {
@@ -132,13 +120,6 @@ class SkipGracefulTerminationTest {
       request.setScheduledStartTimestamp(startAt);
     }
     return sidecar().startInstance(request.build()).getInstanceId();
-  }
-
-  private OrchestrationState waitForEnd(String id) {
-    return sidecar()
-        .waitForInstanceCompletion(
-            GetInstanceRequest.newBuilder().setInstanceId(id).setGetInputsAndOutputs(true).build())
-        .getOrchestrationState();
   }
 
   private static OrchestratorAction timerAt(int id, long epochMillis) {

@@ -197,7 +197,8 @@ class StepPlannerTest {
         T0,
         0,
         T0,
-        historyLength);
+        historyLength,
+        null);
   }
 
   private static OrchestrationWorkItem workItem(

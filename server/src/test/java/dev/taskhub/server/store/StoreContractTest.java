@@ -109,7 +109,8 @@ abstract class StoreContractTest {
                 T0,
                 0,
                 0,
-                0));
+                0,
+                null));
     assertThat(store.loadHistory(key)).isEmpty();
   }
 

@@ -80,6 +80,9 @@ public final class JdbcStore implements Store {
 
   private static final int PURGE_BATCH = 500;
 
+  /** One batch of a filter purge: the instances it matched, and all it deleted with them. */
+  private record PurgeBatch(int matched, int deleted) {}
+
   private final Transactions transactions;
 
   public JdbcStore(Transactions transactions) {
@@ -409,19 +412,18 @@ public final class JdbcStore implements Store {
     int total = 0;
     while (mayContinue.getAsBoolean()) {
       // Bounded batches keep each transaction (and the writer's other callers' latency) short.
-      int[] batch = new int[2]; // matched, deleted
-      transactions.write(
-          connection -> {
-            List<String> ids = InstanceQueries.ids(connection, ended, PURGE_BATCH);
-            batch[0] = ids.size();
-            batch[1] = 0;
-            for (String id : ids) {
-              batch[1] += delete(connection, new InstanceKey(hub, id), recursive);
-            }
-            return null;
-          });
-      total += batch[1];
-      if (batch[0] < PURGE_BATCH) {
+      PurgeBatch batch =
+          transactions.write(
+              connection -> {
+                List<String> ids = InstanceQueries.ids(connection, ended, PURGE_BATCH);
+                int deleted = 0;
+                for (String id : ids) {
+                  deleted += delete(connection, new InstanceKey(hub, id), recursive);
+                }
+                return new PurgeBatch(ids.size(), deleted);
+              });
+      total += batch.deleted();
+      if (batch.matched() < PURGE_BATCH) {
         return new PurgeResult(total, true);
       }
     }

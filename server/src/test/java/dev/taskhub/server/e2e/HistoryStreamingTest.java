@@ -13,7 +13,6 @@ import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.OrchestratorRequest;
 import dev.taskhub.protocol.ScheduleTaskAction;
 import dev.taskhub.protocol.StreamInstanceHistoryRequest;
-import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub;
 import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.protocol.WorkerCapability;
 import dev.taskhub.server.testing.TestScheduler;
@@ -49,14 +48,6 @@ class HistoryStreamingTest {
     server.close();
   }
 
-  private TaskHubSidecarServiceBlockingStub sidecar() {
-    return raw.call();
-  }
-
-  private void answer(String id, OrchestratorAction... actions) {
-    raw.answer(id, actions);
-  }
-
   @Test
   void aLargeHistoryIsStreamedToAWorkerThatCanAndSentWholeToOneThatCannot() throws Exception {
     GetWorkItemsRequest streaming =
@@ -67,15 +58,15 @@ class HistoryStreamingTest {
     WorkItem streamed;
     try (HandDrivenWorker worker = HandDrivenWorker.connect(server.channel(), streaming)) {
       id =
-          sidecar()
+          raw.call()
               .startInstance(CreateInstanceRequest.newBuilder().setName("large").build())
               .getInstanceId();
       WorkItem first = worker.next();
       assertThat(first.getOrchestratorRequest().getRequiresHistoryStreaming()).isFalse();
-      answer(id, schedule(0), schedule(1), schedule(2));
+      raw.answer(id, schedule(0), schedule(1), schedule(2));
       for (int i = 0; i < 3; i++) {
         WorkItem activity = worker.next();
-        sidecar()
+        raw.call()
             .completeActivityTask(
                 ActivityResponse.newBuilder()
                     .setInstanceId(id)
@@ -89,13 +80,13 @@ class HistoryStreamingTest {
       WorkItem episode = worker.next();
       delivered.addAll(episode.getOrchestratorRequest().getNewEventsList());
       while (delivered.stream().filter(HistoryEvent::hasTaskCompleted).count() < 3) {
-        answer(id);
+        raw.answer(id);
         episode = worker.next();
         delivered.addAll(episode.getOrchestratorRequest().getNewEventsList());
       }
-      answer(id, schedule(3));
+      raw.answer(id, schedule(3));
       WorkItem small = worker.next();
-      sidecar()
+      raw.call()
           .completeActivityTask(
               ActivityResponse.newBuilder()
                   .setInstanceId(id)
@@ -127,7 +118,7 @@ class HistoryStreamingTest {
           .extracting(event -> event.getTaskCompleted().getResult().getValue())
           .containsExactlyInAnyOrder(bigResult(0), bigResult(1), bigResult(2));
 
-      answer(id, RawSidecar.complete(4, "\"done\""));
+      raw.answer(id, RawSidecar.complete(4, "\"done\""));
     }
     assertThat(raw.waitForEnd(id).getOrchestrationStatus())
         .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
@@ -141,7 +132,7 @@ class HistoryStreamingTest {
   @Test
   void unknownInstancesAndExecutionsAreNotFoundAndAMissingIdIsInvalid() {
     String id =
-        sidecar()
+        raw.call()
             .startInstance(CreateInstanceRequest.newBuilder().setName("waits").build())
             .getInstanceId();
 
@@ -171,7 +162,7 @@ class HistoryStreamingTest {
 
   private List<HistoryChunk> drain(StreamInstanceHistoryRequest request) {
     List<HistoryChunk> chunks = new ArrayList<>();
-    Iterator<HistoryChunk> stream = sidecar().streamInstanceHistory(request);
+    Iterator<HistoryChunk> stream = raw.call().streamInstanceHistory(request);
     stream.forEachRemaining(chunks::add);
     return chunks;
   }

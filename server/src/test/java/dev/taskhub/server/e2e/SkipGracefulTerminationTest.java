@@ -11,7 +11,6 @@ import dev.taskhub.protocol.OrchestrationState;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.SkipGracefulOrchestrationTerminationsRequest;
-import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub;
 import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.server.engine.Events;
 import dev.taskhub.server.testing.TestScheduler;
@@ -44,30 +43,22 @@ class SkipGracefulTerminationTest {
     server.close();
   }
 
-  private TaskHubSidecarServiceBlockingStub sidecar() {
-    return raw.call();
-  }
-
-  private void answer(String id, OrchestratorAction... actions) {
-    raw.answer(id, actions);
-  }
-
   @Test
   void runningAndPendingInstancesEndTerminatedWithoutTheirWorker() throws Exception {
     try (HandDrivenWorker worker = HandDrivenWorker.connect(server.channel())) {
       String running = start("waits", null);
       WorkItem first = worker.next();
-      answer(running, timerAt(0, System.currentTimeMillis() + 3_600_000));
+      raw.answer(running, timerAt(0, System.currentTimeMillis() + 3_600_000));
       String pending = start("later", Events.timestamp(System.currentTimeMillis() + 3_600_000));
       String ended = start("quick", null);
       worker.next();
-      answer(ended, RawSidecar.complete(0, null));
+      raw.answer(ended, RawSidecar.complete(0, null));
       assertThat(first.getOrchestratorRequest().getInstanceId()).isEqualTo(running);
       assertThat(raw.waitForEnd(ended).getOrchestrationStatus())
           .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
 
       List<String> unterminated =
-          sidecar()
+          raw.call()
               .skipGracefulOrchestrationTerminations(
                   SkipGracefulOrchestrationTerminationsRequest.newBuilder()
                       .setInstanceBatch(
@@ -100,7 +91,7 @@ class SkipGracefulTerminationTest {
 
     assertThatThrownBy(
             () ->
-                sidecar()
+                raw.call()
                     .skipGracefulOrchestrationTerminations(
                         SkipGracefulOrchestrationTerminationsRequest.newBuilder()
                             .setInstanceBatch(batch)
@@ -119,7 +110,7 @@ class SkipGracefulTerminationTest {
     if (startAt != null) {
       request.setScheduledStartTimestamp(startAt);
     }
-    return sidecar().startInstance(request.build()).getInstanceId();
+    return raw.call().startInstance(request.build()).getInstanceId();
   }
 
   private static OrchestratorAction timerAt(int id, long epochMillis) {

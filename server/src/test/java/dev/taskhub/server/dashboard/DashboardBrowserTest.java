@@ -161,8 +161,14 @@ class DashboardBrowserTest {
 
     awaitAttribute("#instance-status", "data-status", "TERMINATED");
     server.awaitStatus(id, OrchestrationRuntimeStatus.TERMINATED);
-    assertThat(browser.driver.findElement(By.id("payload-output")).getText())
-        .contains("stopped from the dashboard");
+    // Live updates may re-render the panel between finding it and reading it: read it afresh.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptionsInstanceOf(WebDriverException.class)
+        .untilAsserted(
+            () ->
+                assertThat(browser.driver.findElement(By.id("payload-output")).getText())
+                    .contains("stopped from the dashboard"));
     assertThat(all("button[data-action='terminate']")).isEmpty();
     browser.screenshot("instance-terminated");
   }

@@ -75,6 +75,14 @@ class DashboardBrowserTest {
             value::equals);
   }
 
+  /** The element's text, read afresh if live updates re-render it between finding and reading. */
+  private static String textOf(By locator) {
+    return await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptionsInstanceOf(WebDriverException.class)
+        .until(() -> browser.driver.findElement(locator).getText(), text -> true);
+  }
+
   /** Clicks {@code css}, retrying while live updates re-render it. */
   private static void click(String css) {
     await()
@@ -98,11 +106,8 @@ class DashboardBrowserTest {
     String row = "tr[data-instance-id='" + id + "']";
     // Listed by the live refresh, then shown completed without reloading the page.
     awaitAttribute(row, "data-status", "COMPLETED");
-    assertThat(browser.driver.findElement(By.cssSelector(row + " .status")).getText())
-        .isEqualTo("Completed");
-    assertThat(
-            browser.driver.findElement(By.cssSelector(".chip[data-status='COMPLETED']")).getText())
-        .contains("Completed");
+    assertThat(textOf(By.cssSelector(row + " .status"))).isEqualTo("Completed");
+    assertThat(textOf(By.cssSelector(".chip[data-status='COMPLETED']"))).contains("Completed");
     browser.screenshot("instance-list");
 
     click(row + " a");
@@ -133,8 +138,7 @@ class DashboardBrowserTest {
         bars.stream().min(Comparator.comparingLong(bar -> bar.end() - bar.start())).orElseThrow();
     assertThat(longest.box().width).isGreaterThan(shortest.box().width);
 
-    assertThat(browser.driver.findElement(By.id("payload-output")).getText())
-        .contains("total_value");
+    assertThat(textOf(By.id("payload-output"))).contains("total_value");
     assertThat(all("#history tbody tr[data-event-type='TaskCompleted']")).hasSize(4);
 
     browser.screenshot("instance-page");
@@ -161,14 +165,7 @@ class DashboardBrowserTest {
 
     awaitAttribute("#instance-status", "data-status", "TERMINATED");
     server.awaitStatus(id, OrchestrationRuntimeStatus.TERMINATED);
-    // Live updates may re-render the panel between finding it and reading it: read it afresh.
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptionsInstanceOf(WebDriverException.class)
-        .untilAsserted(
-            () ->
-                assertThat(browser.driver.findElement(By.id("payload-output")).getText())
-                    .contains("stopped from the dashboard"));
+    assertThat(textOf(By.id("payload-output"))).contains("stopped from the dashboard");
     assertThat(all("button[data-action='terminate']")).isEmpty();
     browser.screenshot("instance-terminated");
   }

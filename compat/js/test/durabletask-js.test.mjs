@@ -453,3 +453,97 @@ describe("versioning", () => {
     }
   });
 });
+
+describe("work-item filters", () => {
+  // Workers of their own, in a task hub of their own, each hosting different names and sending
+  // filters derived from what it registered (workItemFilters: "auto").
+  const inFiltersHub = async () => {
+    const metadata = new grpc.Metadata();
+    metadata.set("taskhub", "filters");
+    return metadata;
+  };
+
+  /** Where each activity ran: activity name -> worker names. */
+  const ranOn = new Map();
+
+  function filteredWorker(workerName, orchestrators, activities) {
+    const worker = new TaskHubGrpcWorker({
+      hostAddress: endpoint,
+      logger: quietLogger,
+      metadataGenerator: inFiltersHub,
+      workItemFilters: "auto",
+    });
+    orchestrators.forEach((orchestrator) => worker.addOrchestrator(orchestrator));
+    for (const activity of activities) {
+      // A named function per worker, so the registered name is the activity's own.
+      const named = {
+        [activity.name]: (ctx, input) => {
+          ranOn.set(activity.name, [...(ranOn.get(activity.name) ?? []), workerName]);
+          return activity(ctx, input);
+        },
+      }[activity.name];
+      worker.addActivity(named);
+    }
+    return worker;
+  }
+
+  async function* billing(ctx, amounts) {
+    const charges = yield whenAll(amounts.map((amount) => ctx.callActivity(charge, amount)));
+    return { orchestration: "billing", charges };
+  }
+  function charge(_ctx, amount) {
+    return amount * 100;
+  }
+  async function* shipping(ctx, parcels) {
+    const labels = yield whenAll(parcels.map((parcel) => ctx.callActivity(label, parcel)));
+    return { orchestration: "shipping", labels };
+  }
+  function label(_ctx, parcel) {
+    return `label-${parcel}`;
+  }
+  async function* latecomer() {
+    return "ran on the late worker";
+  }
+
+  test("each worker runs only its own orchestrations and activities; unhosted work waits for its worker", async () => {
+    const filtersClient = new TaskHubGrpcClient({
+      hostAddress: endpoint,
+      logger: quietLogger,
+      metadataGenerator: inFiltersHub,
+    });
+    const billingWorker = filteredWorker("billing-worker", [billing], [charge]);
+    const shippingWorker = filteredWorker("shipping-worker", [shipping], [label]);
+    const lateWorker = filteredWorker("late-worker", [latecomer], []);
+    try {
+      await billingWorker.start();
+      await shippingWorker.start();
+      const billingId = await filtersClient.scheduleNewOrchestration(billing, [1, 2, 3]);
+      const shippingId = await filtersClient.scheduleNewOrchestration(shipping, ["a", "b"]);
+      const lateId = await filtersClient.scheduleNewOrchestration(latecomer);
+
+      const billed = await filtersClient.waitForOrchestrationCompletion(billingId, true, WAIT_SECONDS);
+      assert.deepEqual(assertCompleted(billed), { orchestration: "billing", charges: [100, 200, 300] });
+      const shipped = await filtersClient.waitForOrchestrationCompletion(shippingId, true, WAIT_SECONDS);
+      assert.deepEqual(assertCompleted(shipped), { orchestration: "shipping", labels: ["label-a", "label-b"] });
+      assert.deepEqual(ranOn.get("charge"), ["billing-worker", "billing-worker", "billing-worker"]);
+      assert.deepEqual(ranOn.get("label"), ["shipping-worker", "shipping-worker"]);
+
+      // No connected worker hosts `latecomer`: it stays pending, never failed, for 3 s...
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const waiting = await filtersClient.getOrchestrationState(lateId, false);
+      assert.equal(waiting.runtimeStatus, OrchestrationStatus.PENDING);
+
+      // ...and completes as soon as a worker that hosts it connects.
+      await lateWorker.start();
+      const late = await filtersClient.waitForOrchestrationCompletion(lateId, true, WAIT_SECONDS);
+      assert.equal(assertCompleted(late), "ran on the late worker");
+    } finally {
+      await Promise.allSettled([
+        billingWorker.stop(),
+        shippingWorker.stop(),
+        lateWorker.stop(),
+        filtersClient.stop(),
+      ]);
+    }
+  });
+});

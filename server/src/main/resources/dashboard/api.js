@@ -38,6 +38,7 @@ export const api = {
   info: () => call('GET', '/api/v1/info'),
   list: (hub, params) => call('GET', `${hubPath(hub)}/instances${query(params)}`),
   counts: (hub, params) => call('GET', `${hubPath(hub)}/counts${query(params)}`),
+  waiting: (hub) => call('GET', `${hubPath(hub)}/waiting`),
   instance: (hub, id) => call('GET', instancePath(hub, id)),
   history: (hub, id) => call('GET', `${instancePath(hub, id)}/history`),
   timeline: (hub, id) => call('GET', `${instancePath(hub, id)}/timeline`),

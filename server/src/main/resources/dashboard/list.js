@@ -1,4 +1,5 @@
-// The instance list: status chips with counts, filters, paging, live refresh.
+// The instance list: status chips with counts, filters, paging, live refresh, and the work that
+// waits for a worker per name (what no connected worker hosts stands out).
 
 import { api } from './api.js';
 import { instanceHash, listHash, navigate } from './app.js';
@@ -50,6 +51,7 @@ export function renderList(view, { hub, readOnly, params }) {
   const sizeSelect = h('select', { id: 'filter-size', 'aria-label': 'Rows per page' },
     ['10', '25', '50', '100'].map((n) => h('option', { value: n, selected: n === filter.pageSize }, `${n} / page`)));
   const tbody = h('tbody');
+  const waitingPanel = h('section', { class: 'waiting', id: 'waiting', hidden: true, 'aria-label': 'Work waiting for workers' });
   const pageLabel = h('span', { class: 'muted', id: 'page-label' });
   const prev = h('button', { type: 'button', id: 'page-prev', onclick: () => go(page - 1) }, '← Previous');
   const next = h('button', { type: 'button', id: 'page-next', onclick: () => go(page + 1) }, 'Next →');
@@ -72,7 +74,7 @@ export function renderList(view, { hub, readOnly, params }) {
   view.replaceChildren(
     h('section', { class: 'list-view' },
       h('div', { class: 'title-row' }, h('h1', {}, 'Orchestrations'), purgeButton),
-      chips, form,
+      chips, form, waitingPanel,
       h('div', { class: 'table-wrap' },
         h('table', { class: 'instances', id: 'instances' },
           h('thead', {}, h('tr', {},
@@ -123,6 +125,29 @@ export function renderList(view, { hub, readOnly, params }) {
         .map((s) => chip(s, statusLabel(s), counts[s] ?? 0)));
   }
 
+  async function loadWaiting() {
+    const { waiting } = await api.waiting(hub);
+    waitingPanel.hidden = waiting.length === 0;
+    const rows = waiting.map((work) => h('tr', {
+      dataset: { kind: work.kind, name: work.name, workers: String(work.workers) },
+      class: work.workers === 0 ? 'unhosted' : '',
+    },
+    h('td', { 'data-label': 'Kind' }, work.kind),
+    h('td', { 'data-label': 'Name', class: 'mono' }, work.name),
+    h('td', { 'data-label': 'Version' }, work.version ?? '—'),
+    h('td', { class: 'col-num', 'data-label': 'Waiting' }, String(work.waiting)),
+    h('td', { 'data-label': 'Workers' },
+      work.workers === 0 ? 'none hosts it' : `${work.workers} connected`)));
+    waitingPanel.replaceChildren(
+      h('h2', {}, 'Waiting for a worker'),
+      h('table', { class: 'waiting-table' },
+        h('thead', {}, h('tr', {},
+          h('th', { scope: 'col' }, 'Kind'), h('th', { scope: 'col' }, 'Name'),
+          h('th', { scope: 'col' }, 'Version'), h('th', { scope: 'col', class: 'col-num' }, 'Waiting'),
+          h('th', { scope: 'col' }, 'Workers that take it'))),
+        h('tbody', {}, ...rows)));
+  }
+
   async function loadPage() {
     const result = await api.list(hub, {
       ...apiFilter(), status: filter.status, sort: sortSelect.value, pageSize: sizeSelect.value,
@@ -156,7 +181,7 @@ export function renderList(view, { hub, readOnly, params }) {
 
   async function refresh() {
     try {
-      await Promise.all([loadCounts(), loadPage()]);
+      await Promise.all([loadCounts(), loadPage(), loadWaiting()]);
     } catch (error) {
       toast(error.message, 'error');
     }

@@ -88,6 +88,14 @@ public final class Main implements Callable<Integer> {
   int batchInstances = 500;
 
   @Option(
+      names = "--filtered-names",
+      description =
+          "sdk: W2 spreads its instances over this many orchestration names, each hosted by a"
+              + " worker of its own that sends work-item filters, beside one worker without"
+              + " filters that hosts them all (0: one name, one worker). Default: ${DEFAULT-VALUE}")
+  int filteredNames = 0;
+
+  @Option(
       names = "--w3-instances",
       description = "W3 orchestrations run one after the other. Default: ${DEFAULT-VALUE}")
   int sequentialInstances = 200;
@@ -176,6 +184,7 @@ public final class Main implements Callable<Integer> {
         || runs < 1
         || warmup < 0
         || batchInstances < 1
+        || filteredNames < 0
         || sequentialInstances < 1) {
       throw invalid(
           "--n values, --runs, --w2-instances and --w3-instances must be at least 1, --warmup at"
@@ -227,6 +236,7 @@ public final class Main implements Callable<Integer> {
               timeout,
               maxOrchestrations,
               maxActivities,
+              filteredNames,
               measured);
       outcome = new SdkBench(targets, plan).run();
     }

@@ -47,20 +47,33 @@ final class SdkApp {
 
   private SdkApp() {}
 
+  /** The name of W2's fan-out under filtered name {@code k}. */
+  static String fanOutName(int k) {
+    return FAN_OUT + "-" + k;
+  }
+
   /**
    * A worker hosting the bench's orchestrations and activities, not yet started; a null limit keeps
-   * the SDK's default.
+   * the SDK's default. With {@code filteredNames} > 0 it also hosts the fan-out under each of those
+   * names and sends no work-item filters: the unfiltered stream beside the filtered workers.
    */
   static TaskhubWorker worker(
-      String connectionString, Integer maxOrchestrations, Integer maxActivities) {
+      String connectionString,
+      Integer maxOrchestrations,
+      Integer maxActivities,
+      int filteredNames) {
     TaskhubWorker.Builder builder =
-        TaskhubWorker.builder()
-            .connectionString(connectionString)
-            .addOrchestration(FAN_OUT, FAN_OUT_ORCHESTRATION)
-            .addOrchestration(INCREMENT_ONCE, INCREMENT_ONCE_ORCHESTRATION)
-            .addActivity(NOOP, Long.class, value -> value)
-            .addActivity(AGGREGATE, long[].class, values -> LongStream.of(values).sum())
-            .addActivity(INCREMENT, Long.class, value -> value + 1);
+        activities(
+            TaskhubWorker.builder()
+                .connectionString(connectionString)
+                .addOrchestration(FAN_OUT, FAN_OUT_ORCHESTRATION)
+                .addOrchestration(INCREMENT_ONCE, INCREMENT_ONCE_ORCHESTRATION));
+    for (int k = 0; k < filteredNames; k++) {
+      builder.addOrchestration(fanOutName(k), FAN_OUT_ORCHESTRATION);
+    }
+    if (filteredNames > 0) {
+      builder.workItemFilters(false);
+    }
     if (maxOrchestrations != null) {
       builder.maxConcurrentOrchestrations(maxOrchestrations);
     }
@@ -68,5 +81,24 @@ final class SdkApp {
       builder.maxConcurrentActivities(maxActivities);
     }
     return builder.build();
+  }
+
+  /**
+   * A worker that hosts only the fan-out under name {@code k} and the activities, and says so in
+   * its work-item filters (the SDK's default); not yet started.
+   */
+  static TaskhubWorker filteredWorker(String connectionString, int k) {
+    return activities(
+            TaskhubWorker.builder()
+                .connectionString(connectionString)
+                .addOrchestration(fanOutName(k), FAN_OUT_ORCHESTRATION))
+        .build();
+  }
+
+  private static TaskhubWorker.Builder activities(TaskhubWorker.Builder builder) {
+    return builder
+        .addActivity(NOOP, Long.class, value -> value)
+        .addActivity(AGGREGATE, long[].class, values -> LongStream.of(values).sum())
+        .addActivity(INCREMENT, Long.class, value -> value + 1);
   }
 }

@@ -30,6 +30,8 @@ final class SdkBench {
    * @param sequentialInstances W3 orchestrations run one after the other
    * @param maxOrchestrations worker limit, or null for the SDK default
    * @param maxActivities worker limit, or null for the SDK default
+   * @param filteredNames W2's orchestration names, each hosted by a filtered worker of its own
+   *     beside the unfiltered one (0: one name)
    * @param measured the processes whose CPU each run reports, besides the bench's
    */
   record Plan(
@@ -42,6 +44,7 @@ final class SdkBench {
       Duration timeout,
       Integer maxOrchestrations,
       Integer maxActivities,
+      int filteredNames,
       CpuSample.Processes measured) {}
 
   /** How this worker's lines and medians are told from the synthetic worker's. */
@@ -75,7 +78,15 @@ final class SdkBench {
       what.add("W1 N=" + plan.sizes());
     }
     if (plan.workloads().contains(Main.Workload.w2)) {
-      what.add("W2 " + plan.batchInstances() + " instances");
+      what.add(
+          "W2 "
+              + plan.batchInstances()
+              + " instances"
+              + (plan.filteredNames() == 0
+                  ? ""
+                  : " over "
+                      + plan.filteredNames()
+                      + " names, each with a filtered worker, beside one unfiltered worker"));
     }
     if (plan.workloads().contains(Main.Workload.w3)) {
       what.add("W3 " + plan.sequentialInstances() + " instances");
@@ -96,10 +107,18 @@ final class SdkBench {
     try {
       for (String connection : connections) {
         workers.add(
-            SdkApp.worker(connection, plan.maxOrchestrations(), plan.maxActivities()).start());
+            SdkApp.worker(
+                    connection,
+                    plan.maxOrchestrations(),
+                    plan.maxActivities(),
+                    plan.filteredNames())
+                .start());
+        for (int k = 0; k < plan.filteredNames(); k++) {
+          workers.add(SdkApp.filteredWorker(connection, k).start());
+        }
         clients.add(TaskhubClient.fromConnectionString(connection));
       }
-      SdkDriver driver = new SdkDriver(clients, plan.timeout());
+      SdkDriver driver = new SdkDriver(clients, plan.timeout(), plan.filteredNames());
       if (plan.workloads().contains(Main.Workload.w1)) {
         runW1(driver);
       }

@@ -45,9 +45,13 @@ final class SdkDriver {
   private final Duration timeout;
   private int fanOuts;
 
-  SdkDriver(List<TaskhubClient> clients, Duration timeout) {
+  /** W2's orchestration names: the fan-out under this many names in turn (0: its own name). */
+  private final int w2Names;
+
+  SdkDriver(List<TaskhubClient> clients, Duration timeout, int w2Names) {
     this.clients = List.copyOf(clients);
     this.timeout = timeout;
+    this.w2Names = w2Names;
   }
 
   /**
@@ -78,7 +82,8 @@ final class SdkDriver {
       for (int k = 0; k < instances; k++) {
         SdkApp.FanOut input = new SdkApp.FanOut(W2_FAN_OUT, 1000L * k);
         TaskhubClient client = client(k);
-        runs.add(threads.submit(() -> runFanOut(client, input, deadline)));
+        String name = w2Names == 0 ? SdkApp.FAN_OUT : SdkApp.fanOutName(k % w2Names);
+        runs.add(threads.submit(() -> runFanOut(client, name, input, deadline)));
       }
       for (Future<?> run : runs) {
         run.get();
@@ -119,7 +124,11 @@ final class SdkDriver {
   }
 
   private void runFanOut(TaskhubClient client, SdkApp.FanOut input, long deadline) {
-    String id = start(client, SdkApp.FAN_OUT, input);
+    runFanOut(client, SdkApp.FAN_OUT, input, deadline);
+  }
+
+  private void runFanOut(TaskhubClient client, String name, SdkApp.FanOut input, long deadline) {
+    String id = start(client, name, input);
     check(awaitCompletion(client, id, deadline), input.expectedResult());
   }
 

@@ -33,9 +33,11 @@ class FailureHandlingTest {
   static void start() {
     scheduler = TestScheduler.builder().start();
     client = Sdk.client(scheduler);
+    // Without filters, so that the worker is sent (and fails) what it did not register.
     Sdk.startWorker(
         scheduler,
         Sdk.workerBuilder(scheduler)
+            .workItemFilters(false)
             .addActivity("Reserve", FailureHandlingTest::reserve)
             .addOrchestration(
                 "CatchesFailure",

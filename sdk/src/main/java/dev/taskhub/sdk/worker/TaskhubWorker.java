@@ -1,7 +1,10 @@
 package dev.taskhub.sdk.worker;
 
+import dev.taskhub.protocol.ActivityFilter;
 import dev.taskhub.protocol.GetWorkItemsRequest;
+import dev.taskhub.protocol.OrchestrationFilter;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
+import dev.taskhub.protocol.WorkItemFilters;
 import dev.taskhub.sdk.CallHeaders;
 import dev.taskhub.sdk.ConnectionSettings;
 import dev.taskhub.sdk.DataConverter;
@@ -15,6 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -71,24 +75,40 @@ public final class TaskhubWorker implements AutoCloseable {
             builder.converter,
             builder.maxConcurrentActivities,
             builder.maxConcurrentOrchestrations);
-    GetWorkItemsRequest request =
+    GetWorkItemsRequest.Builder request =
         GetWorkItemsRequest.newBuilder()
             .setMaxConcurrentActivityWorkItems(builder.maxConcurrentActivities)
-            .setMaxConcurrentOrchestrationWorkItems(builder.maxConcurrentOrchestrations)
-            .build();
+            .setMaxConcurrentOrchestrationWorkItems(builder.maxConcurrentOrchestrations);
+    if (builder.workItemFilters) {
+      request.setWorkItemFilters(
+          filtersFor(builder.orchestrations.keySet(), builder.activities.keySet()));
+    }
     this.stream =
         new WorkItemStream(
             TaskHubSidecarServiceGrpc.newStub(channel)
                 .withInterceptors(interceptor)
                 .withMaxInboundMessageSize(ConnectionSettings.MAX_INBOUND_MESSAGE_BYTES),
             TaskHubSidecarServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor),
-            request,
+            request.build(),
             processor::accept,
             new Backoff(builder.initialBackoff, builder.maxBackoff));
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Filters naming what the worker registered, any version: it is sent nothing else. */
+  private static WorkItemFilters filtersFor(
+      Collection<String> orchestrations, Collection<String> activities) {
+    WorkItemFilters.Builder filters = WorkItemFilters.newBuilder();
+    orchestrations.stream()
+        .sorted()
+        .forEach(name -> filters.addOrchestrations(OrchestrationFilter.newBuilder().setName(name)));
+    activities.stream()
+        .sorted()
+        .forEach(name -> filters.addActivities(ActivityFilter.newBuilder().setName(name)));
+    return filters.build();
   }
 
   /**
@@ -189,6 +209,7 @@ public final class TaskhubWorker implements AutoCloseable {
     private Duration maxBackoff = Duration.ofSeconds(10);
     private Duration closeTimeout = Duration.ofSeconds(30);
     private Supplier<String> accessToken;
+    private boolean workItemFilters = true;
 
     private Builder() {}
 
@@ -262,6 +283,17 @@ public final class TaskhubWorker implements AutoCloseable {
 
     public Builder dataConverter(DataConverter dataConverter) {
       this.converter = Objects.requireNonNull(dataConverter, "dataConverter");
+      return this;
+    }
+
+    /**
+     * Whether the worker asks the scheduler for only the orchestrations and activities it
+     * registered (default true, as the .NET SDK does): work it does not host goes to workers that
+     * host it, or waits for one. Off, it is sent everything, and fails what it does not host
+     * ({@code OrchestrationNotRegistered}, {@code ActivityNotRegistered}).
+     */
+    public Builder workItemFilters(boolean enabled) {
+      this.workItemFilters = enabled;
       return this;
     }
 

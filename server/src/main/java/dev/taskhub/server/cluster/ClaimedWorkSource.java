@@ -121,6 +121,26 @@ final class ClaimedWorkSource implements WorkSource {
     releaseAll(idle, queued);
   }
 
+  /** Work none of this node's workers takes goes to a node whose workers do. */
+  @Override
+  public boolean keepsUnhostedWork() {
+    return false;
+  }
+
+  @Override
+  public void handBack(List<InstanceKey> instances, List<ActivityTask> activities) {
+    List<ActivityKey> keys = new ArrayList<>();
+    for (ActivityTask task : activities) {
+      keys.add(new ActivityKey(task.key(), task.taskId()));
+    }
+    log.debug(
+        "Handing back {} instances and {} activities of task hub {} no worker here takes",
+        instances.size(),
+        keys.size(),
+        hub);
+    releaseAll(instances, keys);
+  }
+
   /**
    * Tokens start with this node's id, so another node that receives the completion can relay it.
    */
@@ -284,7 +304,13 @@ final class ClaimedWorkSource implements WorkSource {
       }
       claimed =
           node.claims()
-              .claim(hub, node.id(), node.timers().clock().millis(), wantInstances, wantActivities);
+              .claim(
+                  hub,
+                  node.id(),
+                  node.timers().clock().millis(),
+                  wantInstances,
+                  wantActivities,
+                  queues.takes());
     } catch (RuntimeException e) {
       retryLater(e);
       return false;
@@ -306,7 +332,7 @@ final class ClaimedWorkSource implements WorkSource {
           claimed.activities().size(),
           hub);
       owned.addAll(claimed.instances());
-      queues.claimed(claimed.instances(), claimed.activities());
+      queues.claimed(claimed.instances(), claimed.names(), claimed.activities());
       again = true;
     }
     return true;

@@ -1,9 +1,12 @@
 package dev.taskhub.server.cluster;
 
+import dev.taskhub.server.engine.WorkFilter;
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.WorkName;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,9 +53,11 @@ public interface WorkClaims {
    * activities (oldest first). Rows other nodes are claiming at the same moment are skipped, not
    * waited for. A node whose registration is not alive at {@code now} claims nothing: a live node
    * may have reaped it, and rows claimed under an id that is no longer registered would be held by
-   * no node any reaper knows of.
+   * no node any reaper knows of. Only instances and activities whose names and versions {@code
+   * takes} accepts are claimed: the node's workers' filters.
    */
-  Claimed claim(String hub, String nodeId, long now, int maxInstances, int maxActivities);
+  Claimed claim(
+      String hub, String nodeId, long now, int maxInstances, int maxActivities, WorkFilter takes);
 
   /**
    * The running instances of the hub the node owns that have inbox events visible at {@code now}:
@@ -82,10 +87,14 @@ public interface WorkClaims {
    */
   List<RelayedCompletion> takeOrphanedRelays(long now);
 
-  /** What one {@link #claim} call won. */
-  record Claimed(List<InstanceKey> instances, List<ActivityTask> activities) {
+  /** What one {@link #claim} call won, with the names and versions of the instances. */
+  record Claimed(
+      List<InstanceKey> instances,
+      Map<InstanceKey, WorkName> names,
+      List<ActivityTask> activities) {
     public Claimed {
       instances = List.copyOf(instances);
+      names = Map.copyOf(names);
       activities = List.copyOf(activities);
     }
 

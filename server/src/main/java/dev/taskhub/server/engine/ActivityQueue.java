@@ -2,22 +2,24 @@ package dev.taskhub.server.engine;
 
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.WorkName;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * One task hub's outstanding activities: those waiting for a worker, in order, and those out with
- * one, indexed by instance so that an instance that ends drops its own in time proportional to
- * them. An activity that is done (completed, or dropped while queued) stays in the line until it
- * reaches the front and is skipped there. Not thread-safe: the hub's lock ({@link HubWork}) guards
- * it.
+ * One task hub's outstanding activities: those waiting for a worker, in one line per activity name
+ * and version ({@link ReadyLines}), and those out with one, indexed by instance so that an instance
+ * that ends drops its own in time proportional to them. An activity that is done (completed, or
+ * dropped while queued) stays in its line until a take reaches it and drops it. Not thread-safe:
+ * the hub's lock ({@link HubWork}) guards it.
  */
 final class ActivityQueue {
-  private final ArrayDeque<PendingActivity> ready = new ArrayDeque<>();
+  private final ReadyLines<PendingActivity> ready = new ReadyLines<>();
   private final Map<InstanceKey, Map<Integer, PendingActivity>> byInstance = new HashMap<>();
 
   /** Queues a task, unless the instance already has an outstanding task with its id. */
@@ -27,7 +29,7 @@ final class ActivityQueue {
     if (!tasks.containsKey(task.taskId())) {
       PendingActivity pending = new PendingActivity(task);
       tasks.put(task.taskId(), pending);
-      ready.add(pending);
+      ready.add(pending.name, pending);
     }
   }
 
@@ -57,52 +59,58 @@ final class ActivityQueue {
     }
   }
 
-  /** Takes every queued (not leased) activity out of the queue, in order. */
+  /** Takes every queued (not leased) activity out of the queue, line by line. */
   List<PendingActivity> drainQueued() {
+    return forgetAll(ready.drain().values());
+  }
+
+  /** Takes every queued activity whose name {@code hosted} rejects out of the queue. */
+  List<PendingActivity> drainUnless(Predicate<WorkName> hosted) {
+    return forgetAll(ready.drainUnless(hosted).values());
+  }
+
+  private List<PendingActivity> forgetAll(Collection<ArrayDeque<PendingActivity>> lines) {
     List<PendingActivity> drained = new ArrayList<>();
-    for (PendingActivity pending : ready) {
-      if (!pending.done) {
-        forget(pending);
-        drained.add(pending);
+    for (ArrayDeque<PendingActivity> line : lines) {
+      for (PendingActivity pending : line) {
+        if (!pending.done) {
+          forget(pending);
+          drained.add(pending);
+        }
       }
     }
-    ready.clear();
     return drained;
   }
 
-  /** Puts an activity given back by a worker first in line. */
+  /** Puts an activity given back by a worker first in its line. */
   void requeue(PendingActivity pending) {
     if (!pending.done) {
-      ready.addFirst(pending);
+      ready.addFirst(pending.name, pending);
     }
   }
 
   /**
-   * Takes the next queued activity whose id is not {@code held} and that is not {@code refused};
-   * those it passes over keep their place.
+   * Takes the next queued activity of a line {@code accepts} admits whose id is not {@code held}
+   * and that is not {@code refused}; those it passes over keep their place.
    */
   PendingActivity next(
-      Predicate<PendingActivity.ActivityId> held, Predicate<PendingActivity> refused) {
-    List<PendingActivity> passedOver = null;
-    PendingActivity next;
-    while ((next = ready.poll()) != null) {
-      if (next.done) {
-        continue;
-      }
-      if (!held.test(next.id()) && !refused.test(next)) {
-        break;
-      }
-      if (passedOver == null) {
-        passedOver = new ArrayList<>();
-      }
-      passedOver.add(next);
-    }
-    if (passedOver != null) {
-      for (int i = passedOver.size() - 1; i >= 0; i--) {
-        ready.addFirst(passedOver.get(i));
-      }
-    }
-    return next;
+      Predicate<WorkName> accepts,
+      Predicate<PendingActivity.ActivityId> held,
+      Predicate<PendingActivity> refused) {
+    return ready.take(
+        accepts,
+        pending -> pending.done,
+        pending -> held.test(pending.id()) || refused.test(pending));
+  }
+
+  /** Whether a line was opened since the last call. */
+  boolean linesAdded() {
+    return ready.linesAdded();
+  }
+
+  /** Queued entries per activity name and version, counting done ones not yet dropped. */
+  Map<WorkName, Integer> queuedByName() {
+    return ready.counts();
   }
 
   /** Queued entries, counting done ones not yet skipped (an upper bound, for metrics). */

@@ -48,6 +48,17 @@ final class Alone implements Membership, WorkSource {
   @Override
   public void lastStreamLeft() {}
 
+  /** Work waits here for a worker that takes it: there is nowhere else for it to go. */
+  @Override
+  public boolean keepsUnhostedWork() {
+    return true;
+  }
+
+  @Override
+  public void handBack(List<InstanceKey> instances, List<ActivityTask> activities) {
+    throw new IllegalStateException("A node alone keeps all of its work");
+  }
+
   @Override
   public String newToken() {
     return UUID.randomUUID().toString();

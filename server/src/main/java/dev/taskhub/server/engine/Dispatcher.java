@@ -10,12 +10,11 @@ import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.OrchestrationStep;
 import dev.taskhub.server.store.OrchestrationWorkItem;
 import dev.taskhub.server.store.Store;
+import dev.taskhub.server.store.WorkName;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * lease that expires, is abandoned, or whose stream goes away is given back and the item dispatched
  * again, until the poison limit fails it for good.
  */
-final class Dispatcher implements HubQueues, HubWork.Followups {
+final class Dispatcher implements HubWork.Followups {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
   /** Histories kept in memory per task hub, in events (about 100 bytes each on the heap). */
@@ -71,7 +70,7 @@ final class Dispatcher implements HubQueues, HubWork.Followups {
     this.poison = new PoisonControl(settings.poisonLimit(), planner);
     this.serverSteps = new ServerSteps(store, histories, planner);
     this.work = new HubWork(hub, clock, settings.leaseTimeoutMillis(), poison, this);
-    work.attach(membership.join(this));
+    work.attach(membership.join(new ClaimedWorkQueues(work, this::dispatch)));
   }
 
   void reportTo(EngineMetrics metrics) {
@@ -86,6 +85,17 @@ final class Dispatcher implements HubQueues, HubWork.Followups {
     dispatch();
   }
 
+  /** An inbox event of the instance, whose name and version are known, is visible now. */
+  void wake(InstanceKey key, WorkName name) {
+    work.wake(key, name);
+    dispatch();
+  }
+
+  /** Remembers an instance's name and version for when it wakes. */
+  void know(InstanceKey key, WorkName name) {
+    work.know(key, name);
+  }
+
   /** Activities were committed and can be dispatched. */
   void activitiesScheduled(List<ActivityTask> tasks) {
     work.queueActivities(tasks);
@@ -95,11 +105,12 @@ final class Dispatcher implements HubQueues, HubWork.Followups {
   void addStream(WorkerStream stream) {
     work.addStream(stream);
     log.info(
-        "Worker {} connected: up to {} orchestrations, {} activities, {} in all",
+        "Worker {} connected: up to {} orchestrations, {} activities, {} in all; takes {}",
         stream,
         stream.maxOrchestrations,
         stream.maxActivities,
-        stream.maxTotal);
+        stream.maxTotal,
+        stream.filter);
     dispatch();
   }
 
@@ -110,6 +121,14 @@ final class Dispatcher implements HubQueues, HubWork.Followups {
       log.info("Worker {} disconnected; {} work items given back", stream, givenBack);
       dispatch();
     }
+  }
+
+  String hub() {
+    return work.hub();
+  }
+
+  int connectedStreams() {
+    return work.connectedStreams();
   }
 
   // ---------------------------------------------------------------- completions
@@ -251,6 +270,10 @@ final class Dispatcher implements HubQueues, HubWork.Followups {
     return work.readyActivityCount();
   }
 
+  List<WaitingWork> waiting() {
+    return work.waiting();
+  }
+
   // ---------------------------------------------------------------- dispatch
 
   /** Hands ready work to streams with room, round-robin; the sends run on the executor. */
@@ -265,9 +288,26 @@ final class Dispatcher implements HubQueues, HubWork.Followups {
                 () -> prepareAndSend(episode.stream(), episode.key(), episode.pinned()));
       }
     }
+    if (!round.unnamed().isEmpty()) {
+      executor.execute(() -> readNames(round.unnamed()));
+    }
     if (round.wantsMore()) {
       work.source().wantsMore();
     }
+  }
+
+  /** Reads the names of queued instances, so that they go to streams whose filters take them. */
+  private void readNames(List<InstanceKey> keys) {
+    try {
+      List<String> ids = keys.stream().map(InstanceKey::instanceId).toList();
+      work.named(keys, store.findWorkNames(hub(), ids));
+    } catch (RuntimeException e) {
+      log.error("Could not read the names of {} queued instances; retrying in 1 s", keys.size(), e);
+      work.namesUnknown(keys);
+      timers.at(clock.millis() + READ_RETRY_MILLIS, this::dispatch);
+      return;
+    }
+    dispatch();
   }
 
   /** Builds the episode (reading the store unless one is pinned) and sends it. */
@@ -414,58 +454,5 @@ final class Dispatcher implements HubQueues, HubWork.Followups {
             log.error("Could not fail poisoned activity {} of {}", task.taskId(), task.key(), e);
           }
         });
-  }
-
-  // ---------------------------------------------------------------- HubQueues (claimed work)
-
-  @Override
-  public String hub() {
-    return work.hub();
-  }
-
-  @Override
-  public Room room() {
-    return work.room();
-  }
-
-  @Override
-  public int connectedStreams() {
-    return work.connectedStreams();
-  }
-
-  @Override
-  public void claimed(List<InstanceKey> instances, List<ActivityTask> activities) {
-    work.claimed(instances, activities);
-    dispatch();
-  }
-
-  @Override
-  public void wake(List<InstanceKey> instances) {
-    work.wake(instances);
-    dispatch();
-  }
-
-  @Override
-  public int ensureRunning(List<InstanceKey> owned, Set<InstanceKey> adopted) {
-    int missed = work.ensureRunning(owned, adopted);
-    if (missed > 0) {
-      dispatch();
-    }
-    return missed;
-  }
-
-  @Override
-  public void dropQueued(Collection<InstanceKey> instances) {
-    work.dropQueued(instances);
-  }
-
-  @Override
-  public List<InstanceKey> takeIdle(Collection<InstanceKey> instances) {
-    return work.takeIdle(instances);
-  }
-
-  @Override
-  public List<ActivityTask> takeQueuedActivities() {
-    return work.takeQueuedActivities();
   }
 }

@@ -23,6 +23,7 @@ import dev.taskhub.server.store.PurgeResult;
 import dev.taskhub.server.store.Statuses;
 import dev.taskhub.server.store.Store;
 import dev.taskhub.server.store.TimeRange;
+import dev.taskhub.server.store.WorkName;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -159,6 +160,9 @@ public final class Engine implements AutoCloseable {
       if (dispatcher == null) {
         continue;
       }
+      if (instance.name() != null) {
+        dispatcher.know(instance.key(), instance.name());
+      }
       if (instance.visibleAt() <= now) {
         dispatcher.wake(instance.key());
         ready++;
@@ -230,9 +234,11 @@ public final class Engine implements AutoCloseable {
             event);
     store.createInstance(instance, replaceableStatuses(request));
     waiters.changed(key);
+    WorkName name = new WorkName(instance.name(), instance.version());
     if (startAt <= now) {
-      dispatcher(hub).wake(key);
+      dispatcher(hub).wake(key, name);
     } else {
+      dispatcher(hub).know(key, name);
       wakeAt(key, startAt);
     }
     return instanceId;
@@ -562,6 +568,7 @@ public final class Engine implements AutoCloseable {
             orchestrations > 0 ? orchestrations : fallback,
             activities > 0 ? activities : fallback,
             Math.max(total, 1),
+            WorkFilter.of(request),
             understandsHealthPings(request, userAgent));
     dispatcher(hub).addStream(stream);
     return stream;
@@ -681,6 +688,11 @@ public final class Engine implements AutoCloseable {
   /** Instances matching {@code filter} by status; statuses with none are absent. */
   public Map<OrchestrationStatus, Long> countByStatus(InstanceFilter filter) {
     return store.countInstancesByStatus(filter);
+  }
+
+  /** What waits for a worker in {@code hub} on this node, per kind and name. */
+  public List<WaitingWork> waitingWork(String hub) {
+    return dispatcher(hub).waiting();
   }
 
   /** Instances of the hub waiting for a worker to take their next episode. */

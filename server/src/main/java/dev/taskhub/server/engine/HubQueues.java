@@ -2,8 +2,10 @@ package dev.taskhub.server.engine;
 
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.WorkName;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,8 +23,12 @@ public interface HubQueues {
 
   int connectedStreams();
 
+  /** What the connected streams' filters take, together: what a claim may take. */
+  WorkFilter takes();
+
   /** Work claimed from the shared store: queued for this node's streams. */
-  void claimed(List<InstanceKey> instances, List<ActivityTask> activities);
+  void claimed(
+      List<InstanceKey> instances, Map<InstanceKey, WorkName> names, List<ActivityTask> activities);
 
   /** Instances this node runs got inbox events committed elsewhere: queued. */
   void wake(List<InstanceKey> instances);

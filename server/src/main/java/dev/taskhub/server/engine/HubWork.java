@@ -3,13 +3,17 @@ package dev.taskhub.server.engine;
 import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.store.ActivityTask;
+import dev.taskhub.server.store.ChildInstance;
 import dev.taskhub.server.store.InboxMessage;
 import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.NewInstance;
 import dev.taskhub.server.store.OrchestrationStep;
+import dev.taskhub.server.store.WorkName;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,7 +22,8 @@ import java.util.Set;
  * leases out ({@link LeaseBook}). All of it changes under this object's monitor, one lock per hub,
  * and nothing here does I/O or blocks: the {@link Dispatcher} reads and writes the store and sends
  * outside the lock, then reports back here. Its last methods serve the dispatcher's {@link
- * HubQueues}: what a claiming {@link WorkSource} sees of the hub.
+ * HubQueues} (through {@link ClaimedWorkQueues}): what a claiming {@link WorkSource} sees of the
+ * hub.
  *
  * <p>Over 500 lines: each method is one event of the hub (a dispatch round, a completion, an
  * abandon, an expiry, a claim) applied to the parts under the one lock; the parts hold the state
@@ -58,8 +63,14 @@ final class HubWork {
         implements Dispatch {}
   }
 
-  /** What a dispatch round handed out, and whether the streams could use more than is queued. */
-  record Round(List<Dispatch> dispatches, boolean wantsMore) {}
+  /**
+   * What a dispatch round handed out, whether the streams could use more than is queued, and the
+   * queued instances whose names the dispatcher must read before any stream can take them.
+   */
+  record Round(List<Dispatch> dispatches, boolean wantsMore, List<InstanceKey> unnamed) {}
+
+  /** Instances whose names one read of the store resolves. */
+  static final int NAMES_PER_READ = 256;
 
   /**
    * An activity result about to be recorded: the lease it answers (null if none is held here) and
@@ -105,6 +116,29 @@ final class HubWork {
     run(key);
   }
 
+  /** As {@link #wake(InstanceKey)}, for an instance whose name and version are known. */
+  synchronized void wake(InstanceKey key, WorkName name) {
+    instances.know(key, name);
+    run(key);
+  }
+
+  /** Remembers an instance's name and version for when it wakes. */
+  synchronized void know(InstanceKey key, WorkName name) {
+    instances.know(key, name);
+  }
+
+  /** The names read for instances a round listed as unnamed (absent: the instance is gone). */
+  synchronized void named(List<InstanceKey> keys, Map<InstanceKey, WorkName> names) {
+    for (InstanceKey key : keys) {
+      instances.named(key, names.get(key));
+    }
+  }
+
+  /** Reading the names of these instances failed: they wait unnamed until the next try. */
+  synchronized void namesUnknown(List<InstanceKey> keys) {
+    instances.namesUnknown(keys);
+  }
+
   synchronized void queueActivities(List<ActivityTask> tasks) {
     tasks.forEach(activities::add);
   }
@@ -124,6 +158,9 @@ final class HubWork {
     }
     stream.closed = true;
     streams.remove(stream);
+    if (!streams.isEmpty() && !source.keepsUnhostedWork()) {
+      handBackUnhosted();
+    }
     int givenBack = 0;
     for (Lease lease : List.copyOf(stream.leases)) {
       if (!lease.completing) {
@@ -149,10 +186,42 @@ final class HubWork {
     return activities.queued();
   }
 
+  /** What waits here per kind and name, and how many connected streams take each. */
+  synchronized List<WaitingWork> waiting() {
+    List<WaitingWork> waiting = new ArrayList<>();
+    Map<WorkName, Long> oldest = instances.oldestQueuedAtByName();
+    instances
+        .readyByName()
+        .forEach(
+            (name, count) ->
+                waiting.add(
+                    new WaitingWork(
+                        "orchestration",
+                        name,
+                        count,
+                        oldest.getOrDefault(name, 0L),
+                        streams.countTaking(f -> f.acceptsOrchestration(name)))));
+    activities
+        .queuedByName()
+        .forEach(
+            (name, count) ->
+                waiting.add(
+                    new WaitingWork(
+                        "activity",
+                        name,
+                        count,
+                        0,
+                        streams.countTaking(f -> f.acceptsActivity(name)))));
+    return waiting;
+  }
+
   // ---------------------------------------------------------------- dispatch
 
   /** Hands ready work to streams with room, round-robin, until no stream can take more. */
   synchronized Round takeRound() {
+    if (!source.keepsUnhostedWork() && (instances.linesAdded() | activities.linesAdded())) {
+      handBackUnhosted();
+    }
     List<Dispatch> dispatches = new ArrayList<>();
     boolean progress = true;
     while (progress && !streams.isEmpty() && (instances.hasReady() || !activities.isEmpty())) {
@@ -176,7 +245,9 @@ final class HubWork {
         !streams.isEmpty()
             && (instances.readyCount() < streams.wantedInstances()
                 || activities.queued() * 2 < streams.wantedActivities());
-    return new Round(dispatches, wantsMore);
+    List<InstanceKey> unnamed =
+        instances.hasUnnamed() ? instances.takeUnnamed(NAMES_PER_READ) : List.of();
+    return new Round(dispatches, wantsMore, unnamed);
   }
 
   /**
@@ -196,10 +267,14 @@ final class HubWork {
     }
     // A task whose id is still leased under an older generation waits: workers without completion
     // tokens name a result only by instance and task id, so one lease per id may be out at a time.
-    boolean othersCanTake = streams.size() > 1;
+    // One the stream abandoned last goes to another stream that takes it, if there is one.
     PendingActivity pending =
         activities.next(
-            leases::holdsActivity, candidate -> othersCanTake && candidate.abandonedBy == stream);
+            stream.filter::acceptsActivity,
+            leases::holdsActivity,
+            candidate ->
+                candidate.abandonedBy == stream
+                    && streams.anotherTakes(stream, f -> f.acceptsActivity(candidate.name)));
     if (pending == null) {
       return null;
     }
@@ -219,9 +294,14 @@ final class HubWork {
     if (!instances.hasReady() || !stream.canTakeOrchestration()) {
       return null;
     }
-    InstanceSlots.Taken taken = instances.take(stream, streams.size() > 1);
+    InstanceSlots.Taken taken =
+        instances.take(
+            stream.filter::acceptsOrchestration,
+            (name, abandonedBy) ->
+                abandonedBy == stream
+                    && streams.anotherTakes(stream, f -> f.acceptsOrchestration(name)));
     if (taken == null) {
-      return null; // what is ready, this stream refused last: other streams take it first
+      return null; // nothing it accepts, or only what it refused last and another stream takes
     }
     stream.takeOrchestrationCredit();
     return new Dispatch.Orchestration(stream, taken.key(), taken.pinned());
@@ -405,6 +485,21 @@ final class HubWork {
 
   // ---------------------------------------------------------------- transitions
 
+  /** Hands the source the queued work none of the connected streams takes. */
+  private void handBackUnhosted() {
+    List<InstanceKey> unhosted =
+        instances.dequeueUnless(name -> streams.countTaking(f -> f.acceptsOrchestration(name)) > 0);
+    List<ActivityTask> unhostedActivities =
+        activities
+            .drainUnless(name -> streams.countTaking(f -> f.acceptsActivity(name)) > 0)
+            .stream()
+            .map(pending -> pending.task)
+            .toList();
+    if (!unhosted.isEmpty() || !unhostedActivities.isEmpty()) {
+      source.handBack(unhosted, unhostedActivities);
+    }
+  }
+
   /** Queues the instance here if this node runs it; else the source hands it on. */
   private void run(InstanceKey key) {
     if (source.runsHere(key)) {
@@ -455,8 +550,18 @@ final class HubWork {
       source.ended(step.key());
     }
     source.queueHere(step.activities()).forEach(activities::add);
+    if (step.update().version() != null) {
+      WorkName name = instances.nameOf(step.key());
+      if (name != null) {
+        instances.know(step.key(), new WorkName(name.name(), step.update().version()));
+      }
+    }
     if (!step.children().isEmpty()) {
-      step.children().forEach(child -> run(child.instance().key()));
+      for (ChildInstance child : step.children()) {
+        NewInstance created = child.instance();
+        instances.know(created.key(), new WorkName(created.name(), created.version()));
+        run(created.key());
+      }
       // A child whose id was taken answers with a failure in this instance's inbox.
       run(step.key());
     }
@@ -488,9 +593,16 @@ final class HubWork {
     return streams.size();
   }
 
+  synchronized WorkFilter takes() {
+    return WorkFilter.union(streams.snapshot().stream().map(stream -> stream.filter).toList());
+  }
+
   synchronized void claimed(
-      List<InstanceKey> claimedInstances, List<ActivityTask> claimedActivities) {
+      List<InstanceKey> claimedInstances,
+      Map<InstanceKey, WorkName> names,
+      List<ActivityTask> claimedActivities) {
     long now = clock.millis();
+    names.forEach(instances::know);
     claimedInstances.forEach(key -> instances.wake(key, now));
     claimedActivities.forEach(activities::add);
   }

@@ -1,9 +1,15 @@
 package dev.taskhub.server.engine;
 
 import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.WorkName;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 /**
  * The instances of one task hub that have work, and the line of those ready for a worker. Not
@@ -30,12 +36,36 @@ import java.util.Map;
  *
  * An instance with a pinned episode, a waiting server step or a remembered wake is kept; others are
  * forgotten as soon as they are idle.
+ *
+ * <p>Queued instances wait in one line per orchestration name and version ({@link ReadyLines}), so
+ * that a stream takes only what its filters accept and no name's backlog delays another's. An
+ * instance whose name is not known here yet (woken by a timer or an event after it was forgotten,
+ * recovered, claimed) waits <em>unnamed</em> until the dispatcher has read its name from the store
+ * ({@link #takeUnnamed}, {@link #named}); names of forgotten instances are remembered for a while.
  */
 final class InstanceSlots {
+  /** Names remembered for instances no longer in a slot (about 100 bytes each). */
+  static final int KNOWN_NAMES = 100_000;
+
   private final Map<InstanceKey, Slot> slots = new HashMap<>();
-  private final ArrayDeque<InstanceKey> ready = new ArrayDeque<>();
+  private final ReadyLines<InstanceKey> ready = new ReadyLines<>();
+  private final ArrayDeque<InstanceKey> unnamed = new ArrayDeque<>();
+
+  private final Map<InstanceKey, WorkName> knownNames =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InstanceKey, WorkName> eldest) {
+          return size() > KNOWN_NAMES;
+        }
+      };
 
   private static final class Slot {
+    /** The orchestration's name and version; null until known. */
+    WorkName name;
+
+    /** Queued while its name is read from the store: in neither line. */
+    boolean resolving;
+
     boolean queued;
     long queuedAt;
     boolean inFlight;
@@ -63,7 +93,87 @@ final class InstanceSlots {
       slot.queued = true;
       slot.queuedAt = now;
       slot.wakeAfterFlight = false;
-      ready.add(key);
+      if (slot.name == null) {
+        slot.name = knownNames.get(key);
+      }
+      if (slot.name != null) {
+        ready.add(slot.name, key);
+      } else {
+        unnamed.add(key);
+      }
+    }
+  }
+
+  /** The instance's orchestration name and version (a start, a child, a continue-as-new). */
+  void know(InstanceKey key, WorkName name) {
+    knownNames.put(key, name);
+    Slot slot = slots.get(key);
+    if (slot == null || name.equals(slot.name)) {
+      return;
+    }
+    if (slot.queued
+        && !slot.resolving
+        && (slot.name == null ? unnamed.remove(key) : ready.remove(slot.name, key))) {
+      ready.add(name, key);
+    }
+    slot.name = name;
+  }
+
+  /** The name of an instance, if known here. */
+  WorkName nameOf(InstanceKey key) {
+    Slot slot = slots.get(key);
+    return slot != null && slot.name != null ? slot.name : knownNames.get(key);
+  }
+
+  /**
+   * Takes up to {@code max} queued instances whose names are not known, to be read from the store;
+   * they stay queued meanwhile.
+   */
+  List<InstanceKey> takeUnnamed(int max) {
+    List<InstanceKey> taken = new ArrayList<>(Math.min(max, unnamed.size()));
+    while (taken.size() < max && !unnamed.isEmpty()) {
+      InstanceKey key = unnamed.poll();
+      slot(key).resolving = true;
+      taken.add(key);
+    }
+    return taken;
+  }
+
+  /**
+   * The store told the name of an instance taken by {@link #takeUnnamed}: null if the instance is
+   * gone, when it leaves the line.
+   */
+  void named(InstanceKey key, WorkName name) {
+    Slot slot = slots.get(key);
+    if (slot == null || !slot.resolving) {
+      if (name != null) {
+        know(key, name);
+      }
+      return;
+    }
+    slot.resolving = false;
+    if (name == null) {
+      slot.queued = false;
+      forgetIfIdle(key, slot);
+      return;
+    }
+    knownNames.put(key, name);
+    slot.name = name;
+    if (slot.queued) {
+      ready.add(name, key);
+    }
+  }
+
+  /** Reading the names failed: the instances wait unnamed again. */
+  void namesUnknown(List<InstanceKey> keys) {
+    for (InstanceKey key : keys) {
+      Slot slot = slots.get(key);
+      if (slot != null && slot.resolving) {
+        slot.resolving = false;
+        if (slot.queued) {
+          unnamed.add(key);
+        }
+      }
     }
   }
 
@@ -72,28 +182,23 @@ final class InstanceSlots {
 
   /** Takes the first queued instance into flight, or returns null if none is queued. */
   Taken take() {
-    return take(null, false);
+    return take(name -> true, (name, abandonedBy) -> false);
   }
 
   /**
-   * Takes the first queued instance into flight, passing over (they keep their place) those that
-   * {@code stream} abandoned last when {@code othersCanTake}; null if none is left.
+   * Takes the first queued instance of the next line {@code accepts} admits into flight, passing
+   * over (they keep their place) those {@code passOver} rejects given their name and the stream
+   * that abandoned them last; null if none is left.
    */
-  Taken take(WorkerStream stream, boolean othersCanTake) {
-    InstanceKey key = null;
-    if (othersCanTake) {
-      for (InstanceKey candidate : ready) {
-        if (slot(candidate).abandonedBy != stream) {
-          key = candidate;
-          break;
-        }
-      }
-      if (key != null) {
-        ready.remove(key);
-      }
-    } else {
-      key = ready.poll();
-    }
+  Taken take(Predicate<WorkName> accepts, BiPredicate<WorkName, WorkerStream> passOver) {
+    InstanceKey key =
+        ready.take(
+            accepts,
+            candidate -> false,
+            candidate -> {
+              Slot slot = slots.get(candidate);
+              return slot.abandonedBy != null && passOver.test(slot.name, slot.abandonedBy);
+            });
     if (key == null) {
       return null;
     }
@@ -208,8 +313,7 @@ final class InstanceSlots {
       return false;
     }
     if (slot.queued) {
-      ready.remove(key);
-      slot.queued = false;
+      unqueue(key, slot);
       slot.wakeAfterFlight = true;
     }
     startServerStep(slot);
@@ -237,11 +341,35 @@ final class InstanceSlots {
     if (slot == null || !slot.queued) {
       return false;
     }
-    ready.remove(key);
-    slot.queued = false;
+    unqueue(key, slot);
     slot.pinned = null;
     forgetIfIdle(key, slot);
     return true;
+  }
+
+  private void unqueue(InstanceKey key, Slot slot) {
+    if (slot.resolving) {
+      slot.resolving = false; // its name, once read, finds it no longer queued
+    } else if (slot.name == null || !ready.remove(slot.name, key)) {
+      unnamed.remove(key);
+    }
+    slot.queued = false;
+  }
+
+  /**
+   * Takes out of the lines every queued instance whose name {@code hosted} rejects, unless it is in
+   * flight.
+   */
+  List<InstanceKey> dequeueUnless(Predicate<WorkName> hosted) {
+    List<InstanceKey> taken = new ArrayList<>();
+    ready.drainUnless(hosted).values().forEach(taken::addAll);
+    for (InstanceKey key : taken) {
+      Slot slot = slot(key);
+      slot.queued = false;
+      slot.pinned = null;
+      forgetIfIdle(key, slot);
+    }
+    return taken;
   }
 
   /** Forgets the instance if nothing about it is pending. */
@@ -278,14 +406,42 @@ final class InstanceSlots {
     return !ready.isEmpty();
   }
 
+  /** Whether a line was opened since the last call. */
+  boolean linesAdded() {
+    return ready.linesAdded();
+  }
+
+  boolean hasUnnamed() {
+    return !unnamed.isEmpty();
+  }
+
+  /** Queued instances, named or not. */
   int readyCount() {
-    return ready.size();
+    return ready.size() + unnamed.size();
+  }
+
+  /** Queued instances per orchestration name and version (those with unknown names left out). */
+  Map<WorkName, Integer> readyByName() {
+    return ready.counts();
   }
 
   /** Since when the first instance in line has waited, or {@code Long.MAX_VALUE} if none waits. */
   long oldestQueuedAt() {
-    InstanceKey oldest = ready.peek();
-    return oldest == null ? Long.MAX_VALUE : slot(oldest).queuedAt;
+    long oldest = Long.MAX_VALUE;
+    for (InstanceKey head : ready.heads()) {
+      oldest = Math.min(oldest, slot(head).queuedAt);
+    }
+    return oldest;
+  }
+
+  /** Since when the first instance of each line has waited. */
+  Map<WorkName, Long> oldestQueuedAtByName() {
+    Map<WorkName, Long> oldest = new HashMap<>();
+    for (InstanceKey head : ready.heads()) {
+      Slot slot = slot(head);
+      oldest.put(slot.name, slot.queuedAt);
+    }
+    return oldest;
   }
 
   /** How many instances are known (queued, in flight or keeping a pinned episode), for tests. */

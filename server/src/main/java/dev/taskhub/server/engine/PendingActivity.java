@@ -2,6 +2,7 @@ package dev.taskhub.server.engine;
 
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.WorkName;
 
 /**
  * An activity waiting for or out on dispatch, with its delivery and abandon counts (guarded by the
@@ -9,6 +10,10 @@ import dev.taskhub.server.store.InstanceKey;
  */
 final class PendingActivity {
   final ActivityTask task;
+
+  /** The line it waits in: the activity's name and version. */
+  final WorkName name;
+
   int deliveries;
 
   /** Abandons in a row, and the stream of the last: a worker that refused the task. */
@@ -21,6 +26,7 @@ final class PendingActivity {
 
   PendingActivity(ActivityTask task) {
     this.task = task;
+    this.name = WorkName.of(task.request().getName(), task.request().getVersion());
   }
 
   ActivityId id() {

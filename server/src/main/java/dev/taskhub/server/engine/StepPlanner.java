@@ -511,7 +511,8 @@ final class StepPlanner {
               now,
               0,
               // The new generation opens a span of its own: forget the old one.
-              OrchestrationTraceContext.getDefaultInstance());
+              OrchestrationTraceContext.getDefaultInstance(),
+              complete.hasNewVersion() ? complete.getNewVersion().getValue() : null);
       return new OrchestrationStep(
           key,
           instance.executionId(),

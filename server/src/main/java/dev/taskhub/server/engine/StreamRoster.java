@@ -2,6 +2,7 @@ package dev.taskhub.server.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * One task hub's connected worker streams, served round-robin: each dispatch round starts one
@@ -29,6 +30,30 @@ final class StreamRoster {
 
   int size() {
     return streams.size();
+  }
+
+  /**
+   * True if a stream other than {@code stream} that can still be sent work has a filter {@code
+   * takes}.
+   */
+  boolean anotherTakes(WorkerStream stream, Predicate<WorkFilter> takes) {
+    for (WorkerStream other : streams) {
+      if (other != stream && !other.stalled && takes.test(other.filter)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** How many connected streams have a filter {@code takes}. */
+  int countTaking(Predicate<WorkFilter> takes) {
+    int count = 0;
+    for (WorkerStream stream : streams) {
+      if (takes.test(stream.filter)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   List<WorkerStream> snapshot() {

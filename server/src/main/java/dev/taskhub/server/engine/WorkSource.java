@@ -41,6 +41,18 @@ public interface WorkSource {
   /** Locked. The hub's last worker stream on this node went away. */
   void lastStreamLeft();
 
+  /**
+   * Whether work no connected stream takes waits here for one that does (a node alone), or is
+   * handed back for another node to claim ({@link #handBack}).
+   */
+  boolean keepsUnhostedWork();
+
+  /**
+   * Locked. Queued work none of this node's streams takes any more (taken out of the queues):
+   * another node's workers may take it.
+   */
+  void handBack(List<InstanceKey> instances, List<ActivityTask> activities);
+
   /** A new completion token for a work item dispatched here. */
   String newToken();
 

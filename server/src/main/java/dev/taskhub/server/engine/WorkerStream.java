@@ -22,6 +22,10 @@ public final class WorkerStream {
   final int maxOrchestrations;
   final int maxActivities;
   final int maxTotal;
+
+  /** What the stream accepts; {@link WorkFilter#ALL} when it sent no filters. */
+  final WorkFilter filter;
+
   final Set<Lease> leases = new HashSet<>();
   private int orchestrationsInFlight;
   private int activitiesInFlight;
@@ -45,6 +49,7 @@ public final class WorkerStream {
       int maxOrchestrations,
       int maxActivities,
       int maxTotal,
+      WorkFilter filter,
       boolean healthPings) {
     this.id = id;
     this.hub = hub;
@@ -53,6 +58,7 @@ public final class WorkerStream {
     this.maxOrchestrations = maxOrchestrations;
     this.maxActivities = maxActivities;
     this.maxTotal = maxTotal;
+    this.filter = filter;
     this.healthPings = healthPings;
     this.lastSentAt = clock.millis();
   }

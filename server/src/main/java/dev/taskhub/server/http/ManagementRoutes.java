@@ -7,6 +7,7 @@ import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.dashboard.Timeline;
 import dev.taskhub.server.engine.Engine;
+import dev.taskhub.server.engine.WaitingWork;
 import dev.taskhub.server.store.InstanceFilter;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstancePage;
@@ -17,6 +18,7 @@ import dev.taskhub.server.store.TimeRange;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,6 +60,7 @@ final class ManagementRoutes {
     app.get(BASE + "/hubs/{hub}/instances", this::list);
     app.delete(BASE + "/hubs/{hub}/instances", this::purgeByFilter);
     app.get(BASE + "/hubs/{hub}/counts", this::counts);
+    app.get(BASE + "/hubs/{hub}/waiting", this::waiting);
     app.get(INSTANCE, this::instance);
     app.delete(INSTANCE, this::purge);
     app.get(INSTANCE + "/history", this::history);
@@ -124,6 +127,36 @@ final class ManagementRoutes {
     ObjectNode body = Json.NODES.objectNode();
     body.set("counts", byStatus);
     body.put("total", total);
+    ctx.json(body);
+  }
+
+  /**
+   * Ready work waiting on this node per kind, name and version, with how many connected workers
+   * take it (0: it waits for a worker that hosts it).
+   */
+  private void waiting(Context ctx) {
+    String hub = actions.hub(ctx.pathParam("hub"));
+    ArrayNode waiting = Json.NODES.arrayNode();
+    long now = clock.millis();
+    engine.waitingWork(hub).stream()
+        .sorted(
+            Comparator.comparing(WaitingWork::kind)
+                .thenComparing(w -> w.name().name())
+                .thenComparing(w -> w.name().version()))
+        .forEach(
+            work -> {
+              ObjectNode row = waiting.addObject();
+              row.put("kind", work.kind());
+              row.put("name", work.name().name());
+              row.put("version", work.name().version().isEmpty() ? null : work.name().version());
+              row.put("waiting", work.waiting());
+              row.put("workers", work.streamsTaking());
+              if (work.oldestQueuedAt() > 0) {
+                row.put("oldestWaitMillis", Math.max(0, now - work.oldestQueuedAt()));
+              }
+            });
+    ObjectNode body = Json.NODES.objectNode();
+    body.set("waiting", waiting);
     ctx.json(body);
   }
 

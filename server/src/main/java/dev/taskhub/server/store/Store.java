@@ -3,6 +3,7 @@ package dev.taskhub.server.store;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.server.TaskhubException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,12 @@ public interface Store extends AutoCloseable {
 
   /** Returns the instance's summary row, or empty if there is none. */
   Optional<InstanceRecord> findInstance(InstanceKey key);
+
+  /**
+   * The orchestration names and versions of these instances of one hub; instances that do not exist
+   * are left out.
+   */
+  Map<InstanceKey, WorkName> findWorkNames(String hub, Collection<String> instanceIds);
 
   /**
    * Reads what the next episode of an instance needs: its row, history and the inbox events visible

@@ -52,10 +52,11 @@ class JavaScriptSdkCompatibilityTest {
           .isZero();
     }
 
-    // The versioning scenario runs its own workers in a task hub of its own (see the suite).
+    // The versioning and work-item filter scenarios run their own workers in task hubs of their own
+    // (see the suite).
     try (TestScheduler server =
         TestScheduler.builder()
-            .config(c -> c.withTaskHubs(List.of("default", "versioning")))
+            .config(c -> c.withTaskHubs(List.of("default", "versioning", "filters")))
             .start()) {
       Result suite =
           run(

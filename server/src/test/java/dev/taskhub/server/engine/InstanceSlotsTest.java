@@ -4,15 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskhub.protocol.OrchestratorRequest;
 import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.WorkName;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class InstanceSlotsTest {
   private static final InstanceKey A = new InstanceKey("default", "a");
   private static final InstanceKey B = new InstanceKey("default", "b");
 
+  private static final InstanceKey C = new InstanceKey("default", "c");
+  private static final WorkName FLOW = new WorkName("flow", "");
+  private static final WorkName OTHER = new WorkName("other", "2");
+
   private final InstanceSlots slots = new InstanceSlots();
+
+  /** Most cases here are about one orchestration name: A and B run "flow". */
+  @BeforeEach
+  void knowNames() {
+    slots.know(A, FLOW);
+    slots.know(B, FLOW);
+  }
 
   private static Episode episode() {
     return new Episode(null, List.of(), OrchestratorRequest.getDefaultInstance());
@@ -193,5 +207,75 @@ class InstanceSlotsTest {
     assertThat(slots.dequeue(B)).isTrue();
     assertThat(slots.hasReady()).isFalse();
     assertThat(slots.isInFlight(A)).isTrue();
+  }
+
+  @Test
+  void linesPerNameAreServedRoundRobinAndAStreamTakesOnlyTheNamesItAccepts() {
+    slots.know(C, OTHER);
+    slots.wake(A, 1);
+    slots.wake(B, 2);
+    slots.wake(C, 3);
+
+    assertThat(slots.readyByName()).isEqualTo(Map.of(FLOW, 2, OTHER, 1));
+    assertThat(slots.take(OTHER::equals, (name, by) -> false).key()).isEqualTo(C);
+    assertThat(slots.take(OTHER::equals, (name, by) -> false)).isNull();
+    assertThat(slots.take().key()).isEqualTo(A);
+    assertThat(slots.take().key()).isEqualTo(B);
+  }
+
+  @Test
+  void aBacklogOfOneNameWaitsItsTurnBehindAnotherName() {
+    slots.know(C, OTHER);
+    slots.wake(A, 1);
+    slots.wake(B, 2);
+    slots.wake(C, 3);
+
+    assertThat(slots.take().key()).isEqualTo(A);
+    assertThat(slots.take().key()).as("the other line's turn").isEqualTo(C);
+    assertThat(slots.take().key()).isEqualTo(B);
+  }
+
+  @Test
+  void anInstanceWithAnUnknownNameWaitsUnnamedUntilItsNameIsRead() {
+    slots.wake(C, 1);
+
+    assertThat(slots.readyCount()).isEqualTo(1);
+    assertThat(slots.take()).isNull();
+    assertThat(slots.takeUnnamed(10)).containsExactly(C);
+    assertThat(slots.takeUnnamed(10)).as("being read: not listed twice").isEmpty();
+    slots.named(C, OTHER);
+
+    assertThat(slots.take(OTHER::equals, (name, by) -> false).key()).isEqualTo(C);
+    slots.endFlight(C, 2);
+    slots.wake(C, 3);
+    assertThat(slots.readyByName()).as("its name is remembered").containsEntry(OTHER, 1);
+  }
+
+  @Test
+  void anUnnamedInstanceThatIsGoneLeavesTheLineAndAFailedReadTriesAgain() {
+    InstanceKey gone = new InstanceKey("default", "gone");
+    slots.wake(gone, 1);
+    slots.wake(C, 1);
+    List<InstanceKey> reading = slots.takeUnnamed(10);
+
+    slots.named(gone, null);
+    slots.namesUnknown(List.of(C));
+
+    assertThat(slots.readyCount()).isEqualTo(1);
+    assertThat(slots.takeUnnamed(10)).containsExactly(C);
+    assertThat(reading).containsExactly(gone, C);
+    assertThat(slots.size()).isEqualTo(1);
+  }
+
+  @Test
+  void aQueuedInstanceThatChangesVersionMovesToItsNewLine() {
+    slots.wake(A, 1);
+    WorkName v2 = new WorkName("flow", "2");
+
+    slots.know(A, v2);
+
+    assertThat(slots.readyByName()).isEqualTo(Map.of(v2, 1));
+    assertThat(slots.take(FLOW::equals, (name, by) -> false)).isNull();
+    assertThat(slots.take(v2::equals, (name, by) -> false).key()).isEqualTo(A);
   }
 }

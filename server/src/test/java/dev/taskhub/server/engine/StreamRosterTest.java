@@ -17,6 +17,7 @@ class StreamRosterTest {
         orchestrations,
         activities,
         total,
+        WorkFilter.ALL,
         true);
   }
 

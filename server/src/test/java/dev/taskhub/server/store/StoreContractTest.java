@@ -7,6 +7,7 @@ import static dev.taskhub.protocol.OrchestrationStatus.ORCHESTRATION_STATUS_PEND
 import static dev.taskhub.protocol.OrchestrationStatus.ORCHESTRATION_STATUS_RUNNING;
 import static dev.taskhub.protocol.OrchestrationStatus.ORCHESTRATION_STATUS_SUSPENDED;
 import static dev.taskhub.server.store.StoreFixtures.FAR_FUTURE;
+import static dev.taskhub.server.store.StoreFixtures.GREET;
 import static dev.taskhub.server.store.StoreFixtures.T0;
 import static dev.taskhub.server.store.StoreFixtures.activity;
 import static dev.taskhub.server.store.StoreFixtures.events;
@@ -132,7 +133,8 @@ abstract class StoreContractTest {
               assertThat(row.visibleAt()).isEqualTo(T0);
               assertThat(row.event()).isEqualTo(instance.executionStarted());
             });
-    assertThat(store.scanPendingWork().instances()).containsExactly(new PendingInstance(key, T0));
+    assertThat(store.scanPendingWork().instances())
+        .containsExactly(new PendingInstance(key, T0, GREET));
   }
 
   @Test
@@ -148,7 +150,7 @@ abstract class StoreContractTest {
     assertThat(row(key).status()).isEqualTo(ORCHESTRATION_STATUS_PENDING);
     assertThat(row(key).scheduledStartAt()).isEqualTo(startAt);
     assertThat(store.scanPendingWork().instances())
-        .containsExactly(new PendingInstance(key, startAt));
+        .containsExactly(new PendingInstance(key, startAt, GREET));
   }
 
   @Test
@@ -411,7 +413,7 @@ abstract class StoreContractTest {
     assertThat(store.findInstance(ghost)).isEmpty();
     assertThat(store.loadWorkItem(ghost, FAR_FUTURE)).isEmpty();
     assertThat(store.scanPendingWork().instances())
-        .containsExactly(new PendingInstance(receiver, T0));
+        .containsExactly(new PendingInstance(receiver, T0, GREET));
   }
 
   @Test
@@ -464,7 +466,7 @@ abstract class StoreContractTest {
     assertThat(workItem(key, fireAt - 1).inbox()).isEmpty();
     assertThat(events(workItem(key, fireAt).inbox())).containsExactly(fired);
     assertThat(store.scanPendingWork().instances())
-        .containsExactly(new PendingInstance(key, fireAt));
+        .containsExactly(new PendingInstance(key, fireAt, GREET));
   }
 
   // ---------------------------------------------------------------- all or nothing

@@ -35,6 +35,9 @@ final class StoreFixtures {
     return new InstanceKey(HUB, instanceId);
   }
 
+  /** The name and version of {@link #newInstance} instances. */
+  static final WorkName GREET = new WorkName("Greet", "1.0");
+
   /** A new instance named "Greet" with input, tags and a parent, that starts at {@code startAt}. */
   static NewInstance newInstance(
       InstanceKey key, String executionId, long createdAt, long startAt) {

@@ -4,8 +4,10 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.taskhub.protocol.ActivityRequest;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.cluster.WorkClaims;
+import dev.taskhub.server.engine.WorkFilter;
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.InstanceKey;
+import dev.taskhub.server.store.WorkName;
 import dev.taskhub.server.store.postgres.PostgresTransactions;
 import java.sql.Array;
 import java.sql.Connection;
@@ -14,7 +16,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,14 +36,15 @@ final class PostgresClaims implements WorkClaims {
               AND EXISTS (SELECT 1 FROM inbox b
                           WHERE b.hub = c.hub AND b.instance_id = c.instance_id
                             AND b.visible_at <= ?)
+              AND %s
             LIMIT ? FOR UPDATE OF c SKIP LOCKED) AS picked
       WHERE i.hub = picked.hub AND i.instance_id = picked.instance_id
-      RETURNING i.instance_id""";
+      RETURNING i.instance_id, i.name, i.version""";
   private static final String CLAIM_ACTIVITIES =
       """
       UPDATE activities AS a SET owner = ?
       FROM (SELECT c.hub, c.instance_id, c.task_id FROM activities c
-            WHERE c.hub = ? AND c.completed_at IS NULL AND c.owner IS NULL
+            WHERE c.hub = ? AND c.completed_at IS NULL AND c.owner IS NULL AND %s
             ORDER BY c.scheduled_at LIMIT ? FOR UPDATE OF c SKIP LOCKED) AS picked
       WHERE a.hub = picked.hub AND a.instance_id = picked.instance_id AND a.task_id = picked.task_id
       RETURNING a.instance_id, a.task_id, a.execution_id, a.request""";
@@ -176,32 +181,44 @@ final class PostgresClaims implements WorkClaims {
   }
 
   @Override
-  public Claimed claim(String hub, String nodeId, long now, int maxInstances, int maxActivities) {
+  public Claimed claim(
+      String hub, String nodeId, long now, int maxInstances, int maxActivities, WorkFilter takes) {
+    NameCondition instanceNames =
+        takes.acceptsEverything() ? NameCondition.ANY : NameCondition.of(takes.orchestrations());
+    NameCondition activityNames =
+        takes.acceptsEverything() ? NameCondition.ANY : NameCondition.of(takes.activities());
     return transactions.writeReadCommitted(
         connection -> {
           if (!isAlive(connection, nodeId, now)) {
-            return new Claimed(List.of(), List.of());
+            return new Claimed(List.of(), Map.of(), List.of());
           }
           List<InstanceKey> instances = new ArrayList<>();
-          if (maxInstances > 0) {
-            try (PreparedStatement claim = connection.prepareStatement(CLAIM_INSTANCES)) {
+          Map<InstanceKey, WorkName> names = new HashMap<>();
+          if (maxInstances > 0 && !instanceNames.isNone()) {
+            String sql = CLAIM_INSTANCES.formatted(instanceNames.sql());
+            try (PreparedStatement claim = connection.prepareStatement(sql)) {
               claim.setString(1, nodeId);
               claim.setString(2, hub);
               claim.setLong(3, now);
-              claim.setInt(4, maxInstances);
+              int next = instanceNames.bind(claim, 4);
+              claim.setInt(next, maxInstances);
               try (ResultSet rows = claim.executeQuery()) {
                 while (rows.next()) {
-                  instances.add(new InstanceKey(hub, rows.getString(1)));
+                  InstanceKey key = new InstanceKey(hub, rows.getString(1));
+                  instances.add(key);
+                  names.put(key, new WorkName(rows.getString(2), rows.getString(3)));
                 }
               }
             }
           }
           List<ActivityTask> activities = new ArrayList<>();
-          if (maxActivities > 0) {
-            try (PreparedStatement claim = connection.prepareStatement(CLAIM_ACTIVITIES)) {
+          if (maxActivities > 0 && !activityNames.isNone()) {
+            String sql = CLAIM_ACTIVITIES.formatted(activityNames.sql());
+            try (PreparedStatement claim = connection.prepareStatement(sql)) {
               claim.setString(1, nodeId);
               claim.setString(2, hub);
-              claim.setInt(3, maxActivities);
+              int next = activityNames.bind(claim, 3);
+              claim.setInt(next, maxActivities);
               try (ResultSet rows = claim.executeQuery()) {
                 while (rows.next()) {
                   activities.add(
@@ -214,7 +231,7 @@ final class PostgresClaims implements WorkClaims {
               }
             }
           }
-          return new Claimed(instances, activities);
+          return new Claimed(instances, names, activities);
         });
   }
 

@@ -13,8 +13,9 @@ import java.util.List;
 final class ActivityRows {
   private static final String INSERT =
       """
-      INSERT INTO activities (hub, instance_id, task_id, execution_id, request, scheduled_at)
-      VALUES (?, ?, ?, ?, ?, ?)""";
+      INSERT INTO activities
+          (hub, instance_id, task_id, execution_id, request, scheduled_at, name, version)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
 
   static void insert(Connection connection, List<ActivityTask> tasks, long now)
       throws SQLException {
@@ -29,6 +30,8 @@ final class ActivityRows {
         insert.setString(4, task.executionId());
         insert.setBytes(5, task.request().toByteArray());
         insert.setLong(6, now);
+        insert.setString(7, task.request().getName());
+        insert.setString(8, task.request().getVersion().getValue());
         insert.addBatch();
       }
       insert.executeBatch();

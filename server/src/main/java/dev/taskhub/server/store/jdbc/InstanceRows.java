@@ -7,8 +7,15 @@ import dev.taskhub.protocol.TaskFailureDetails;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstanceRecord;
+import dev.taskhub.server.store.WorkName;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Reads {@code instances} rows selected with {@link #COLUMNS}. */
 final class InstanceRows {
@@ -40,6 +47,31 @@ final class InstanceRows {
         row.getLong(16),
         row.getInt(17),
         traceContext(row.getBytes(18)));
+  }
+
+  /** The names and versions of these instances of {@code hub} (those that exist). */
+  static Map<InstanceKey, WorkName> workNames(
+      Connection connection, String hub, Collection<String> instanceIds) throws SQLException {
+    String sql =
+        "SELECT instance_id, name, version FROM instances WHERE hub = ? AND instance_id IN ("
+            + String.join(", ", Collections.nCopies(instanceIds.size(), "?"))
+            + ")";
+    Map<InstanceKey, WorkName> names = new HashMap<>();
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setString(1, hub);
+      int index = 2;
+      for (String instanceId : instanceIds) {
+        select.setString(index++, instanceId);
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          names.put(
+              new InstanceKey(hub, rows.getString(1)),
+              new WorkName(rows.getString(2), rows.getString(3)));
+        }
+      }
+    }
+    return names;
   }
 
   private static OrchestrationTraceContext traceContext(byte[] bytes) {

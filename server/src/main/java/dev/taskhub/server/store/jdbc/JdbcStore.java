@@ -21,6 +21,7 @@ import dev.taskhub.server.store.PurgeResult;
 import dev.taskhub.server.store.Statuses;
 import dev.taskhub.server.store.Store;
 import dev.taskhub.server.store.TimeRange;
+import dev.taskhub.server.store.WorkName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +29,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +63,7 @@ public final class JdbcStore implements Store {
       UPDATE instances
       SET execution_id = ?, status = ?, input = COALESCE(?, input), output = ?, custom_status = ?,
           failure = ?, last_updated_at = ?, completed_at = ?, history_length = ?,
-          trace_context = COALESCE(?, trace_context)
+          trace_context = COALESCE(?, trace_context), version = COALESCE(?, version)
       WHERE hub = ? AND instance_id = ? AND execution_id = ? AND history_length = ?""";
   private static final String SELECT_ACTIVITY =
       "SELECT 1 FROM activities WHERE hub = ? AND instance_id = ? AND task_id = ?";
@@ -72,7 +74,10 @@ public final class JdbcStore implements Store {
         AND (CAST(? AS TEXT) IS NULL OR execution_id = ?)
       RETURNING execution_id, request""";
   private static final String SELECT_PENDING_INSTANCES =
-      "SELECT hub, instance_id, MIN(visible_at) FROM inbox GROUP BY hub, instance_id";
+      """
+      SELECT x.hub, x.instance_id, MIN(x.visible_at), i.name, i.version
+      FROM inbox x LEFT JOIN instances i ON i.hub = x.hub AND i.instance_id = x.instance_id
+      GROUP BY x.hub, x.instance_id, i.name, i.version""";
   private static final String SELECT_OPEN_ACTIVITIES =
       """
       SELECT hub, instance_id, task_id, execution_id, request FROM activities
@@ -172,6 +177,14 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public Map<InstanceKey, WorkName> findWorkNames(String hub, Collection<String> instanceIds) {
+    if (instanceIds.isEmpty()) {
+      return Map.of();
+    }
+    return transactions.read(connection -> InstanceRows.workNames(connection, hub, instanceIds));
+  }
+
+  @Override
   public Optional<OrchestrationWorkItem> loadWorkItem(
       InstanceKey key, long now, KnownHistory known) {
     return transactions.read(
@@ -238,10 +251,11 @@ public final class JdbcStore implements Store {
                 update,
                 10,
                 values.traceContext() == null ? null : values.traceContext().toByteArray());
-            update.setString(11, key.hub());
-            update.setString(12, key.instanceId());
-            update.setString(13, step.expectedExecutionId());
-            update.setInt(14, step.expectedHistoryLength());
+            update.setString(11, values.version());
+            update.setString(12, key.hub());
+            update.setString(13, key.instanceId());
+            update.setString(14, step.expectedExecutionId());
+            update.setInt(15, step.expectedHistoryLength());
             if (update.executeUpdate() == 0) {
               throw new TaskhubException.LeaseLost(
                   "Instance "
@@ -450,9 +464,12 @@ public final class JdbcStore implements Store {
           try (PreparedStatement select = connection.prepareStatement(SELECT_PENDING_INSTANCES);
               ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
+              String name = rows.getString(4);
               instances.add(
                   new PendingWork.PendingInstance(
-                      new InstanceKey(rows.getString(1), rows.getString(2)), rows.getLong(3)));
+                      new InstanceKey(rows.getString(1), rows.getString(2)),
+                      rows.getLong(3),
+                      name == null ? null : new WorkName(name, rows.getString(5))));
             }
           }
           List<ActivityTask> activities = new ArrayList<>();

@@ -17,6 +17,7 @@ import dev.taskhub.server.cluster.WorkClaims.Claimed;
 import dev.taskhub.server.cluster.WorkClaims.RelayedCompletion;
 import dev.taskhub.server.cluster.WorkClaims.RelayedCompletion.Kind;
 import dev.taskhub.server.engine.Events;
+import dev.taskhub.server.engine.WorkFilter;
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.InboxEvent;
 import dev.taskhub.server.store.InboxMessage;
@@ -27,6 +28,7 @@ import dev.taskhub.server.store.OrchestrationStep;
 import dev.taskhub.server.store.OrchestrationWorkItem;
 import dev.taskhub.server.store.Store;
 import dev.taskhub.server.store.TestPostgres;
+import dev.taskhub.server.store.WorkName;
 import dev.taskhub.server.store.postgres.PostgresLocation;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -129,27 +131,56 @@ class PostgresClaimsTest {
     create(idle, T0);
     start(idle, T0, List.of(), List.of());
 
-    assertThat(claims.claim(HUB, A, T0 + 1, 10, 0).instances())
+    assertThat(claims.claim(HUB, A, T0 + 1, 10, 0, WorkFilter.ALL).instances())
         .containsExactlyInAnyOrder(ready1, ready2);
-    assertThat(claims.claim(HUB, B, fireAt - 1, 10, 0).instances()).isEmpty();
-    assertThat(claims.claim(HUB, B, fireAt, 10, 0).instances())
+    assertThat(claims.claim(HUB, B, fireAt - 1, 10, 0, WorkFilter.ALL).instances()).isEmpty();
+    assertThat(claims.claim(HUB, B, fireAt, 10, 0, WorkFilter.ALL).instances())
         .containsExactlyInAnyOrder(waiting, later);
-    assertThat(claims.claim(HUB, C, fireAt + 3_600_000, 10, 10).isEmpty()).isTrue();
+    assertThat(claims.claim(HUB, C, fireAt + 3_600_000, 10, 10, WorkFilter.ALL).isEmpty()).isTrue();
     assertThat(claims.liveInstanceOwner(ended, T0)).isEmpty();
+  }
+
+  @Test
+  void aClaimTakesOnlyTheNamesAndVersionsTheNodesWorkersTake() {
+    InstanceKey greet = key(HUB, "greet");
+    create(greet, T0);
+    InstanceKey order1 = key(HUB, "order-1");
+    createNamed(order1, "Order", "1");
+    InstanceKey order2 = key(HUB, "order-2");
+    createNamed(order2, "Order", "2");
+    InstanceKey tasks = key(HUB, "tasks");
+    create(tasks, T0);
+    ActivityTask charge = activity(tasks, 2, "Charge");
+    start(tasks, T0, List.of(activity(tasks, 1), charge), List.of());
+    WorkFilter orderV2AndCharge =
+        WorkFilter.of(Map.of("Order", List.of("2")), Map.of("Charge", List.of()));
+    WorkFilter greetOnly = WorkFilter.of(Map.of("Greet", List.of()), Map.of());
+
+    Claimed a = claims.claim(HUB, A, T0, 10, 10, orderV2AndCharge);
+    Claimed b = claims.claim(HUB, B, T0, 10, 10, greetOnly);
+    Claimed rest = claims.claim(HUB, C, T0, 10, 10, WorkFilter.ALL);
+
+    assertThat(a.instances()).containsExactly(order2);
+    assertThat(a.names()).containsEntry(order2, new WorkName("Order", "2"));
+    assertThat(a.activities()).containsExactly(charge);
+    assertThat(b.instances()).containsExactly(greet);
+    assertThat(b.activities()).isEmpty();
+    assertThat(rest.instances()).containsExactly(order1);
+    assertThat(rest.activities()).containsExactly(activity(tasks, 1));
   }
 
   @Test
   void maxInstancesIsRespectedAndAnotherNodeGetsOnlyTheRest() {
     List<InstanceKey> all = createReady(HUB, 5);
 
-    List<InstanceKey> first = claims.claim(HUB, A, T0, 3, 0).instances();
-    List<InstanceKey> second = claims.claim(HUB, B, T0, 10, 0).instances();
+    List<InstanceKey> first = claims.claim(HUB, A, T0, 3, 0, WorkFilter.ALL).instances();
+    List<InstanceKey> second = claims.claim(HUB, B, T0, 10, 0, WorkFilter.ALL).instances();
 
     assertThat(first).hasSize(3).doesNotHaveDuplicates();
     assertThat(second).hasSize(2).doesNotContainAnyElementsOf(first);
     assertThat(union(first, second)).containsExactlyInAnyOrderElementsOf(all);
-    assertThat(claims.claim(HUB, A, T0, 10, 0).isEmpty()).isTrue();
-    assertThat(claims.claim(HUB, A, T0, 0, 0).isEmpty()).isTrue();
+    assertThat(claims.claim(HUB, A, T0, 10, 0, WorkFilter.ALL).isEmpty()).isTrue();
+    assertThat(claims.claim(HUB, A, T0, 0, 0, WorkFilter.ALL).isEmpty()).isTrue();
   }
 
   @Test
@@ -159,15 +190,15 @@ class PostgresClaimsTest {
     create(withTasks, T0);
     start(withTasks, T0, List.of(activity(withTasks, 1), activity(withTasks, 2)), List.of());
     enqueueRaised(withTasks, T0);
-    Claimed won = claims.claim(HUB, A, T0, 10, 10);
+    Claimed won = claims.claim(HUB, A, T0, 10, 10, WorkFilter.ALL);
     assertThat(won.instances()).hasSize(4);
     assertThat(won.activities()).hasSize(2);
 
     claims.release(B, won.instances(), activityKeys(won.activities()));
-    assertThat(claims.claim(HUB, B, T0, 10, 10).isEmpty()).isTrue();
+    assertThat(claims.claim(HUB, B, T0, 10, 10, WorkFilter.ALL).isEmpty()).isTrue();
 
     claims.release(A, won.instances().subList(0, 2), activityKeys(won.activities().subList(0, 1)));
-    Claimed again = claims.claim(HUB, B, T0, 10, 10);
+    Claimed again = claims.claim(HUB, B, T0, 10, 10, WorkFilter.ALL);
     assertThat(again.instances())
         .containsExactlyInAnyOrderElementsOf(won.instances().subList(0, 2));
     assertThat(again.activities()).containsExactlyElementsOf(won.activities().subList(0, 1));
@@ -191,11 +222,11 @@ class PostgresClaimsTest {
     start(oldest, T0 + 100, List.of(activity(oldest, 1)), List.of());
     start(middle, T0 + 200, List.of(activity(middle, 1)), List.of());
 
-    assertThat(claims.claim(HUB, A, T0 + 400, 0, 2).activities())
+    assertThat(claims.claim(HUB, A, T0 + 400, 0, 2, WorkFilter.ALL).activities())
         .containsExactly(activity(oldest, 1), activity(middle, 1));
-    assertThat(claims.claim(HUB, B, T0 + 400, 0, 2).activities())
+    assertThat(claims.claim(HUB, B, T0 + 400, 0, 2, WorkFilter.ALL).activities())
         .containsExactly(activity(newest, 1));
-    assertThat(claims.claim(HUB, C, T0 + 400, 0, 2).activities()).isEmpty();
+    assertThat(claims.claim(HUB, C, T0 + 400, 0, 2, WorkFilter.ALL).activities()).isEmpty();
   }
 
   @Test
@@ -205,12 +236,13 @@ class PostgresClaimsTest {
     start(key, T0, List.of(activity(key, 1), activity(key, 2), activity(key, 3)), List.of());
     complete(key, 2, T0 + 10);
 
-    Claimed won = claims.claim(HUB, A, T0 + 20, 0, 10);
+    Claimed won = claims.claim(HUB, A, T0 + 20, 0, 10, WorkFilter.ALL);
     assertThat(won.activities()).containsExactlyInAnyOrder(activity(key, 1), activity(key, 3));
 
     claims.release(A, List.of(), activityKeys(won.activities()));
     complete(key, 1, T0 + 30);
-    assertThat(claims.claim(HUB, B, T0 + 40, 0, 10).activities()).containsExactly(activity(key, 3));
+    assertThat(claims.claim(HUB, B, T0 + 40, 0, 10, WorkFilter.ALL).activities())
+        .containsExactly(activity(key, 3));
   }
 
   @Test
@@ -238,9 +270,10 @@ class PostgresClaimsTest {
               () -> {
                 go.await();
                 List<ActivityKey> won = new ArrayList<>();
-                for (Claimed batch = node.getValue().claim(HUB, node.getKey(), T0, 0, 16);
+                for (Claimed batch =
+                        node.getValue().claim(HUB, node.getKey(), T0, 0, 16, WorkFilter.ALL);
                     !batch.isEmpty();
-                    batch = node.getValue().claim(HUB, node.getKey(), T0, 0, 16)) {
+                    batch = node.getValue().claim(HUB, node.getKey(), T0, 0, 16, WorkFilter.ALL)) {
                   assertThat(batch.activities()).hasSizeLessThanOrEqualTo(16);
                   won.addAll(activityKeys(batch.activities()));
                 }
@@ -258,7 +291,7 @@ class PostgresClaimsTest {
     assertThat(wonByB).doesNotHaveDuplicates();
     assertThat(union(wonByA, wonByB)).hasSize(instances * perInstance);
     assertThat(new HashSet<>(union(wonByA, wonByB))).isEqualTo(scheduled);
-    assertThat(claims.claim(HUB, C, T0, 0, 1_000).isEmpty()).isTrue();
+    assertThat(claims.claim(HUB, C, T0, 0, 1_000, WorkFilter.ALL).isEmpty()).isTrue();
   }
 
   // ---------------------------------------------------------------- hubs
@@ -273,18 +306,18 @@ class PostgresClaimsTest {
       enqueueRaised(key, T0);
     }
 
-    Claimed won = claims.claim(HUB, A, T0, 10, 10);
+    Claimed won = claims.claim(HUB, A, T0, 10, 10, WorkFilter.ALL);
     assertThat(won.instances()).containsExactly(mine);
     assertThat(won.activities()).containsExactly(activity(mine, 1));
 
-    Claimed other = claims.claim(OTHER_HUB, B, T0, 10, 10);
+    Claimed other = claims.claim(OTHER_HUB, B, T0, 10, 10, WorkFilter.ALL);
     assertThat(other.instances()).containsExactly(theirs);
     assertThat(other.activities()).containsExactly(activity(theirs, 1));
 
     // Releasing one hub's instance leaves the instance of the same id in the other hub owned.
     claims.release(A, List.of(mine), List.of(new ActivityKey(mine, 1)));
-    assertThat(claims.claim(OTHER_HUB, C, T0, 10, 10).isEmpty()).isTrue();
-    assertThat(claims.claim(HUB, C, T0, 10, 10).instances()).containsExactly(mine);
+    assertThat(claims.claim(OTHER_HUB, C, T0, 10, 10, WorkFilter.ALL).isEmpty()).isTrue();
+    assertThat(claims.claim(HUB, C, T0, 10, 10, WorkFilter.ALL).instances()).containsExactly(mine);
   }
 
   @Test
@@ -296,10 +329,12 @@ class PostgresClaimsTest {
     create(a1, T0);
     create(aOther, T0);
     create(aTimer, T0);
-    assertThat(claims.claim(HUB, A, T0, 10, 0).instances()).containsExactlyInAnyOrder(a1, aTimer);
-    assertThat(claims.claim(OTHER_HUB, A, T0, 10, 0).instances()).containsExactly(aOther);
+    assertThat(claims.claim(HUB, A, T0, 10, 0, WorkFilter.ALL).instances())
+        .containsExactlyInAnyOrder(a1, aTimer);
+    assertThat(claims.claim(OTHER_HUB, A, T0, 10, 0, WorkFilter.ALL).instances())
+        .containsExactly(aOther);
     create(b1, T0);
-    assertThat(claims.claim(HUB, B, T0, 10, 0).instances()).containsExactly(b1);
+    assertThat(claims.claim(HUB, B, T0, 10, 0, WorkFilter.ALL).instances()).containsExactly(b1);
     long fireAt = T0 + 60_000;
     start(aTimer, T0 + 1, List.of(), List.of(timer(aTimer, fireAt)));
 
@@ -347,7 +382,7 @@ class PostgresClaimsTest {
       create(key, T0);
       start(key, T0, List.of(activity(key, 1)), List.of());
       enqueueRaised(key, T0);
-      won.put(node, claims.claim(HUB, node, T0, 10, 10));
+      won.put(node, claims.claim(HUB, node, T0, 10, 10, WorkFilter.ALL));
       assertThat(won.get(node).instances()).containsExactly(key);
       assertThat(won.get(node).activities()).containsExactly(activity(key, 1));
     }
@@ -358,14 +393,14 @@ class PostgresClaimsTest {
     assertThat(claims.renewNode(B, T0 + 5_000, now)).isFalse(); // removed
     assertThat(claims.isAlive(C, now)).isTrue();
     assertThat(claims.liveInstanceOwner(won.get(C).instances().get(0), now)).contains(C);
-    Claimed takeover = claims.claim(HUB, C, now, 10, 10);
+    Claimed takeover = claims.claim(HUB, C, now, 10, 10, WorkFilter.ALL);
     assertThat(takeover.instances()).containsExactlyElementsOf(won.get(B).instances());
     assertThat(takeover.activities()).containsExactlyElementsOf(won.get(B).activities());
     assertThat(claims.reapDeadNodes(A, now)).isZero();
 
     // Reaped by another node, A's claims go too.
     assertThat(claims.reapDeadNodes(C, now)).isEqualTo(1);
-    Claimed afterA = claims.claim(HUB, D, now, 10, 10);
+    Claimed afterA = claims.claim(HUB, D, now, 10, 10, WorkFilter.ALL);
     assertThat(afterA.instances()).containsExactlyElementsOf(won.get(A).instances());
     assertThat(afterA.activities()).containsExactlyElementsOf(won.get(A).activities());
   }
@@ -379,12 +414,12 @@ class PostgresClaimsTest {
     enqueueRaised(key, T0);
     long lapsed = T0 + 10_000;
 
-    assertThat(claims.claim(HUB, A, lapsed, 10, 10).isEmpty()).isTrue();
+    assertThat(claims.claim(HUB, A, lapsed, 10, 10, WorkFilter.ALL).isEmpty()).isTrue();
     assertThat(claims.reapDeadNodes(B, lapsed)).isEqualTo(1);
     // Reaped, its clock behind: still no claim, or its rows would belong to no registered node.
-    assertThat(claims.claim(HUB, A, T0 + 1, 10, 10).isEmpty()).isTrue();
+    assertThat(claims.claim(HUB, A, T0 + 1, 10, 10, WorkFilter.ALL).isEmpty()).isTrue();
 
-    Claimed live = claims.claim(HUB, B, lapsed, 10, 10);
+    Claimed live = claims.claim(HUB, B, lapsed, 10, 10, WorkFilter.ALL);
     assertThat(live.instances()).containsExactly(key);
     assertThat(live.activities()).containsExactly(activity(key, 1));
   }
@@ -401,12 +436,12 @@ class PostgresClaimsTest {
       start(key, T0, List.of(activity(key, 1), activity(key, 2)), List.of());
       enqueueRaised(key, T0);
     }
-    Claimed wonByA = claims.claim(HUB, A, T0, 10, 10);
-    Claimed wonByAOtherHub = claims.claim(OTHER_HUB, A, T0, 10, 10);
+    Claimed wonByA = claims.claim(HUB, A, T0, 10, 10, WorkFilter.ALL);
+    Claimed wonByAOtherHub = claims.claim(OTHER_HUB, A, T0, 10, 10, WorkFilter.ALL);
     create(ofB, T0);
     start(ofB, T0, List.of(activity(ofB, 1)), List.of());
     enqueueRaised(ofB, T0);
-    Claimed wonByB = claims.claim(HUB, B, T0, 10, 10);
+    Claimed wonByB = claims.claim(HUB, B, T0, 10, 10, WorkFilter.ALL);
     assertThat(wonByA.instances()).containsExactly(ofA);
     assertThat(wonByB.instances()).containsExactly(ofB);
 
@@ -414,10 +449,10 @@ class PostgresClaimsTest {
 
     assertThat(claims.isAlive(A, T0)).isFalse();
     assertThat(claims.renewNode(A, T0, T0 + 100_000)).isFalse();
-    Claimed freed = claims.claim(HUB, C, T0, 10, 10);
+    Claimed freed = claims.claim(HUB, C, T0, 10, 10, WorkFilter.ALL);
     assertThat(freed.instances()).containsExactly(ofA);
     assertThat(freed.activities()).containsExactlyInAnyOrderElementsOf(wonByA.activities());
-    Claimed freedOtherHub = claims.claim(OTHER_HUB, C, T0, 10, 10);
+    Claimed freedOtherHub = claims.claim(OTHER_HUB, C, T0, 10, 10, WorkFilter.ALL);
     assertThat(freedOtherHub.instances()).containsExactly(ofAOtherHub);
     assertThat(freedOtherHub.activities())
         .containsExactlyInAnyOrderElementsOf(wonByAOtherHub.activities());
@@ -439,7 +474,7 @@ class PostgresClaimsTest {
     ActivityKey task3 = new ActivityKey(key, 3);
     assertThat(claims.liveInstanceOwner(key, T0)).isEmpty();
     assertThat(claims.liveActivityOwner(task1, T0)).isEmpty();
-    claims.claim(HUB, A, T0, 1, 3);
+    claims.claim(HUB, A, T0, 1, 3, WorkFilter.ALL);
 
     assertThat(claims.liveInstanceOwner(key, T0 + 9_999)).contains(A);
     assertThat(claims.liveActivityOwner(task1, T0 + 9_999)).contains(A);
@@ -538,6 +573,21 @@ class PostgresClaimsTest {
         Set.of());
   }
 
+  /** Creates a ready instance of orchestration {@code name} at {@code version}. */
+  private static void createNamed(InstanceKey key, String name, String version) {
+    HistoryEvent started =
+        HistoryEvent.newBuilder()
+            .setEventId(Events.NO_EVENT_ID)
+            .setTimestamp(Events.timestamp(T0))
+            .setExecutionStarted(
+                ExecutionStartedEvent.newBuilder()
+                    .setName(name)
+                    .setOrchestrationInstance(instance(key)))
+            .build();
+    store.createInstance(
+        new NewInstance(key, EXEC, name, version, null, null, Map.of(), T0, T0, started), Set.of());
+  }
+
   /** Creates {@code count} instances with their start visible at {@link #T0}. */
   private static List<InstanceKey> createReady(String hub, int count) {
     List<InstanceKey> keys = new ArrayList<>();
@@ -624,9 +674,13 @@ class PostgresClaimsTest {
   }
 
   private static ActivityTask activity(InstanceKey key, int taskId) {
+    return activity(key, taskId, "SayHello");
+  }
+
+  private static ActivityTask activity(InstanceKey key, int taskId, String name) {
     ActivityRequest request =
         ActivityRequest.newBuilder()
-            .setName("SayHello")
+            .setName(name)
             .setInput(StringValue.of("\"task " + taskId + "\""))
             .setTaskId(taskId)
             .setOrchestrationInstance(instance(key))

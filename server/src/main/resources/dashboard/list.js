@@ -22,6 +22,7 @@ export function renderList(view, { hub, readOnly, params }) {
     instanceIdPrefix: params.get('id') || '',
     name: params.get('name') || '',
     tag: params.get('tag') || '',
+    version: params.get('version') || '',
     createdFrom: params.get('from') || '',
     createdTo: params.get('to') || '',
     sort: params.get('sort') || '-createdAt',
@@ -44,6 +45,10 @@ export function renderList(view, { hub, readOnly, params }) {
     id: 'filter-tag', type: 'search', placeholder: 'key=value', value: filter.tag,
     'aria-label': 'Filter by tag (key=value)',
   });
+  const versionInput = h('input', {
+    id: 'filter-version', type: 'search', placeholder: 'e.g. 2.0', value: filter.version,
+    'aria-label': 'Filter by orchestration version',
+  });
   const fromInput = h('input', { id: 'filter-from', type: 'datetime-local', step: '1', value: filter.createdFrom });
   const toInput = h('input', { id: 'filter-to', type: 'datetime-local', step: '1', value: filter.createdTo });
   const sortSelect = h('select', { id: 'filter-sort', 'aria-label': 'Sort order' },
@@ -63,6 +68,7 @@ export function renderList(view, { hub, readOnly, params }) {
     h('label', { class: 'field grow' }, h('span', {}, 'Instance ID'), idInput),
     h('label', { class: 'field grow' }, h('span', {}, 'Name'), nameInput),
     h('label', { class: 'field' }, h('span', {}, 'Tag'), tagInput),
+    h('label', { class: 'field' }, h('span', {}, 'Version'), versionInput),
     h('label', { class: 'field' }, h('span', {}, 'Created from'), fromInput),
     h('label', { class: 'field' }, h('span', {}, 'Created to'), toInput),
     h('label', { class: 'field' }, h('span', {}, 'Sort'), sortSelect),
@@ -86,14 +92,14 @@ export function renderList(view, { hub, readOnly, params }) {
       h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, pageLabel, next)));
 
   let debounce = null;
-  for (const input of [idInput, nameInput, tagInput]) {
+  for (const input of [idInput, nameInput, tagInput, versionInput]) {
     input.addEventListener('input', () => { clearTimeout(debounce); debounce = setTimeout(apply, 300); });
   }
   for (const input of [fromInput, toInput, sortSelect, sizeSelect]) input.addEventListener('change', apply);
 
   function hashParams(extra = {}) {
     const values = { status: filter.status, id: idInput.value.trim(), name: nameInput.value.trim(),
-      tag: tagInput.value.trim(), from: fromInput.value, to: toInput.value, sort: sortSelect.value, size: sizeSelect.value, ...extra };
+      tag: tagInput.value.trim(), version: versionInput.value.trim(), from: fromInput.value, to: toInput.value, sort: sortSelect.value, size: sizeSelect.value, ...extra };
     if (values.sort === '-createdAt') delete values.sort;
     if (values.size === '25') delete values.size;
     return Object.fromEntries(Object.entries(values).filter(([, v]) => v));
@@ -109,6 +115,7 @@ export function renderList(view, { hub, readOnly, params }) {
       instanceIdPrefix: idInput.value.trim(), name: nameInput.value.trim(),
       // Only a complete key=value filters: half-typed text would be a bad request.
       tag: /^[^=]+=/.test(tagInput.value.trim()) ? tagInput.value.trim() : '',
+      version: versionInput.value.trim(),
       createdFrom: localInputToIso(fromInput.value), createdTo: localInputToIso(toInput.value),
     };
   }
@@ -172,7 +179,9 @@ export function renderList(view, { hub, readOnly, params }) {
       onclick: (event) => { if (event.target.tagName !== 'A') link.click(); },
     },
     h('td', { class: 'id-cell', 'data-label': 'Instance ID' }, link),
-    h('td', { 'data-label': 'Name', title: instance.name }, instance.displayName ?? instance.name),
+    h('td', { 'data-label': 'Name', title: instance.version ? `${instance.name} version ${instance.version}` : instance.name },
+      instance.displayName ?? instance.name,
+      instance.version ? h('span', { class: 'muted version' }, ` v${instance.version}`) : null),
     h('td', { 'data-label': 'Status' }, statusChip(instance.status)),
     h('td', { class: 'col-time', 'data-label': 'Created' }, formatTime(instance.createdAt)),
     h('td', { class: 'col-time', 'data-label': 'Updated' }, formatTime(instance.lastUpdatedAt)),

@@ -74,14 +74,16 @@ public final class TaskhubWorker implements AutoCloseable {
             builder.activities,
             builder.converter,
             builder.maxConcurrentActivities,
-            builder.maxConcurrentOrchestrations);
+            builder.maxConcurrentOrchestrations,
+            builder.versioning);
     GetWorkItemsRequest.Builder request =
         GetWorkItemsRequest.newBuilder()
             .setMaxConcurrentActivityWorkItems(builder.maxConcurrentActivities)
             .setMaxConcurrentOrchestrationWorkItems(builder.maxConcurrentOrchestrations);
     if (builder.workItemFilters) {
       request.setWorkItemFilters(
-          filtersFor(builder.orchestrations.keySet(), builder.activities.keySet()));
+          filtersFor(
+              builder.orchestrations.keySet(), builder.activities.keySet(), builder.versioning));
     }
     this.stream =
         new WorkItemStream(
@@ -98,13 +100,24 @@ public final class TaskhubWorker implements AutoCloseable {
     return new Builder();
   }
 
-  /** Filters naming what the worker registered, any version: it is sent nothing else. */
+  /**
+   * Filters naming what the worker registered, the orchestrations at its version if it runs only
+   * that one: it is sent nothing else.
+   */
   private static WorkItemFilters filtersFor(
-      Collection<String> orchestrations, Collection<String> activities) {
+      Collection<String> orchestrations, Collection<String> activities, Versioning versioning) {
     WorkItemFilters.Builder filters = WorkItemFilters.newBuilder();
+    boolean strict = versioning != null && versioning.match() == Versioning.Match.STRICT;
     orchestrations.stream()
         .sorted()
-        .forEach(name -> filters.addOrchestrations(OrchestrationFilter.newBuilder().setName(name)));
+        .forEach(
+            name -> {
+              OrchestrationFilter.Builder filter = OrchestrationFilter.newBuilder().setName(name);
+              if (strict) {
+                filter.addVersions(versioning.version());
+              }
+              filters.addOrchestrations(filter);
+            });
     activities.stream()
         .sorted()
         .forEach(name -> filters.addActivities(ActivityFilter.newBuilder().setName(name)));
@@ -210,6 +223,7 @@ public final class TaskhubWorker implements AutoCloseable {
     private Duration closeTimeout = Duration.ofSeconds(30);
     private Supplier<String> accessToken;
     private boolean workItemFilters = true;
+    private Versioning versioning;
 
     private Builder() {}
 
@@ -294,6 +308,14 @@ public final class TaskhubWorker implements AutoCloseable {
      */
     public Builder workItemFilters(boolean enabled) {
       this.workItemFilters = enabled;
+      return this;
+    }
+
+    /**
+     * Which orchestration versions the worker runs ({@link Versioning}); by default every version.
+     */
+    public Builder versioning(Versioning versioning) {
+      this.versioning = Objects.requireNonNull(versioning, "versioning");
       return this;
     }
 

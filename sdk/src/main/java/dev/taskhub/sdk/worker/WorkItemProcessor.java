@@ -5,6 +5,9 @@ import dev.taskhub.protocol.AbandonActivityTaskRequest;
 import dev.taskhub.protocol.AbandonOrchestrationTaskRequest;
 import dev.taskhub.protocol.ActivityRequest;
 import dev.taskhub.protocol.ActivityResponse;
+import dev.taskhub.protocol.CompleteOrchestrationAction;
+import dev.taskhub.protocol.OrchestrationStatus;
+import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.OrchestratorRequest;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub;
@@ -52,6 +55,7 @@ final class WorkItemProcessor {
   private final OrchestrationExecutor executor;
   private final Map<String, Activity> activities;
   private final DataConverter converter;
+  private final Versioning versioning;
   private final Semaphore activitySlots;
   private final Semaphore orchestrationSlots;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -70,8 +74,10 @@ final class WorkItemProcessor {
       Map<String, Activity> activities,
       DataConverter converter,
       int maxActivities,
-      int maxOrchestrations) {
+      int maxOrchestrations,
+      Versioning versioning) {
     this.stub = stub;
+    this.versioning = versioning;
     this.executor = executor;
     this.activities = Map.copyOf(activities);
     this.converter = converter;
@@ -190,7 +196,21 @@ final class WorkItemProcessor {
     OrchestratorResponse response;
     long startedAt = System.nanoTime();
     try {
-      response = executor.execute(request).toBuilder().setCompletionToken(token).build();
+      String version = instanceVersion(request);
+      if (versioning != null && !versioning.accepts(version)) {
+        if (versioning.onMismatch() == Versioning.OnMismatch.REJECT) {
+          log.debug(
+              "Rejecting the episode of '{}': version '{}' does not match {}",
+              request.getInstanceId(),
+              version,
+              versioning);
+          abandon(token, Kind.ORCHESTRATION);
+          return;
+        }
+        response = versionMismatch(request, version).toBuilder().setCompletionToken(token).build();
+      } else {
+        response = executor.execute(request).toBuilder().setCompletionToken(token).build();
+      }
       if (log.isDebugEnabled()) {
         log.debug(
             "Episode of '{}': {} past and {} new events, {} actions, {} µs",
@@ -217,6 +237,47 @@ final class WorkItemProcessor {
             "Could not complete the episode of '{}': {}", request.getInstanceId(), e.getStatus());
       }
     }
+  }
+
+  /** The version in the generation's {@code ExecutionStarted}, or null. */
+  private static String instanceVersion(OrchestratorRequest request) {
+    for (var events : List.of(request.getPastEventsList(), request.getNewEventsList())) {
+      for (var event : events) {
+        if (event.hasExecutionStarted()) {
+          return event.getExecutionStarted().hasVersion()
+              ? event.getExecutionStarted().getVersion().getValue()
+              : null;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Fails the orchestration: its version is one this worker must not run. */
+  private OrchestratorResponse versionMismatch(OrchestratorRequest request, String version) {
+    return OrchestratorResponse.newBuilder()
+        .setInstanceId(request.getInstanceId())
+        .addActions(
+            OrchestratorAction.newBuilder()
+                .setId(0)
+                .setCompleteOrchestration(
+                    CompleteOrchestrationAction.newBuilder()
+                        .setOrchestrationStatus(OrchestrationStatus.ORCHESTRATION_STATUS_FAILED)
+                        .setFailureDetails(
+                            new FailureDetails(
+                                    "VersionMismatch",
+                                    "The orchestration's version '"
+                                        + (version == null ? "" : version)
+                                        + "' does not match this worker's "
+                                        + versioning.match()
+                                        + " version '"
+                                        + versioning.version()
+                                        + "'",
+                                    null,
+                                    null,
+                                    false)
+                                .toProto())))
+        .build();
   }
 
   private static boolean acquire(Semaphore slots) {

@@ -162,6 +162,9 @@ final class Dispatcher implements HubWork.Followups {
       throw e;
     }
     work.stepCommitted(lease, step, now);
+    if (StepPlanner.processedEvents(lease.episode, response) < lease.episode.newEvents().size()) {
+      work.wake(key); // the events the worker left go out with the next episode
+    }
     waiters.changed(key);
     dispatch();
   }

@@ -37,23 +37,14 @@ record Episode(
 
   private static Optional<Episode> build(
       OrchestrationWorkItem workItem, long now, boolean requireStart) {
-    List<InboxEvent> inbox = workItem.inbox();
-    List<HistoryEvent> delivered = new ArrayList<>(inbox.size() + 1);
+    List<HistoryEvent> delivered = new ArrayList<>(workItem.inbox().size() + 1);
     delivered.add(Events.orchestratorStarted(now));
-    boolean started = !workItem.history().isEmpty();
-    boolean replayRequested = false;
-    for (InboxEvent event : inbox) {
-      if (event.event().hasOrchestratorStarted()) {
-        // The server's own request for an episode (after a rewind): consumed, not delivered.
-        replayRequested = true;
-      } else if (event.event().hasExecutionStarted()) {
-        // ExecutionStarted opens a generation: it goes right after OrchestratorStarted.
-        delivered.add(1, event.event());
-        started = true;
-      } else {
-        delivered.add(event.event());
-      }
-    }
+    deliveredInbox(workItem).forEach(event -> delivered.add(event.event()));
+    boolean started =
+        !workItem.history().isEmpty()
+            || (delivered.size() > 1 && delivered.get(1).hasExecutionStarted());
+    boolean replayRequested =
+        workItem.inbox().stream().anyMatch(event -> event.event().hasOrchestratorStarted());
     if ((requireStart && !started) || (delivered.size() == 1 && !replayRequested)) {
       return Optional.empty();
     }
@@ -70,7 +61,45 @@ record Episode(
     return Optional.of(new Episode(workItem, List.copyOf(delivered), request.build()));
   }
 
+  /**
+   * The inbox events delivered as new events, in delivery order (after the episode's own {@code
+   * OrchestratorStarted}): an {@code ExecutionStarted} first, since it opens a generation; the
+   * server's own requests for an episode (an {@code OrchestratorStarted} in the inbox, after a
+   * rewind) are consumed, not delivered.
+   */
+  private static List<InboxEvent> deliveredInbox(OrchestrationWorkItem workItem) {
+    List<InboxEvent> delivered = new ArrayList<>(workItem.inbox().size());
+    for (InboxEvent event : workItem.inbox()) {
+      if (event.event().hasExecutionStarted()) {
+        delivered.add(0, event);
+      } else if (!event.event().hasOrchestratorStarted()) {
+        delivered.add(event);
+      }
+    }
+    return delivered;
+  }
+
   List<Long> consumedInboxIds() {
     return workItem.inbox().stream().map(InboxEvent::id).toList();
+  }
+
+  /**
+   * The inbox rows consumed when the worker processed only the first {@code processed} new events
+   * ({@code numEventsProcessed}): those rows, and the server's own episode requests; the rest stay
+   * in the inbox for the next episode.
+   */
+  List<Long> consumedInboxIds(int processed) {
+    if (processed >= newEvents.size()) {
+      return consumedInboxIds();
+    }
+    List<Long> consumed = new ArrayList<>();
+    workItem.inbox().stream()
+        .filter(event -> event.event().hasOrchestratorStarted())
+        .forEach(event -> consumed.add(event.id()));
+    List<InboxEvent> delivered = deliveredInbox(workItem);
+    for (int i = 0; i < processed - 1 && i < delivered.size(); i++) {
+      consumed.add(delivered.get(i).id());
+    }
+    return consumed;
   }
 }

@@ -20,6 +20,7 @@ import dev.taskhub.protocol.TaskFailureDetails;
 import dev.taskhub.protocol.TaskScheduledEvent;
 import dev.taskhub.protocol.TimerCreatedEvent;
 import dev.taskhub.protocol.TimerFiredEvent;
+import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.ChildInstance;
 import dev.taskhub.server.store.InboxMessage;
@@ -58,7 +59,7 @@ final class StepPlanner {
     if (oversize != null) {
       return fail(episode, now, Events.failure("PayloadTooLarge", oversize));
     }
-    Plan plan = new Plan(episode, now);
+    Plan plan = new Plan(episode, now, processedEvents(episode, response));
     if (response.hasOrchestrationTraceContext()) {
       plan.traceContext = response.getOrchestrationTraceContext();
     }
@@ -116,6 +117,26 @@ final class StepPlanner {
         customStatus);
   }
 
+  /**
+   * How many of the episode's new events the worker processed: {@code numEventsProcessed} if it
+   * sent one (at least the episode's own {@code OrchestratorStarted}), else all of them. The rest
+   * stay in the inbox and are delivered again with the next episode.
+   *
+   * @throws TaskhubException.InvalidArgument if the count is negative
+   */
+  static int processedEvents(Episode episode, OrchestratorResponse response) {
+    int all = episode.newEvents().size();
+    if (!response.hasNumEventsProcessed()) {
+      return all;
+    }
+    int processed = response.getNumEventsProcessed().getValue();
+    if (processed < 0) {
+      throw new TaskhubException.InvalidArgument(
+          "numEventsProcessed must not be negative, was " + processed);
+    }
+    return Math.max(1, Math.min(processed, all));
+  }
+
   /** Ends the instance as FAILED without applying the worker's actions. */
   OrchestrationStep fail(Episode episode, long now, TaskFailureDetails failure) {
     return new Plan(episode, now)
@@ -170,6 +191,11 @@ final class StepPlanner {
     final InstanceRecord instance;
     final InstanceKey key;
     final long now;
+
+    /** The episode's new events the worker processed: all but those it left for the next one. */
+    final List<HistoryEvent> delivered;
+
+    final List<Long> consumedInboxIds;
     final List<HistoryEvent> history;
     final List<ActivityTask> activities = new ArrayList<>();
     final List<InboxMessage> messages = new ArrayList<>();
@@ -182,16 +208,22 @@ final class StepPlanner {
     OrchestrationTraceContext traceContext;
 
     Plan(Episode episode, long now) {
+      this(episode, now, episode.newEvents().size());
+    }
+
+    Plan(Episode episode, long now, int processed) {
       this.episode = episode;
       this.instance = episode.workItem().instance();
       this.key = instance.key();
       this.now = now;
-      this.history = new ArrayList<>(episode.newEvents());
+      this.delivered = episode.newEvents().subList(0, processed);
+      this.consumedInboxIds = episode.consumedInboxIds(processed);
+      this.history = new ArrayList<>(delivered);
       this.status = instance.status();
       for (HistoryEvent event : episode.workItem().history()) {
         recordActionId(event);
       }
-      for (HistoryEvent event : episode.newEvents()) {
+      for (HistoryEvent event : delivered) {
         recordActionId(event);
         switch (event.getEventTypeCase()) {
           case EXECUTIONSTARTED -> {
@@ -519,7 +551,7 @@ final class StepPlanner {
           instance.historyLength(),
           true,
           List.of(),
-          episode.consumedInboxIds(),
+          consumedInboxIds,
           update,
           List.of(),
           List.copyOf(messages),
@@ -530,7 +562,7 @@ final class StepPlanner {
     /** The generation's ExecutionStarted; absent only for an instance ended before it started. */
     private Optional<ExecutionStartedEvent> executionStarted() {
       return java.util.stream.Stream.concat(
-              episode.workItem().history().stream(), episode.newEvents().stream())
+              episode.workItem().history().stream(), delivered.stream())
           .filter(HistoryEvent::hasExecutionStarted)
           .map(HistoryEvent::getExecutionStarted)
           .findFirst();
@@ -543,7 +575,7 @@ final class StepPlanner {
           instance.historyLength(),
           false,
           List.copyOf(history),
-          episode.consumedInboxIds(),
+          consumedInboxIds,
           traceContext == null ? update : update.withTraceContext(traceContext),
           List.copyOf(activities),
           List.copyOf(messages),

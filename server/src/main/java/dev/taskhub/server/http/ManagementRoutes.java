@@ -172,7 +172,8 @@ final class ManagementRoutes {
         TimeRange.ANY,
         Params.text(ctx, "instanceIdPrefix"),
         Params.text(ctx, "name"),
-        Params.tags(ctx, "tag"));
+        Params.tags(ctx, "tag"),
+        Set.copyOf(ctx.queryParams("version")));
   }
 
   /**

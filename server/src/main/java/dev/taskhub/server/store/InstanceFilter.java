@@ -19,6 +19,8 @@ import java.util.Set;
  * @param instanceIdPrefix only ids starting with it; empty (or null) for all
  * @param namePrefix only orchestration names starting with it; empty (or null) for all
  * @param tags tags the instance must all have, with exactly these values; empty for any
+ * @param versions orchestration versions to include ({@code ""}: instances without a version);
+ *     empty for all
  */
 public record InstanceFilter(
     String hub,
@@ -27,7 +29,20 @@ public record InstanceFilter(
     TimeRange completed,
     String instanceIdPrefix,
     String namePrefix,
-    Map<String, String> tags) {
+    Map<String, String> tags,
+    Set<String> versions) {
+
+  /** A filter on any version. */
+  public InstanceFilter(
+      String hub,
+      Set<OrchestrationStatus> statuses,
+      TimeRange created,
+      TimeRange completed,
+      String instanceIdPrefix,
+      String namePrefix,
+      Map<String, String> tags) {
+    this(hub, statuses, created, completed, instanceIdPrefix, namePrefix, tags, Set.of());
+  }
 
   /** A filter on no tags. */
   public InstanceFilter(
@@ -48,6 +63,7 @@ public record InstanceFilter(
     instanceIdPrefix = instanceIdPrefix == null ? "" : instanceIdPrefix;
     namePrefix = namePrefix == null ? "" : namePrefix;
     tags = Map.copyOf(tags);
+    versions = Set.copyOf(versions);
   }
 
   /** Every instance of {@code hub}. */

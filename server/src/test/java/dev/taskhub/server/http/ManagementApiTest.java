@@ -127,6 +127,32 @@ class ManagementApiTest {
   }
 
   @Test
+  void listAndCountsFilterByVersion() throws Exception {
+    for (String version : new String[] {"1.0", "2.0"}) {
+      TaskHubSidecarServiceGrpc.newBlockingStub(server.channel())
+          .withDeadlineAfter(20, TimeUnit.SECONDS)
+          .startInstance(
+              CreateInstanceRequest.newBuilder()
+                  .setInstanceId("versioned-" + version)
+                  .setName("fan_out_fan_in_orchestrator")
+                  .setVersion(StringValue.of(version))
+                  .setInput(StringValue.of("[\"Task1\"]"))
+                  .build());
+      server.awaitStatus("versioned-" + version, OrchestrationRuntimeStatus.COMPLETED);
+    }
+
+    assertThat(server.get(HUB + "/instances/versioned-2.0").json().get("version").asText())
+        .isEqualTo("2.0");
+    assertThat(ids(server.get(HUB + "/instances?version=2.0"))).containsExactly("versioned-2.0");
+    assertThat(ids(server.get(HUB + "/instances?version=1.0&version=2.0&sort=instanceId")))
+        .containsExactly("versioned-1.0", "versioned-2.0");
+    assertThat(ids(server.get(HUB + "/instances?instanceIdPrefix=batch-a&version=")))
+        .as("an empty version: instances without one")
+        .hasSize(3);
+    assertThat(server.get(HUB + "/counts?version=1.0").json().get("total").asLong()).isEqualTo(1);
+  }
+
+  @Test
   void listSortsAndPagesThroughEveryMatchOnce() throws Exception {
     assertThat(ids(server.get(HUB + "/instances?instanceIdPrefix=batch-&sort=instanceId")))
         .containsExactly("batch-a-1", "batch-a-2", "batch-a-3", "batch-b-1");

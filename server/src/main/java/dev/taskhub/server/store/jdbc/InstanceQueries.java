@@ -19,6 +19,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Filtered reads over {@code instances}: a page of an {@link InstanceFilter} in any {@link
@@ -170,6 +171,11 @@ final class InstanceQueries {
       // Ranges rather than LIKE: an id prefix uses the primary key, and '%' or '_' stay literal.
       where.prefix("instance_id", filter.instanceIdPrefix());
       where.prefix("name", filter.namePrefix());
+      if (!filter.versions().isEmpty()) {
+        where.add(
+            "COALESCE(version, '') IN (" + "?, ".repeat(filter.versions().size() - 1) + "?)",
+            new TreeSet<>(filter.versions()).toArray());
+      }
       for (Map.Entry<String, String> tag : new TreeMap<>(filter.tags()).entrySet()) {
         // A case-sensitive "contains" both dialects have (LIKE ignores case on SQLite).
         where.add(

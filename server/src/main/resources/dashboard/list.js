@@ -143,7 +143,7 @@ export function renderList(view, { hub, readOnly, params }) {
     h('td', { 'data-label': 'Name', class: 'mono' }, work.name),
     h('td', { 'data-label': 'Version' }, work.version ?? '—'),
     h('td', { class: 'col-num', 'data-label': 'Waiting' }, String(work.waiting)),
-    h('td', { 'data-label': 'Workers' },
+    h('td', { 'data-label': 'Workers that take it' },
       work.workers === 0 ? 'none hosts it' : `${work.workers} connected`)));
     waitingPanel.replaceChildren(
       h('h2', {}, 'Waiting for a worker'),

@@ -88,6 +88,14 @@ public final class Main implements Callable<Integer> {
   int batchInstances = 500;
 
   @Option(
+      names = "--filters",
+      negatable = true,
+      description =
+          "sdk: the worker sends work-item filters for what it hosts (the SDK's default);"
+              + " --no-filters takes everything. Default: ${DEFAULT-VALUE}")
+  boolean workItemFilters = true;
+
+  @Option(
       names = "--filtered-names",
       description =
           "sdk: W2 spreads its instances over this many orchestration names, each hosted by a"
@@ -236,6 +244,7 @@ public final class Main implements Callable<Integer> {
               timeout,
               maxOrchestrations,
               maxActivities,
+              workItemFilters,
               filteredNames,
               measured);
       outcome = new SdkBench(targets, plan).run();

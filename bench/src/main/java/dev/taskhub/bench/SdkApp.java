@@ -54,13 +54,15 @@ final class SdkApp {
 
   /**
    * A worker hosting the bench's orchestrations and activities, not yet started; a null limit keeps
-   * the SDK's default. With {@code filteredNames} > 0 it also hosts the fan-out under each of those
-   * names and sends no work-item filters: the unfiltered stream beside the filtered workers.
+   * the SDK's default. It sends work-item filters for what it hosts if {@code filters}. With {@code
+   * filteredNames} > 0 it also hosts the fan-out under each of those names and sends no filters:
+   * the unfiltered stream beside the filtered workers.
    */
   static TaskhubWorker worker(
       String connectionString,
       Integer maxOrchestrations,
       Integer maxActivities,
+      boolean filters,
       int filteredNames) {
     TaskhubWorker.Builder builder =
         activities(
@@ -71,9 +73,7 @@ final class SdkApp {
     for (int k = 0; k < filteredNames; k++) {
       builder.addOrchestration(fanOutName(k), FAN_OUT_ORCHESTRATION);
     }
-    if (filteredNames > 0) {
-      builder.workItemFilters(false);
-    }
+    builder.workItemFilters(filters && filteredNames == 0);
     if (maxOrchestrations != null) {
       builder.maxConcurrentOrchestrations(maxOrchestrations);
     }

@@ -30,6 +30,7 @@ final class SdkBench {
    * @param sequentialInstances W3 orchestrations run one after the other
    * @param maxOrchestrations worker limit, or null for the SDK default
    * @param maxActivities worker limit, or null for the SDK default
+   * @param workItemFilters whether the worker sends work-item filters for what it hosts
    * @param filteredNames W2's orchestration names, each hosted by a filtered worker of its own
    *     beside the unfiltered one (0: one name)
    * @param measured the processes whose CPU each run reports, besides the bench's
@@ -44,6 +45,7 @@ final class SdkBench {
       Duration timeout,
       Integer maxOrchestrations,
       Integer maxActivities,
+      boolean workItemFilters,
       int filteredNames,
       CpuSample.Processes measured) {}
 
@@ -92,8 +94,9 @@ final class SdkBench {
       what.add("W3 " + plan.sequentialInstances() + " instances");
     }
     System.out.printf(
-        "SDK worker against %s (task hub %s): %s; %d runs each (+%d warm-up); worker limits %s"
+        "SDK worker (work-item filters %s) against %s (task hub %s): %s; %d runs each (+%d warm-up); worker limits %s"
             + " orchestrations / %s activities%s%n",
+        plan.filteredNames() > 0 ? "off" : plan.workItemFilters() ? "on" : "off",
         String.join(", ", targets.stream().map(Endpoint::target).toList()),
         hub,
         String.join(", ", what),
@@ -111,6 +114,7 @@ final class SdkBench {
                     connection,
                     plan.maxOrchestrations(),
                     plan.maxActivities(),
+                    plan.workItemFilters(),
                     plan.filteredNames())
                 .start());
         for (int k = 0; k < plan.filteredNames(); k++) {

@@ -68,6 +68,13 @@ public class TaskhubException extends RuntimeException {
     }
   }
 
+  /** The operation is not offered by this server as it is configured. */
+  public static final class Unimplemented extends TaskhubException {
+    public Unimplemented(String message) {
+      super(message);
+    }
+  }
+
   /** The caller went away before the operation finished. */
   public static final class Cancelled extends TaskhubException {
     public Cancelled(String message) {

@@ -83,6 +83,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "Serve the dashboard and HTTP APIs for viewing only: every change is refused.")
   boolean readOnly;
 
+  @Option(
+      names = "--allow-hub-management",
+      description =
+          "Let clients create task hubs at run time (CreateTaskHub; they are kept in the store)"
+              + " and delete hubs with all their data (DeleteTaskHub). Off: both answer"
+              + " UNIMPLEMENTED.")
+  boolean allowHubManagement;
+
   @Override
   public Integer call() throws InterruptedException {
     List<String> hubs =
@@ -97,7 +105,8 @@ final class ServeCommand implements Callable<Integer> {
             .withPoisonLimit(poisonLimit)
             .withReadOnly(readOnly)
             .withDbPasswordFile(dbPasswordFile)
-            .withNodeLease(nodeLease);
+            .withNodeLease(nodeLease)
+            .withHubManagement(allowHubManagement);
     TaskhubServer server = TaskhubServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

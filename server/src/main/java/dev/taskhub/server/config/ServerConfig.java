@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  *     over a password in the URL and over {@code TASKHUB_DB_PASSWORD}
  * @param nodeLease with several nodes on one PostgreSQL database: how long a node's claims on work
  *     outlive its last heartbeat (a node that dies hands its work over after this long)
+ * @param allowHubManagement whether {@code CreateTaskHub} and {@code DeleteTaskHub} may create task
+ *     hubs at run time and delete hubs with all their data (off: they answer UNIMPLEMENTED)
  */
 public record ServerConfig(
     String store,
@@ -41,7 +43,8 @@ public record ServerConfig(
     Duration maxWait,
     boolean readOnly,
     Path dbPasswordFile,
-    Duration nodeLease) {
+    Duration nodeLease,
+    boolean allowHubManagement) {
 
   public static final String MEMORY_STORE = ":memory:";
   public static final int MAX_INSTANCE_ID_LENGTH = 100;
@@ -127,6 +130,8 @@ public record ServerConfig(
         + dbPasswordFile
         + ", nodeLease="
         + nodeLease
+        + ", allowHubManagement="
+        + allowHubManagement
         + "]";
   }
 
@@ -147,7 +152,8 @@ public record ServerConfig(
         Duration.ofMinutes(10),
         false,
         null,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        false);
   }
 
   /** Defaults for tests: in-memory store, free ports. */
@@ -199,6 +205,10 @@ public record ServerConfig(
     return copy(c -> c.nodeLease = newNodeLease);
   }
 
+  public ServerConfig withHubManagement(boolean allowed) {
+    return copy(c -> c.allowHubManagement = allowed);
+  }
+
   /** A validated copy with the changes {@code change} makes. */
   private ServerConfig copy(Consumer<Draft> change) {
     Draft draft = new Draft(this);
@@ -221,6 +231,7 @@ public record ServerConfig(
     boolean readOnly;
     Path dbPasswordFile;
     Duration nodeLease;
+    boolean allowHubManagement;
 
     Draft(ServerConfig config) {
       store = config.store;
@@ -236,6 +247,7 @@ public record ServerConfig(
       readOnly = config.readOnly;
       dbPasswordFile = config.dbPasswordFile;
       nodeLease = config.nodeLease;
+      allowHubManagement = config.allowHubManagement;
     }
 
     ServerConfig build() {
@@ -252,7 +264,8 @@ public record ServerConfig(
           maxWait,
           readOnly,
           dbPasswordFile,
-          nodeLease);
+          nodeLease,
+          allowHubManagement);
     }
   }
 

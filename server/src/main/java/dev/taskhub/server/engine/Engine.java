@@ -27,7 +27,6 @@ import dev.taskhub.server.store.WorkName;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,10 +69,14 @@ public final class Engine implements AutoCloseable {
   private final EngineSettings settings;
   private final PayloadLimit payloadLimit;
   private final Waiters waiters = new Waiters();
-  private final Map<String, Dispatcher> dispatchers = new HashMap<>();
+  private final TaskHubs hubs;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final AtomicLong streamIds = new AtomicLong();
   private final Membership membership;
+  private final boolean allowHubManagement;
+
+  /** Where every hub's dispatcher reports, hubs created later included. */
+  private volatile EngineMetrics metrics = EngineMetrics.NONE;
 
   /** A scheduler that is the only one on its store. */
   public Engine(ServerConfig config, Store store, Timers timers) {
@@ -92,11 +95,19 @@ public final class Engine implements AutoCloseable {
     this.payloadLimit = new PayloadLimit(config.maxPayloadBytes());
     this.membership = membership;
     StepPlanner planner = new StepPlanner(payloadLimit);
-    for (String hub : config.taskHubs()) {
-      dispatchers.put(
-          hub,
-          new Dispatcher(hub, store, timers, executor, planner, settings, waiters, membership));
-    }
+    this.allowHubManagement = config.allowHubManagement();
+    this.hubs =
+        new TaskHubs(
+            config.taskHubs(),
+            store,
+            clock,
+            hub -> {
+              Dispatcher dispatcher =
+                  new Dispatcher(
+                      hub, store, timers, executor, planner, settings, waiters, membership);
+              dispatcher.reportTo(metrics);
+              return dispatcher;
+            });
   }
 
   /**
@@ -106,11 +117,10 @@ public final class Engine implements AutoCloseable {
   public void start() {
     membership.start(new Link());
     timers.every(
-        LEASE_CHECK_MILLIS,
-        () -> dispatchers.values().forEach(d -> d.expireLeases(clock.millis())));
+        LEASE_CHECK_MILLIS, () -> hubs.dispatchers().forEach(d -> d.expireLeases(clock.millis())));
     timers.every(
         HEALTH_PING_MILLIS,
-        () -> dispatchers.values().forEach(d -> d.pingIdleStreams(HEALTH_PING_MILLIS)));
+        () -> hubs.dispatchers().forEach(d -> d.pingIdleStreams(HEALTH_PING_MILLIS)));
   }
 
   /** The id of this node among several sharing the store, or empty when it is alone. */
@@ -156,7 +166,7 @@ public final class Engine implements AutoCloseable {
     long now = clock.millis();
     int ready = 0;
     for (PendingWork.PendingInstance instance : pending.instances()) {
-      Dispatcher dispatcher = dispatchers.get(instance.key().hub());
+      Dispatcher dispatcher = hubs.get(instance.key().hub());
       if (dispatcher == null) {
         continue;
       }
@@ -171,8 +181,8 @@ public final class Engine implements AutoCloseable {
       }
     }
     pending.activities().stream()
-        .filter(task -> dispatchers.containsKey(task.key().hub()))
-        .forEach(task -> dispatchers.get(task.key().hub()).activitiesScheduled(List.of(task)));
+        .filter(task -> hubs.get(task.key().hub()) != null)
+        .forEach(task -> hubs.get(task.key().hub()).activitiesScheduled(List.of(task)));
     log.info(
         "Recovered {} ready instances, {} waiting on timers, {} open activities",
         ready,
@@ -637,7 +647,7 @@ public final class Engine implements AutoCloseable {
   /** True when a read from the store succeeds now. */
   public boolean storeReachable() {
     try {
-      store.findInstance(new InstanceKey(dispatchers.keySet().iterator().next(), ""));
+      store.findInstance(new InstanceKey(hubs.names().get(0), ""));
       return true;
     } catch (TaskhubException e) {
       return false;
@@ -645,19 +655,67 @@ public final class Engine implements AutoCloseable {
   }
 
   public int connectedWorkers() {
-    return dispatchers.values().stream().mapToInt(Dispatcher::connectedStreams).sum();
+    return hubs.dispatchers().stream().mapToInt(Dispatcher::connectedStreams).sum();
   }
 
   private Dispatcher dispatcher(String hub) {
-    Dispatcher dispatcher = dispatchers.get(hub);
-    if (dispatcher == null) {
-      throw new TaskhubException.NotFound("Task hub not found: " + hub);
-    }
-    return dispatcher;
+    return hubs.require(hub);
   }
 
+  /** Wakes the instance at {@code epochMillis}, unless its hub was deleted by then. */
   private void wakeAt(InstanceKey key, long epochMillis) {
-    timers.at(epochMillis, () -> dispatcher(key.hub()).wake(key));
+    timers.at(
+        epochMillis,
+        () -> {
+          Dispatcher dispatcher = hubs.get(key.hub());
+          if (dispatcher != null) {
+            dispatcher.wake(key);
+          }
+        });
+  }
+
+  // ---------------------------------------------------------------- task hubs
+
+  /** The task hubs served: those named at start in their order, then those created, by name. */
+  public List<String> hubs() {
+    return hubs.names();
+  }
+
+  /** The served task hub of this name, case ignored; empty if there is none. */
+  public Optional<String> findHub(String name) {
+    return hubs.find(name);
+  }
+
+  /**
+   * Creates a task hub ({@code CreateTaskHub}); kept in the store, served by every node.
+   *
+   * @throws TaskhubException.Unimplemented if the server was not started to allow it
+   * @throws TaskhubException.AlreadyExists if it exists and is not to be recreated
+   */
+  public void createHub(String hub, boolean recreateIfExists) {
+    requireHubManagement("CreateTaskHub");
+    hubs.create(hub, recreateIfExists);
+    log.info("Task hub {} {}", hub, recreateIfExists ? "created (or recreated empty)" : "created");
+  }
+
+  /**
+   * Deletes a task hub and all of its data ({@code DeleteTaskHub}).
+   *
+   * @throws TaskhubException.Unimplemented if the server was not started to allow it
+   * @throws TaskhubException.NotFound if there is no such hub
+   */
+  public void deleteHub(String hub) {
+    requireHubManagement("DeleteTaskHub");
+    int instances = hubs.delete(hub);
+    waiters.wakeAll(); // callers waiting on its instances find them gone
+    log.info("Task hub {} deleted with its {} instances", hub, instances);
+  }
+
+  private void requireHubManagement(String operation) {
+    if (!allowHubManagement) {
+      throw new TaskhubException.Unimplemented(
+          operation + " is off: start the scheduler with --allow-hub-management to allow it");
+    }
   }
 
   /**
@@ -666,8 +724,7 @@ public final class Engine implements AutoCloseable {
    */
   @Override
   public void close() {
-    dispatchers
-        .values()
+    hubs.dispatchers()
         .forEach(dispatcher -> dispatcher.closeStreams(WorkItemSink.StreamEnd.SCHEDULER_STOPPING));
     membership.close();
     executor.shutdown();
@@ -682,7 +739,8 @@ public final class Engine implements AutoCloseable {
 
   /** Sends dispatch and completion reports of every task hub to {@code metrics}. */
   public void reportTo(EngineMetrics metrics) {
-    dispatchers.values().forEach(dispatcher -> dispatcher.reportTo(metrics));
+    this.metrics = metrics;
+    hubs.dispatchers().forEach(dispatcher -> dispatcher.reportTo(metrics));
   }
 
   /** Instances matching {@code filter} by status; statuses with none are absent. */

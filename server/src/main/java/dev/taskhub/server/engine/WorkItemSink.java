@@ -26,7 +26,10 @@ public interface WorkItemSink {
     SCHEDULER_STOPPING("The Taskhub scheduler is shutting down"),
 
     /** A completion sent on the stream could not be recorded: reconnect and work on. */
-    COMPLETION_FAILED("A completion on this stream could not be recorded; reconnect");
+    COMPLETION_FAILED("A completion on this stream could not be recorded; reconnect"),
+
+    /** The stream's task hub was deleted (DeleteTaskHub). */
+    HUB_DELETED("The task hub was deleted");
 
     private final String description;
 

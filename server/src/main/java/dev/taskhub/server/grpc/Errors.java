@@ -22,6 +22,7 @@ final class Errors {
           case TaskhubException.LeaseLost e -> Status.FAILED_PRECONDITION;
           case TaskhubException.DeadlineExceeded e -> Status.DEADLINE_EXCEEDED;
           case TaskhubException.Cancelled e -> Status.CANCELLED;
+          case TaskhubException.Unimplemented e -> Status.UNIMPLEMENTED;
           case TaskhubException.StoreUnavailable e -> Status.UNAVAILABLE;
           case StatusRuntimeException e -> e.getStatus();
           default -> null;

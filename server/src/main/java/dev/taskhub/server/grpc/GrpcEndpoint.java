@@ -31,7 +31,7 @@ public final class GrpcEndpoint implements AutoCloseable {
             .addService(
                 ServerInterceptors.intercept(
                     new SidecarService(engine, clock, chunks(config, clock)),
-                    new TaskHubInterceptor(config.taskHubs())))
+                    new TaskHubInterceptor(config.defaultTaskHub(), engine::findHub)))
             .build();
   }
 

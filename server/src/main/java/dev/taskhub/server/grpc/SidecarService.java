@@ -11,6 +11,10 @@ import dev.taskhub.protocol.ActivityResponse;
 import dev.taskhub.protocol.CompleteTaskResponse;
 import dev.taskhub.protocol.CreateInstanceRequest;
 import dev.taskhub.protocol.CreateInstanceResponse;
+import dev.taskhub.protocol.CreateTaskHubRequest;
+import dev.taskhub.protocol.CreateTaskHubResponse;
+import dev.taskhub.protocol.DeleteTaskHubRequest;
+import dev.taskhub.protocol.DeleteTaskHubResponse;
 import dev.taskhub.protocol.GetInstanceRequest;
 import dev.taskhub.protocol.GetInstanceResponse;
 import dev.taskhub.protocol.GetWorkItemsRequest;
@@ -350,6 +354,32 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
     }
     Duration limit = Duration.ofSeconds(timeout.getSeconds(), timeout.getNanos());
     return limit.isZero() ? null : limit;
+  }
+
+  /** Off unless the server was started with {@code --allow-hub-management}. */
+  @Override
+  public void createTaskHub(
+      CreateTaskHubRequest request, StreamObserver<CreateTaskHubResponse> observer) {
+    unary(
+        "CreateTaskHub",
+        observer,
+        () -> {
+          engine.createHub(hub(), request.getRecreateIfExists());
+          return CreateTaskHubResponse.getDefaultInstance();
+        });
+  }
+
+  /** Off unless the server was started with {@code --allow-hub-management}. */
+  @Override
+  public void deleteTaskHub(
+      DeleteTaskHubRequest request, StreamObserver<DeleteTaskHubResponse> observer) {
+    unary(
+        "DeleteTaskHub",
+        observer,
+        () -> {
+          engine.deleteHub(hub());
+          return DeleteTaskHubResponse.getDefaultInstance();
+        });
   }
 
   /** Up to {@link #MAX_SKIP_GRACEFUL_IDS} ids a call, as the protocol documents. */

@@ -7,16 +7,15 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Selects the task hub of each call from the {@code taskhub} metadata header, as DTS does. A call
  * without the header uses the default hub (the official Java SDK 1.5.0 sends no headers); an
- * unknown hub fails with NOT_FOUND before the call reaches the service. Other headers
- * (authorization, x-user-agent, workerid) are accepted and ignored.
+ * unknown hub fails with NOT_FOUND before the call reaches the service, except for {@code
+ * CreateTaskHub}, which is given the name as sent. Other headers (authorization, x-user-agent,
+ * workerid) are accepted and ignored.
  */
 final class TaskHubInterceptor implements ServerInterceptor {
   static final Context.Key<String> HUB = Context.key("taskhub");
@@ -26,13 +25,17 @@ final class TaskHubInterceptor implements ServerInterceptor {
   private static final Metadata.Key<String> HEADER =
       Metadata.Key.of("taskhub", Metadata.ASCII_STRING_MARSHALLER);
 
-  private final String defaultHub;
-  private final Map<String, String> hubsByLowerCaseName;
+  private static final String CREATE_TASK_HUB = "CreateTaskHub";
 
-  TaskHubInterceptor(List<String> hubs) {
-    this.defaultHub = hubs.get(0);
-    this.hubsByLowerCaseName =
-        hubs.stream().collect(Collectors.toMap(hub -> hub.toLowerCase(Locale.ROOT), hub -> hub));
+  private final String defaultHub;
+  private final Function<String, Optional<String>> hubs;
+
+  /**
+   * @param hubs the served hub of a name, case ignored
+   */
+  TaskHubInterceptor(String defaultHub, Function<String, Optional<String>> hubs) {
+    this.defaultHub = defaultHub;
+    this.hubs = hubs;
   }
 
   @Override
@@ -42,7 +45,11 @@ final class TaskHubInterceptor implements ServerInterceptor {
     String hub =
         requested == null || requested.isEmpty()
             ? defaultHub
-            : hubsByLowerCaseName.get(requested.toLowerCase(Locale.ROOT));
+            : hubs.apply(requested)
+                .orElse(
+                    call.getMethodDescriptor().getBareMethodName().equals(CREATE_TASK_HUB)
+                        ? requested
+                        : null);
     if (hub == null) {
       call.close(
           Status.NOT_FOUND.withDescription("Task hub not found: " + requested), new Metadata());

@@ -33,10 +33,10 @@ public final class HttpEndpoint implements AutoCloseable {
   public HttpEndpoint(ServerConfig config, Engine engine, Clock clock) {
     this.engine = engine;
     ActivityClock activityClock = new ActivityClock(ACTIVITY_CLOCK_CAPACITY);
-    PrometheusMetrics metrics = new PrometheusMetrics(engine, config.taskHubs());
+    PrometheusMetrics metrics = new PrometheusMetrics(engine);
     engine.reportTo(EngineMetrics.all(metrics, activityClock));
     engine.subscribe(live);
-    InstanceActions actions = new InstanceActions(engine, config.taskHubs());
+    InstanceActions actions = new InstanceActions(engine);
 
     this.app =
         Javalin.create(
@@ -72,7 +72,7 @@ public final class HttpEndpoint implements AutoCloseable {
           body.put("status", storeUp ? "UP" : "DOWN");
           body.put("store", storeUp ? "UP" : "DOWN");
           body.put("connectedWorkers", engine.connectedWorkers());
-          body.put("taskHubs", config.taskHubs());
+          body.put("taskHubs", engine.hubs());
           engine.nodeId().ifPresent(node -> body.put("clusterNode", node));
           ctx.status(storeUp ? 200 : 503).json(body);
         });

@@ -20,23 +20,21 @@ final class InstanceActions {
   private static final int MAX_EVENT_NAME_LENGTH = 1024;
 
   private final Engine engine;
-  private final List<String> hubs;
 
-  InstanceActions(Engine engine, List<String> hubs) {
+  InstanceActions(Engine engine) {
     this.engine = engine;
-    this.hubs = List.copyOf(hubs);
   }
 
+  /** The hubs served now (hubs may be created and deleted at run time). */
   List<String> hubs() {
-    return hubs;
+    return engine.hubs();
   }
 
-  /** Checks that the hub is served. */
+  /** The served hub of this name (case ignored). */
   String hub(String hub) {
-    if (!hubs.contains(hub)) {
-      throw new TaskhubException.NotFound("Task hub not found: " + hub);
-    }
-    return hub;
+    return engine
+        .findHub(hub)
+        .orElseThrow(() -> new TaskhubException.NotFound("Task hub not found: " + hub));
   }
 
   InstanceRecord get(String hub, String instanceId) {

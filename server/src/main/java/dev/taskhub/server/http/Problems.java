@@ -34,6 +34,7 @@ final class Problems {
       case TaskhubException.LeaseLost e -> problem("conflict", "Conflict", 409, e);
       case TaskhubException.InvalidArgument e -> problem("invalid-argument", "Bad request", 400, e);
       case TaskhubException.DeadlineExceeded e -> problem("timeout", "Timed out", 408, e);
+      case TaskhubException.Unimplemented e -> problem("not-offered", "Not implemented", 501, e);
       case TaskhubException.StoreUnavailable e -> {
         log.warn("HTTP request failed: {}", e.getMessage());
         yield problem("store-unavailable", "Store unavailable", 503, e);

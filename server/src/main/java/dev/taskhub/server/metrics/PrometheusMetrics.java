@@ -1,6 +1,7 @@
 package dev.taskhub.server.metrics;
 
 import dev.taskhub.protocol.OrchestrationStatus;
+import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.engine.Engine;
 import dev.taskhub.server.engine.EngineMetrics;
 import dev.taskhub.server.store.InstanceFilter;
@@ -26,17 +27,16 @@ public final class PrometheusMetrics implements EngineMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Engine engine;
-  private final List<String> hubs;
   private final Counter orchestrationsDispatched;
   private final Counter activitiesDispatched;
   private final Counter orchestrationsCompleted;
   private final Counter activitiesCompleted;
   private final Timer stepLatency;
   private final MultiGauge instancesByStatus;
+  private final MultiGauge queueDepth;
 
-  public PrometheusMetrics(Engine engine, List<String> hubs) {
+  public PrometheusMetrics(Engine engine) {
     this.engine = engine;
-    this.hubs = List.copyOf(hubs);
     orchestrationsDispatched = workItems("dispatched", "orchestration");
     activitiesDispatched = workItems("dispatched", "activity");
     orchestrationsCompleted = workItems("completed", "orchestration");
@@ -50,16 +50,10 @@ public final class PrometheusMetrics implements EngineMetrics {
         MultiGauge.builder("taskhub.instances")
             .description("Instances in the store by task hub and status")
             .register(registry);
-    for (String hub : this.hubs) {
-      Gauge.builder("taskhub.queue.depth", engine, e -> e.readyInstanceCount(hub))
-          .description("Work items ready and waiting for a worker")
-          .tags("hub", hub, "kind", "orchestration")
-          .register(registry);
-      Gauge.builder("taskhub.queue.depth", engine, e -> e.readyActivityCount(hub))
-          .description("Work items ready and waiting for a worker")
-          .tags("hub", hub, "kind", "activity")
-          .register(registry);
-    }
+    queueDepth =
+        MultiGauge.builder("taskhub.queue.depth")
+            .description("Work items ready and waiting for a worker")
+            .register(registry);
     Gauge.builder("taskhub.workers.connected", engine, Engine::connectedWorkers)
         .description("Connected GetWorkItems streams")
         .register(registry);
@@ -72,10 +66,24 @@ public final class PrometheusMetrics implements EngineMetrics {
         .register(registry);
   }
 
-  /** Refreshes the instance counts from the store and renders every meter in Prometheus text. */
+  /**
+   * Refreshes the queue depths and the instance counts of every hub served now (hubs may be created
+   * and deleted at run time) and renders every meter in Prometheus text.
+   */
   public String scrape() {
+    List<MultiGauge.Row<?>> depths = new ArrayList<>();
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    for (String hub : hubs) {
+    for (String hub : engine.hubs()) {
+      try {
+        depths.add(
+            MultiGauge.Row.of(
+                Tags.of("hub", hub, "kind", "orchestration"), engine.readyInstanceCount(hub)));
+        depths.add(
+            MultiGauge.Row.of(
+                Tags.of("hub", hub, "kind", "activity"), engine.readyActivityCount(hub)));
+      } catch (TaskhubException.NotFound deletedMeanwhile) {
+        continue;
+      }
       Map<OrchestrationStatus, Long> counts =
           engine.countByStatus(InstanceFilter.everyInstanceOf(hub));
       counts.forEach(
@@ -86,6 +94,7 @@ public final class PrometheusMetrics implements EngineMetrics {
                           "hub", hub, "status", status.name().replace("ORCHESTRATION_STATUS_", "")),
                       count)));
     }
+    queueDepth.register(depths, true);
     instancesByStatus.register(rows, true);
     return registry.scrape();
   }

@@ -149,6 +149,24 @@ public interface Store extends AutoCloseable {
   /** Reads all outstanding work, to rebuild in-memory queues at start-up. */
   PendingWork scanPendingWork();
 
+  /** The task hubs created at run time ({@link #createHub}), by name. */
+  List<String> createdHubs();
+
+  /**
+   * Records a task hub created at run time.
+   *
+   * @return false if it was recorded already
+   */
+  boolean createHub(String hub, long now);
+
+  /**
+   * Deletes a task hub's record and all of its data (instances, histories, inboxes, activities) in
+   * one transaction.
+   *
+   * @return how many instances it had
+   */
+  int deleteHub(String hub);
+
   /** Closes connections; pending writes finish first. */
   @Override
   void close();

@@ -31,7 +31,7 @@ class ConcurrentMigrationTest {
 
       assertThat(nodes.get(1).findInstance(key)).isPresent();
       assertThat(TestPostgres.query(location, "SELECT version FROM schema_version"))
-          .containsExactly("5");
+          .containsExactly("6");
       assertThat(
               TestPostgres.query(
                   location,
@@ -43,7 +43,8 @@ class ConcurrentMigrationTest {
               "instances",
               "nodes",
               "relayed_completions",
-              "schema_version");
+              "schema_version",
+              "task_hubs");
     } finally {
       nodes.forEach(Store::close);
     }

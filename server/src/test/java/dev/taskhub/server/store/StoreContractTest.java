@@ -138,6 +138,28 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void hubsCreatedAtRunTimeAreRecordedOnceAndDeletingOneRemovesOnlyItsData() {
+    assertThat(store.createHub("billing", T0)).isTrue();
+    assertThat(store.createHub("billing", T0 + 1)).isFalse();
+    assertThat(store.createHub("archive", T0)).isTrue();
+    assertThat(store.createdHubs()).containsExactly("archive", "billing");
+    InstanceKey billed = new InstanceKey("billing", "invoice-1");
+    store.createInstance(newInstance(billed, "exec-1"), Set.of());
+    InstanceKey kept = key("order-1");
+    store.createInstance(newInstance(kept, "exec-1"), Set.of());
+
+    assertThat(store.deleteHub("billing")).isEqualTo(1);
+
+    assertThat(store.createdHubs()).containsExactly("archive");
+    assertThat(store.findInstance(billed)).isEmpty();
+    assertThat(store.loadWorkItem(billed, FAR_FUTURE)).isEmpty();
+    assertThat(store.findInstance(kept)).isPresent();
+    assertThat(store.scanPendingWork().instances())
+        .containsExactly(new PendingInstance(kept, T0, GREET));
+    assertThat(store.deleteHub("never-created")).isZero();
+  }
+
+  @Test
   void anInstanceScheduledForLaterHasAnEmptyInboxUntilItsStartTime() {
     InstanceKey key = key("order-1");
     long startAt = T0 + 60_000;

@@ -493,6 +493,21 @@ public final class JdbcStore implements Store {
     transactions.close();
   }
 
+  @Override
+  public List<String> createdHubs() {
+    return transactions.read(HubRows::names);
+  }
+
+  @Override
+  public boolean createHub(String hub, long now) {
+    return transactions.write(connection -> HubRows.insert(connection, hub, now));
+  }
+
+  @Override
+  public int deleteHub(String hub) {
+    return transactions.write(connection -> HubRows.delete(connection, hub));
+  }
+
   private static Optional<InstanceRecord> selectInstance(Connection connection, InstanceKey key)
       throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(SELECT_INSTANCE)) {

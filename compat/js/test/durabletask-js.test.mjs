@@ -547,3 +547,49 @@ describe("work-item filters", () => {
     }
   });
 });
+
+describe("authentication", () => {
+  // A second scheduler that requires a bearer token on every call (--auth-tokens).
+  const guardedEndpoint = process.env.TASKHUB_AUTH_ENDPOINT;
+  const token = process.env.TASKHUB_TOKEN;
+  const withToken = async () => {
+    const metadata = new grpc.Metadata();
+    metadata.set("authorization", `Bearer ${token}`);
+    return metadata;
+  };
+
+  test("with a worker and contributor token the fan-out runs; without one the call is refused", async (t) => {
+    if (!guardedEndpoint) {
+      assert.fail("Set TASKHUB_AUTH_ENDPOINT and TASKHUB_TOKEN to a scheduler that requires tokens");
+    }
+    const guardedWorker = new TaskHubGrpcWorker({
+      hostAddress: guardedEndpoint,
+      logger: quietLogger,
+      metadataGenerator: withToken,
+    });
+    guardedWorker.addOrchestrator(fanOutFanIn);
+    guardedWorker.addActivity(square);
+    const guardedClient = new TaskHubGrpcClient({
+      hostAddress: guardedEndpoint,
+      logger: quietLogger,
+      metadataGenerator: withToken,
+    });
+    const anonymous = new TaskHubGrpcClient({ hostAddress: guardedEndpoint, logger: quietLogger });
+    try {
+      await guardedWorker.start();
+      const id = await guardedClient.scheduleNewOrchestration(fanOutFanIn, [1, 2, 3]);
+      const state = await guardedClient.waitForOrchestrationCompletion(id, true, WAIT_SECONDS);
+      assert.deepEqual(assertCompleted(state), { count: 3, sum: 14, squares: [1, 4, 9] });
+
+      await assert.rejects(
+        () => anonymous.scheduleNewOrchestration(fanOutFanIn, [1]),
+        (error) => {
+          assert.match(String(error?.message ?? error), /UNAUTHENTICATED|requires a token/);
+          return true;
+        },
+      );
+    } finally {
+      await Promise.allSettled([guardedWorker.stop(), guardedClient.stop(), anonymous.stop()]);
+    }
+  });
+});

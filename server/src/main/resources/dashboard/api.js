@@ -7,8 +7,19 @@ export class ApiError extends Error {
   }
 }
 
+const TOKEN_KEY = 'taskhub.token';
+
+/** The token the user signed in with: kept for this tab only (sessionStorage), sent as a bearer. */
+export const session = {
+  token: () => sessionStorage.getItem(TOKEN_KEY),
+  signIn: (token) => sessionStorage.setItem(TOKEN_KEY, token),
+  signOut: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
 async function call(method, path, body) {
   const init = { method, headers: { Accept: 'application/json' } };
+  const token = session.token();
+  if (token) init.headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
@@ -51,5 +62,7 @@ export const api = {
     call('POST', `${instancePath(hub, id)}/restart`, { newInstanceId }),
   purge: (hub, id) => call('DELETE', instancePath(hub, id)),
   purgeWhere: (hub, params) => call('DELETE', `${hubPath(hub)}/instances${query(params)}`),
-  liveUrl: (hub, instanceId) => `${hubPath(hub)}/live${query({ instanceId })}`,
+  // EventSource sends no headers: the live route takes the token as a parameter.
+  liveUrl: (hub, instanceId) =>
+    `${hubPath(hub)}/live${query({ instanceId, access_token: session.token() })}`,
 };

@@ -2,12 +2,12 @@
 //   #/hubs/{hub}/instances?status=...   the instance list
 //   #/hubs/{hub}/instances/{id}          one instance
 
-import { api } from './api.js';
+import { api, session } from './api.js';
 import { h } from './format.js';
 import { renderList } from './list.js';
 import { renderInstance } from './instance.js';
 
-const state = { info: null, cleanup: null };
+const state = { info: null, cleanup: null, started: false };
 
 function parseHash() {
   const hash = location.hash.replace(/^#/, '') || '/';
@@ -47,26 +47,78 @@ async function route() {
     return;
   }
   select.value = hub;
-  const context = { hub, readOnly: state.info.readOnly, params };
+  const context = { hub, readOnly: state.info.readOnly || !canChange(), params };
   state.cleanup = parts.length > 3
     ? renderInstance(view, { ...context, instanceId: parts.slice(3).join('/') })
     : renderList(view, context);
+}
+
+/** Whether the signed-in caller may change instances (without authentication: yes). */
+function canChange() {
+  const roles = state.info.caller?.roles;
+  return !roles || roles.includes('contributor') || roles.includes('admin');
+}
+
+/** Asks for a token when the server requires one; the token lives in this tab only. */
+function showSignIn(problem) {
+  const input = h('input', {
+    id: 'sign-in-token', type: 'password', autocomplete: 'off', required: true,
+    'aria-label': 'Token', placeholder: 'thk_…',
+  });
+  const form = h('form', {
+    class: 'sign-in', id: 'sign-in',
+    onsubmit: (event) => {
+      event.preventDefault();
+      session.signIn(input.value.trim());
+      start();
+    },
+  },
+  h('h1', {}, 'Sign in'),
+  h('p', {}, 'This Taskhub requires a token. Ask its operator for one (taskhub token new).'),
+  problem ? h('p', { class: 'error', role: 'alert' }, problem) : null,
+  h('label', { class: 'field' }, h('span', {}, 'Token'), input),
+  h('div', { class: 'filter-buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Sign in')));
+  document.getElementById('view').replaceChildren(form);
+  input.focus();
+}
+
+function showCaller() {
+  const caller = state.info.caller;
+  const box = document.getElementById('caller');
+  box.hidden = !caller;
+  if (!caller) return;
+  box.replaceChildren(
+    h('span', { class: 'muted', id: 'caller-name' }, `Signed in as ${caller.name} (${caller.roles.join(', ')})`),
+    h('button', {
+      type: 'button', id: 'sign-out',
+      onclick: () => { session.signOut(); location.reload(); },
+    }, 'Sign out'));
 }
 
 async function start() {
   try {
     state.info = await api.info();
   } catch (error) {
+    if (error.problem?.status === 401) {
+      const hadToken = Boolean(session.token());
+      session.signOut();
+      showSignIn(hadToken ? 'That token was not accepted.' : null);
+      return;
+    }
     document.getElementById('view').replaceChildren(
       h('p', { class: 'error' }, `Cannot reach the Taskhub API: ${error.message}`));
     return;
   }
+  showCaller();
   const select = document.getElementById('hub-select');
   select.replaceChildren(...state.info.taskHubs.map((hub) => h('option', { value: hub }, hub)));
   select.addEventListener('change', () => navigate(listHash(select.value)));
   document.getElementById('read-only-badge').hidden = !state.info.readOnly;
-  document.body.classList.toggle('read-only', state.info.readOnly);
-  window.addEventListener('hashchange', route);
+  document.body.classList.toggle('read-only', state.info.readOnly || !canChange());
+  if (!state.started) {
+    state.started = true;
+    window.addEventListener('hashchange', route);
+  }
   route();
 }
 

@@ -8,10 +8,13 @@ import dev.taskhub.server.engine.SystemTimers;
 import dev.taskhub.server.engine.Timers;
 import dev.taskhub.server.grpc.GrpcEndpoint;
 import dev.taskhub.server.http.HttpEndpoint;
+import dev.taskhub.server.security.Authenticator;
+import dev.taskhub.server.security.Exposure;
 import dev.taskhub.server.store.Store;
 import dev.taskhub.server.store.postgres.PostgresLocation;
 import dev.taskhub.server.store.sqlite.SqliteStore;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +53,8 @@ public final class TaskhubServer implements AutoCloseable {
    * it stops): a test's settable clock drives every timer, lease and heartbeat of the server.
    */
   public static TaskhubServer start(ServerConfig config, Timers timers) {
+    InetAddress listen = Exposure.listenAddress(config);
+    Authenticator authenticator = Exposure.authenticator(config, timers.clock());
     Store store;
     Engine engine;
     if (ServerConfig.isPostgres(config.store())) {
@@ -64,17 +69,22 @@ public final class TaskhubServer implements AutoCloseable {
       engine = new Engine(config, store, timers);
     }
     engine.start();
-    GrpcEndpoint grpc = new GrpcEndpoint(config, engine, timers.clock()).start();
+    GrpcEndpoint grpc =
+        new GrpcEndpoint(config, engine, timers.clock(), authenticator, listen).start();
     HttpEndpoint http =
         config.httpPort() < 0
             ? null
-            : new HttpEndpoint(config, engine, timers.clock()).start(config.httpPort());
+            : new HttpEndpoint(config, engine, timers.clock(), authenticator)
+                .start(listen.getHostAddress(), config.httpPort());
     log.info(
-        "Taskhub scheduler ready: gRPC on port {}, HTTP on port {}, store {}, task hubs {}{}",
+        "Taskhub scheduler ready: gRPC on port {}, HTTP on port {}, on {}, {}, store {}, task hubs"
+            + " {}{}",
         grpc.port(),
         http == null ? "(off)" : http.port(),
+        listen.getHostAddress(),
+        config.authenticates() ? "tokens required" : "no authentication",
         config.storeForDisplay(),
-        config.taskHubs(),
+        engine.hubs(),
         engine.nodeId().map(id -> ", cluster node " + id).orElse(""));
     return new TaskhubServer(timers, store, engine, grpc, http);
   }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "Taskhub 0.1.0",
     description = "A durable task scheduler that speaks the Durable Task gRPC protocol.",
-    subcommands = {ServeCommand.class})
+    subcommands = {ServeCommand.class, TokenCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));

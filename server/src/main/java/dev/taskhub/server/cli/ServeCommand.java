@@ -1,5 +1,6 @@
 package dev.taskhub.server.cli;
 
+import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.TaskhubServer;
 import dev.taskhub.server.config.ServerConfig;
 import java.nio.file.Path;
@@ -91,6 +92,33 @@ final class ServeCommand implements Callable<Integer> {
               + " UNIMPLEMENTED.")
   boolean allowHubManagement;
 
+  @Option(
+      names = "--auth-tokens",
+      paramLabel = "FILE",
+      description =
+          "Require a bearer token on every call: lines of NAME SHA256-HEX ROLES HUBS (roles from"
+              + " reader,worker,contributor,admin; hubs a list or *). Read again when it changes."
+              + " 'taskhub token new' makes a token and its line.")
+  Path authTokens;
+
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDR",
+      description =
+          "Address both ports listen on. Default: loopback without authentication, every"
+              + " interface with it.")
+  String bind;
+
+  @Option(
+      names = "--allow-unauthenticated",
+      description = "Allow --bind beyond loopback without authentication.")
+  boolean allowUnauthenticated;
+
+  @Option(
+      names = "--metrics-open",
+      description = "Serve /metrics without credentials when authentication is on.")
+  boolean metricsOpen;
+
   @Override
   public Integer call() throws InterruptedException {
     List<String> hubs =
@@ -106,8 +134,17 @@ final class ServeCommand implements Callable<Integer> {
             .withReadOnly(readOnly)
             .withDbPasswordFile(dbPasswordFile)
             .withNodeLease(nodeLease)
-            .withHubManagement(allowHubManagement);
-    TaskhubServer server = TaskhubServer.start(config);
+            .withHubManagement(allowHubManagement)
+            .withAuthTokens(authTokens)
+            .withBind(bind, allowUnauthenticated)
+            .withMetricsOpen(metricsOpen);
+    TaskhubServer server;
+    try {
+      server = TaskhubServer.start(config);
+    } catch (TaskhubException | IllegalArgumentException e) {
+      System.err.println("taskhub serve: " + e.getMessage());
+      return 2;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

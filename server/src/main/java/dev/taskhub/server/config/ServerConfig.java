@@ -29,6 +29,13 @@ import java.util.function.Consumer;
  *     outlive its last heartbeat (a node that dies hands its work over after this long)
  * @param allowHubManagement whether {@code CreateTaskHub} and {@code DeleteTaskHub} may create task
  *     hubs at run time and delete hubs with all their data (off: they answer UNIMPLEMENTED)
+ * @param authTokens the token file ({@code NAME SHA256-HEX ROLES HUBS} lines), or null for no
+ *     authentication
+ * @param bind the address both ports listen on, or null: loopback without authentication, every
+ *     interface with it
+ * @param allowUnauthenticated whether the server may listen beyond loopback without authentication
+ * @param metricsOpen whether {@code /metrics} is served without credentials when authentication is
+ *     on
  */
 public record ServerConfig(
     String store,
@@ -44,7 +51,11 @@ public record ServerConfig(
     boolean readOnly,
     Path dbPasswordFile,
     Duration nodeLease,
-    boolean allowHubManagement) {
+    boolean allowHubManagement,
+    Path authTokens,
+    String bind,
+    boolean allowUnauthenticated,
+    boolean metricsOpen) {
 
   public static final String MEMORY_STORE = ":memory:";
   public static final int MAX_INSTANCE_ID_LENGTH = 100;
@@ -132,6 +143,14 @@ public record ServerConfig(
         + nodeLease
         + ", allowHubManagement="
         + allowHubManagement
+        + ", authTokens="
+        + authTokens
+        + ", bind="
+        + bind
+        + ", allowUnauthenticated="
+        + allowUnauthenticated
+        + ", metricsOpen="
+        + metricsOpen
         + "]";
   }
 
@@ -153,6 +172,10 @@ public record ServerConfig(
         false,
         null,
         Duration.ofSeconds(10),
+        false,
+        null,
+        null,
+        false,
         false);
   }
 
@@ -209,6 +232,28 @@ public record ServerConfig(
     return copy(c -> c.allowHubManagement = allowed);
   }
 
+  public ServerConfig withAuthTokens(Path tokenFile) {
+    return copy(c -> c.authTokens = tokenFile);
+  }
+
+  /** Where both ports listen, and whether that may be beyond loopback without authentication. */
+  public ServerConfig withBind(String address, boolean unauthenticatedAllowed) {
+    return copy(
+        c -> {
+          c.bind = address;
+          c.allowUnauthenticated = unauthenticatedAllowed;
+        });
+  }
+
+  public ServerConfig withMetricsOpen(boolean open) {
+    return copy(c -> c.metricsOpen = open);
+  }
+
+  /** Whether calls must carry credentials. */
+  public boolean authenticates() {
+    return authTokens != null;
+  }
+
   /** A validated copy with the changes {@code change} makes. */
   private ServerConfig copy(Consumer<Draft> change) {
     Draft draft = new Draft(this);
@@ -232,6 +277,10 @@ public record ServerConfig(
     Path dbPasswordFile;
     Duration nodeLease;
     boolean allowHubManagement;
+    Path authTokens;
+    String bind;
+    boolean allowUnauthenticated;
+    boolean metricsOpen;
 
     Draft(ServerConfig config) {
       store = config.store;
@@ -248,6 +297,10 @@ public record ServerConfig(
       dbPasswordFile = config.dbPasswordFile;
       nodeLease = config.nodeLease;
       allowHubManagement = config.allowHubManagement;
+      authTokens = config.authTokens;
+      bind = config.bind;
+      allowUnauthenticated = config.allowUnauthenticated;
+      metricsOpen = config.metricsOpen;
     }
 
     ServerConfig build() {
@@ -265,7 +318,11 @@ public record ServerConfig(
           readOnly,
           dbPasswordFile,
           nodeLease,
-          allowHubManagement);
+          allowHubManagement,
+          authTokens,
+          bind,
+          allowUnauthenticated,
+          metricsOpen);
     }
   }
 

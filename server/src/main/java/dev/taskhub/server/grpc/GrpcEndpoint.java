@@ -3,10 +3,12 @@ package dev.taskhub.server.grpc;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.config.ServerConfig;
 import dev.taskhub.server.engine.Engine;
+import dev.taskhub.server.security.Authenticator;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -21,9 +23,14 @@ public final class GrpcEndpoint implements AutoCloseable {
   private final Server server;
   private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
 
-  public GrpcEndpoint(ServerConfig config, Engine engine, Clock clock) {
+  public GrpcEndpoint(
+      ServerConfig config,
+      Engine engine,
+      Clock clock,
+      Authenticator authenticator,
+      InetAddress listen) {
     this.server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcPort()))
+        NettyServerBuilder.forAddress(new InetSocketAddress(listen, config.grpcPort()))
             .executor(calls)
             .maxInboundMessageSize(config.maxMessageBytes())
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
@@ -31,6 +38,8 @@ public final class GrpcEndpoint implements AutoCloseable {
             .addService(
                 ServerInterceptors.intercept(
                     new SidecarService(engine, clock, chunks(config, clock)),
+                    // The last runs first: the hub is known before the caller is checked in it.
+                    new AuthInterceptor(authenticator),
                     new TaskHubInterceptor(config.defaultTaskHub(), engine::findHub)))
             .build();
   }

@@ -7,6 +7,9 @@ import dev.taskhub.server.dashboard.Timeline;
 import dev.taskhub.server.engine.Engine;
 import dev.taskhub.server.engine.EngineMetrics;
 import dev.taskhub.server.metrics.PrometheusMetrics;
+import dev.taskhub.server.security.Audit;
+import dev.taskhub.server.security.Authenticator;
+import dev.taskhub.server.security.Caller;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
@@ -30,7 +33,8 @@ public final class HttpEndpoint implements AutoCloseable {
   private final LiveUpdates live = new LiveUpdates(MAX_LIVE_CLIENTS);
   private final Engine engine;
 
-  public HttpEndpoint(ServerConfig config, Engine engine, Clock clock) {
+  public HttpEndpoint(
+      ServerConfig config, Engine engine, Clock clock, Authenticator authenticator) {
     this.engine = engine;
     ActivityClock activityClock = new ActivityClock(ACTIVITY_CLOCK_CAPACITY);
     PrometheusMetrics metrics = new PrometheusMetrics(engine);
@@ -46,10 +50,27 @@ public final class HttpEndpoint implements AutoCloseable {
               javalin.jsonMapper(new JavalinJackson(Json.MAPPER, true));
               Dashboard.serve(javalin);
             });
+    HttpAccess access =
+        new HttpAccess(authenticator, config.defaultTaskHub(), config.metricsOpen());
+    app.before(access::check);
     app.before(
         ctx -> {
           if (config.readOnly() && isApi(ctx.path()) && !READS.contains(ctx.method())) {
             throw HttpProblem.readOnly(ctx.method().name(), ctx.path());
+          }
+        });
+    app.after(
+        ctx -> {
+          if (isApi(ctx.path()) && !READS.contains(ctx.method())) {
+            Caller caller = ctx.attribute(HttpAccess.CALLER);
+            if (caller != null) {
+              Audit.change(
+                  caller,
+                  access.hubOf(ctx),
+                  ctx.method().name() + " " + ctx.path(),
+                  null,
+                  String.valueOf(ctx.statusCode()));
+            }
           }
         });
     app.exception(
@@ -90,8 +111,8 @@ public final class HttpEndpoint implements AutoCloseable {
     return path.startsWith(ManagementRoutes.BASE) || path.startsWith(DurableFunctionsRoutes.BASE);
   }
 
-  public HttpEndpoint start(int port) {
-    app.start(port);
+  public HttpEndpoint start(String host, int port) {
+    app.start(host, port);
     return this;
   }
 

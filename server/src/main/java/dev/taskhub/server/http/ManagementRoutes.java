@@ -8,6 +8,8 @@ import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.dashboard.Timeline;
 import dev.taskhub.server.engine.Engine;
 import dev.taskhub.server.engine.WaitingWork;
+import dev.taskhub.server.security.Caller;
+import dev.taskhub.server.security.Role;
 import dev.taskhub.server.store.InstanceFilter;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.InstancePage;
@@ -19,6 +21,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,13 +91,23 @@ final class ManagementRoutes {
   }
 
   private void info(Context ctx) {
-    ctx.json(
-        Map.of(
-            "taskHubs", actions.hubs(),
-            "defaultHub", actions.hubs().get(0),
-            "readOnly", readOnly,
-            "connectedWorkers", engine.connectedWorkers(),
-            "serverTime", Json.time(clock.millis())));
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("taskHubs", actions.hubs());
+    info.put("defaultHub", actions.hubs().get(0));
+    info.put("readOnly", readOnly);
+    info.put("connectedWorkers", engine.connectedWorkers());
+    info.put("serverTime", Json.time(clock.millis()));
+    Caller caller = ctx.attribute(HttpAccess.CALLER);
+    if (caller != null && caller != Caller.ANONYMOUS) {
+      info.put(
+          "caller",
+          Map.of(
+              "name",
+              caller.name(),
+              "roles",
+              caller.roles().stream().map(Role::label).sorted().toList()));
+    }
+    ctx.json(info);
   }
 
   private void list(Context ctx) {

@@ -1,6 +1,7 @@
 package dev.taskhub.server.http;
 
 import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.security.AccessDenied;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ final class Problems {
 
   static Problem toProblem(Exception error, Dialect dialect) {
     return switch (error) {
+      case AccessDenied.Unauthenticated e -> problem("unauthenticated", "Unauthenticated", 401, e);
+      case AccessDenied.Forbidden e -> problem("forbidden", "Forbidden", 403, e);
       case TaskhubException.NotFound e -> problem("not-found", "Not found", 404, e);
       case TaskhubException.AlreadyExists e -> problem("already-exists", "Already exists", 409, e);
       case TaskhubException.FailedPrecondition e ->
@@ -50,6 +53,9 @@ final class Problems {
   }
 
   static void answer(Context ctx, Problem problem) {
+    if (problem.status() == 401) {
+      ctx.header("WWW-Authenticate", "Bearer");
+    }
     ctx.status(problem.status()).json(problem).contentType(PROBLEM_JSON);
   }
 

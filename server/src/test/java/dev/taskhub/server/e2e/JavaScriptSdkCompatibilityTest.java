@@ -3,6 +3,7 @@ package dev.taskhub.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.taskhub.server.security.TokenFile;
 import dev.taskhub.server.testing.TestScheduler;
 import java.io.BufferedReader;
 import java.io.File;
@@ -54,15 +55,26 @@ class JavaScriptSdkCompatibilityTest {
 
     // The versioning and work-item filter scenarios run their own workers in task hubs of their own
     // (see the suite).
+    // The authentication scenario talks to a second scheduler that requires tokens.
+    Path tokens = Files.createTempFile("taskhub-js-tokens", "");
+    Files.writeString(tokens, "js-app " + TokenFile.hashHex(JS_TOKEN) + " worker,contributor *\n");
     try (TestScheduler server =
-        TestScheduler.builder()
-            .config(c -> c.withTaskHubs(List.of("default", "versioning", "filters")))
-            .start()) {
+            TestScheduler.builder()
+                .config(c -> c.withTaskHubs(List.of("default", "versioning", "filters")))
+                .start();
+        TestScheduler guarded =
+            TestScheduler.builder().config(c -> c.withAuthTokens(tokens)).start()) {
       Result suite =
           run(
               project,
               List.of("node", "--test", "--test-reporter=spec"),
-              Map.of("TASKHUB_ENDPOINT", "localhost:" + server.grpcPort()),
+              Map.of(
+                  "TASKHUB_ENDPOINT",
+                  "localhost:" + server.grpcPort(),
+                  "TASKHUB_AUTH_ENDPOINT",
+                  "localhost:" + guarded.grpcPort(),
+                  "TASKHUB_TOKEN",
+                  JS_TOKEN),
               SUITE_TIMEOUT);
 
       assertThat(suite.exitCode())
@@ -70,6 +82,8 @@ class JavaScriptSdkCompatibilityTest {
           .isZero();
     }
   }
+
+  private static final String JS_TOKEN = "js-suite-token";
 
   private record Result(int exitCode, String output) {}
 

@@ -10,6 +10,7 @@ import dev.taskhub.server.grpc.GrpcEndpoint;
 import dev.taskhub.server.http.HttpEndpoint;
 import dev.taskhub.server.security.Authenticator;
 import dev.taskhub.server.security.Exposure;
+import dev.taskhub.server.security.Tls;
 import dev.taskhub.server.store.Store;
 import dev.taskhub.server.store.postgres.PostgresLocation;
 import dev.taskhub.server.store.sqlite.SqliteStore;
@@ -18,6 +19,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +35,16 @@ public final class TaskhubServer implements AutoCloseable {
   private final Engine engine;
   private final GrpcEndpoint grpc;
   private final HttpEndpoint http;
+  private final Tls tls;
 
   private TaskhubServer(
-      Timers timers, Store store, Engine engine, GrpcEndpoint grpc, HttpEndpoint http) {
+      Timers timers, Store store, Engine engine, GrpcEndpoint grpc, HttpEndpoint http, Tls tls) {
     this.timers = timers;
     this.store = store;
     this.engine = engine;
     this.grpc = grpc;
     this.http = http;
+    this.tls = tls;
   }
 
   /** Opens the store, recovers outstanding work and starts listening, on the system clock. */
@@ -55,6 +59,7 @@ public final class TaskhubServer implements AutoCloseable {
   public static TaskhubServer start(ServerConfig config, Timers timers) {
     InetAddress listen = Exposure.listenAddress(config);
     Authenticator authenticator = Exposure.authenticator(config, timers.clock());
+    Optional<Tls> tls = Tls.from(config);
     Store store;
     Engine engine;
     if (ServerConfig.isPostgres(config.store())) {
@@ -70,23 +75,24 @@ public final class TaskhubServer implements AutoCloseable {
     }
     engine.start();
     GrpcEndpoint grpc =
-        new GrpcEndpoint(config, engine, timers.clock(), authenticator, listen).start();
+        new GrpcEndpoint(config, engine, timers.clock(), authenticator, listen, tls).start();
     HttpEndpoint http =
         config.httpPort() < 0
             ? null
-            : new HttpEndpoint(config, engine, timers.clock(), authenticator)
-                .start(listen.getHostAddress(), config.httpPort());
+            : new HttpEndpoint(config, engine, timers.clock(), authenticator, listen, tls).start();
     log.info(
         "Taskhub scheduler ready: gRPC on port {}, HTTP on port {}, on {}, {}, store {}, task hubs"
             + " {}{}",
         grpc.port(),
         http == null ? "(off)" : http.port(),
         listen.getHostAddress(),
-        config.authenticates() ? "tokens required" : "no authentication",
+        (tls.isEmpty() ? "plaintext" : tls.get().requiresClientCertificates() ? "mTLS" : "TLS")
+            + ", "
+            + (config.authenticates() ? "tokens required" : "no authentication"),
         config.storeForDisplay(),
         engine.hubs(),
         engine.nodeId().map(id -> ", cluster node " + id).orElse(""));
-    return new TaskhubServer(timers, store, engine, grpc, http);
+    return new TaskhubServer(timers, store, engine, grpc, http, tls.orElse(null));
   }
 
   private static Store openStore(ServerConfig config) {
@@ -139,6 +145,9 @@ public final class TaskhubServer implements AutoCloseable {
       http.close();
     }
     store.close();
+    if (tls != null) {
+      tls.close();
+    }
     log.info("Taskhub scheduler stopped");
   }
 }

@@ -115,6 +115,24 @@ final class ServeCommand implements Callable<Integer> {
   boolean allowUnauthenticated;
 
   @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description = "PEM certificate (may hold a chain) both ports present: TLS. Needs --tls-key.")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "PEM (PKCS#8) private key of --tls-cert. Both are re-read when they change.")
+  Path tlsKey;
+
+  @Option(
+      names = "--tls-client-ca",
+      paramLabel = "FILE",
+      description = "PEM CA certificates: require client certificates that chain to them (mTLS).")
+  Path tlsClientCa;
+
+  @Option(
       names = "--metrics-open",
       description = "Serve /metrics without credentials when authentication is on.")
   boolean metricsOpen;
@@ -137,7 +155,8 @@ final class ServeCommand implements Callable<Integer> {
             .withHubManagement(allowHubManagement)
             .withAuthTokens(authTokens)
             .withBind(bind, allowUnauthenticated)
-            .withMetricsOpen(metricsOpen);
+            .withMetricsOpen(metricsOpen)
+            .withTls(tlsCert, tlsKey, tlsClientCa);
     TaskhubServer server;
     try {
       server = TaskhubServer.start(config);

@@ -36,6 +36,9 @@ import java.util.function.Consumer;
  * @param allowUnauthenticated whether the server may listen beyond loopback without authentication
  * @param metricsOpen whether {@code /metrics} is served without credentials when authentication is
  *     on
+ * @param tlsCert PEM certificate (chain) both ports present, or null for plaintext
+ * @param tlsKey PEM (PKCS#8) private key of {@code tlsCert}, or null
+ * @param tlsClientCa PEM CA certificates client certificates must chain to (mTLS), or null
  */
 public record ServerConfig(
     String store,
@@ -55,7 +58,10 @@ public record ServerConfig(
     Path authTokens,
     String bind,
     boolean allowUnauthenticated,
-    boolean metricsOpen) {
+    boolean metricsOpen,
+    Path tlsCert,
+    Path tlsKey,
+    Path tlsClientCa) {
 
   public static final String MEMORY_STORE = ":memory:";
   public static final int MAX_INSTANCE_ID_LENGTH = 100;
@@ -151,6 +157,12 @@ public record ServerConfig(
         + allowUnauthenticated
         + ", metricsOpen="
         + metricsOpen
+        + ", tlsCert="
+        + tlsCert
+        + ", tlsKey="
+        + tlsKey
+        + ", tlsClientCa="
+        + tlsClientCa
         + "]";
   }
 
@@ -176,7 +188,10 @@ public record ServerConfig(
         null,
         null,
         false,
-        false);
+        false,
+        null,
+        null,
+        null);
   }
 
   /** Defaults for tests: in-memory store, free ports. */
@@ -249,6 +264,16 @@ public record ServerConfig(
     return copy(c -> c.metricsOpen = open);
   }
 
+  /** TLS on both ports; with {@code clientCa} (may be null) client certificates are required. */
+  public ServerConfig withTls(Path cert, Path key, Path clientCa) {
+    return copy(
+        c -> {
+          c.tlsCert = cert;
+          c.tlsKey = key;
+          c.tlsClientCa = clientCa;
+        });
+  }
+
   /** Whether calls must carry credentials. */
   public boolean authenticates() {
     return authTokens != null;
@@ -281,6 +306,9 @@ public record ServerConfig(
     String bind;
     boolean allowUnauthenticated;
     boolean metricsOpen;
+    Path tlsCert;
+    Path tlsKey;
+    Path tlsClientCa;
 
     Draft(ServerConfig config) {
       store = config.store;
@@ -301,6 +329,9 @@ public record ServerConfig(
       bind = config.bind;
       allowUnauthenticated = config.allowUnauthenticated;
       metricsOpen = config.metricsOpen;
+      tlsCert = config.tlsCert;
+      tlsKey = config.tlsKey;
+      tlsClientCa = config.tlsClientCa;
     }
 
     ServerConfig build() {
@@ -322,7 +353,10 @@ public record ServerConfig(
           authTokens,
           bind,
           allowUnauthenticated,
-          metricsOpen);
+          metricsOpen,
+          tlsCert,
+          tlsKey,
+          tlsClientCa);
     }
   }
 

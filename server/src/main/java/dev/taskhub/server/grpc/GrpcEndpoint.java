@@ -4,6 +4,7 @@ import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.config.ServerConfig;
 import dev.taskhub.server.engine.Engine;
 import dev.taskhub.server.security.Authenticator;
+import dev.taskhub.server.security.Tls;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +30,13 @@ public final class GrpcEndpoint implements AutoCloseable {
       Engine engine,
       Clock clock,
       Authenticator authenticator,
-      InetAddress listen) {
+      InetAddress listen,
+      Optional<Tls> tls) {
+    InetSocketAddress address = new InetSocketAddress(listen, config.grpcPort());
     this.server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(listen, config.grpcPort()))
+        (tls.isPresent()
+                ? NettyServerBuilder.forAddress(address, tls.get().grpcCredentials())
+                : NettyServerBuilder.forAddress(address))
             .executor(calls)
             .maxInboundMessageSize(config.maxMessageBytes())
             .permitKeepAliveTime(10, TimeUnit.SECONDS)

@@ -10,13 +10,23 @@ import dev.taskhub.server.metrics.PrometheusMetrics;
 import dev.taskhub.server.security.Audit;
 import dev.taskhub.server.security.Authenticator;
 import dev.taskhub.server.security.Caller;
+import dev.taskhub.server.security.Tls;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The HTTP listener: the dashboard at {@code /}, the management API ({@code /api/v1}), the Durable
@@ -34,7 +44,12 @@ public final class HttpEndpoint implements AutoCloseable {
   private final Engine engine;
 
   public HttpEndpoint(
-      ServerConfig config, Engine engine, Clock clock, Authenticator authenticator) {
+      ServerConfig config,
+      Engine engine,
+      Clock clock,
+      Authenticator authenticator,
+      InetAddress listen,
+      Optional<Tls> tls) {
     this.engine = engine;
     ActivityClock activityClock = new ActivityClock(ACTIVITY_CLOCK_CAPACITY);
     PrometheusMetrics metrics = new PrometheusMetrics(engine);
@@ -49,6 +64,15 @@ public final class HttpEndpoint implements AutoCloseable {
               javalin.useVirtualThreads = true;
               javalin.jsonMapper(new JavalinJackson(Json.MAPPER, true));
               Dashboard.serve(javalin);
+              String host = listen.getHostAddress();
+              if (tls.isPresent()) {
+                javalin.jetty.addConnector(
+                    (server, http) ->
+                        tlsConnector(server, http, tls.get(), host, config.httpPort()));
+              } else {
+                javalin.jetty.defaultHost = host;
+                javalin.jetty.defaultPort = config.httpPort();
+              }
             });
     HttpAccess access =
         new HttpAccess(authenticator, config.defaultTaskHub(), config.metricsOpen());
@@ -111,8 +135,24 @@ public final class HttpEndpoint implements AutoCloseable {
     return path.startsWith(ManagementRoutes.BASE) || path.startsWith(DurableFunctionsRoutes.BASE);
   }
 
-  public HttpEndpoint start(String host, int port) {
-    app.start(host, port);
+  /** An HTTPS connector on the TLS context's (rotating) certificates; no plaintext one. */
+  private static ServerConnector tlsConnector(
+      Server server, HttpConfiguration http, Tls tls, String host, int port) {
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl.setSslContext(tls.sslContext());
+    ssl.setNeedClientAuth(tls.requiresClientCertificates());
+    // Clients reach us by IP or by a name the certificate may not carry: no SNI host check.
+    http.addCustomizer(new SecureRequestCustomizer(false));
+    ServerConnector connector =
+        new ServerConnector(
+            server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+    connector.setHost(host);
+    connector.setPort(port);
+    return connector;
+  }
+
+  public HttpEndpoint start() {
+    app.start();
     return this;
   }
 

@@ -2,6 +2,7 @@ package dev.taskhub.server.cli;
 
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.TaskhubServer;
+import dev.taskhub.server.config.OidcSettings;
 import dev.taskhub.server.config.ServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,6 +116,32 @@ final class ServeCommand implements Callable<Integer> {
   boolean allowUnauthenticated;
 
   @Option(
+      names = "--oidc-issuer",
+      paramLabel = "URL",
+      description =
+          "Accept JWTs from this OpenID Connect issuer as bearer tokens (keys from its discovery"
+              + " document and JWKS). Needs --oidc-audience.")
+  String oidcIssuer;
+
+  @Option(
+      names = "--oidc-audience",
+      paramLabel = "AUD",
+      description = "The audience (aud) the issuer's JWTs must name.")
+  String oidcAudience;
+
+  @Option(
+      names = "--oidc-roles-claim",
+      paramLabel = "CLAIM",
+      description = "The claim holding the caller's roles. Default: roles (Entra ID app roles)")
+  String oidcRolesClaim;
+
+  @Option(
+      names = "--oidc-hubs-claim",
+      paramLabel = "CLAIM",
+      description = "The claim holding the task hubs the caller may use. Default: all hubs")
+  String oidcHubsClaim;
+
+  @Option(
       names = "--tls-cert",
       paramLabel = "FILE",
       description = "PEM certificate (may hold a chain) both ports present: TLS. Needs --tls-key.")
@@ -159,6 +186,14 @@ final class ServeCommand implements Callable<Integer> {
             .withTls(tlsCert, tlsKey, tlsClientCa);
     TaskhubServer server;
     try {
+      if (oidcIssuer != null || oidcAudience != null) {
+        if (oidcIssuer == null || oidcAudience == null) {
+          throw new IllegalArgumentException("--oidc-issuer and --oidc-audience go together");
+        }
+        config =
+            config.withOidc(
+                new OidcSettings(oidcIssuer, oidcAudience, oidcRolesClaim, oidcHubsClaim));
+      }
       server = TaskhubServer.start(config);
     } catch (TaskhubException | IllegalArgumentException e) {
       System.err.println("taskhub serve: " + e.getMessage());

@@ -39,6 +39,7 @@ import java.util.function.Consumer;
  * @param tlsCert PEM certificate (chain) both ports present, or null for plaintext
  * @param tlsKey PEM (PKCS#8) private key of {@code tlsCert}, or null
  * @param tlsClientCa PEM CA certificates client certificates must chain to (mTLS), or null
+ * @param oidc OpenID Connect JWTs accepted as bearer tokens, or null
  */
 public record ServerConfig(
     String store,
@@ -61,7 +62,8 @@ public record ServerConfig(
     boolean metricsOpen,
     Path tlsCert,
     Path tlsKey,
-    Path tlsClientCa) {
+    Path tlsClientCa,
+    OidcSettings oidc) {
 
   public static final String MEMORY_STORE = ":memory:";
   public static final int MAX_INSTANCE_ID_LENGTH = 100;
@@ -163,6 +165,8 @@ public record ServerConfig(
         + tlsKey
         + ", tlsClientCa="
         + tlsClientCa
+        + ", oidc="
+        + oidc
         + "]";
   }
 
@@ -189,6 +193,7 @@ public record ServerConfig(
         null,
         false,
         false,
+        null,
         null,
         null,
         null);
@@ -274,9 +279,13 @@ public record ServerConfig(
         });
   }
 
+  public ServerConfig withOidc(OidcSettings settings) {
+    return copy(c -> c.oidc = settings);
+  }
+
   /** Whether calls must carry credentials. */
   public boolean authenticates() {
-    return authTokens != null;
+    return authTokens != null || oidc != null;
   }
 
   /** A validated copy with the changes {@code change} makes. */
@@ -309,6 +318,7 @@ public record ServerConfig(
     Path tlsCert;
     Path tlsKey;
     Path tlsClientCa;
+    OidcSettings oidc;
 
     Draft(ServerConfig config) {
       store = config.store;
@@ -332,6 +342,7 @@ public record ServerConfig(
       tlsCert = config.tlsCert;
       tlsKey = config.tlsKey;
       tlsClientCa = config.tlsClientCa;
+      oidc = config.oidc;
     }
 
     ServerConfig build() {
@@ -356,7 +367,8 @@ public record ServerConfig(
           metricsOpen,
           tlsCert,
           tlsKey,
-          tlsClientCa);
+          tlsClientCa,
+          oidc);
     }
   }
 

@@ -35,17 +35,32 @@ public final class Exposure {
           "Refusing to listen on "
               + config.bind()
               + " without authentication: anyone who reaches it could run, change and read every"
-              + " orchestration. Give --auth-tokens FILE, or --allow-unauthenticated if that is"
-              + " meant.");
+              + " orchestration. Give --auth-tokens FILE or --oidc-issuer, or"
+              + " --allow-unauthenticated if that is meant.");
     }
     return address;
   }
 
-  /** Who may call: the token file's callers, or everyone when there is none. */
+  /**
+   * Who may call: the token file's callers and the OIDC issuer's (a bearer that looks like a JWT
+   * goes to the issuer, others to the file), or everyone when neither is configured.
+   */
   public static Authenticator authenticator(ServerConfig config, Clock clock) {
-    return config.authTokens() == null
-        ? Authenticator.NONE
-        : new TokenFile(config.authTokens(), clock);
+    Authenticator tokens =
+        config.authTokens() == null ? null : new TokenFile(config.authTokens(), clock);
+    Authenticator jwts = config.oidc() == null ? null : new OidcAuthenticator(config.oidc());
+    if (tokens == null && jwts == null) {
+      return Authenticator.NONE;
+    }
+    if (tokens == null || jwts == null) {
+      return tokens == null ? jwts : tokens;
+    }
+    return bearer -> (bearer != null && looksLikeJwt(bearer) ? jwts : tokens).authenticate(bearer);
+  }
+
+  /** Three base64url parts separated by dots. */
+  static boolean looksLikeJwt(String bearer) {
+    return bearer.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
   }
 
   private static InetAddress anyAddress() {

@@ -27,14 +27,15 @@ public final class CallHeaders implements ClientInterceptor {
     this.accessToken = accessToken;
   }
 
-  /** The task hub and user agent headers of a connection, without authorization. */
+  /** The task hub and user agent headers of a connection, and its token if it has one. */
   public static CallHeaders of(ConnectionSettings connection) {
-    return new CallHeaders(connection.headers(), null);
+    String token = connection.token();
+    return new CallHeaders(connection.headers(), token == null ? null : () -> token);
   }
 
-  /** These headers plus {@code authorization: Bearer <token>}; null removes it. */
+  /** These headers plus {@code authorization: Bearer <token>}; null keeps what there is. */
   public CallHeaders withAccessToken(Supplier<String> token) {
-    return new CallHeaders(fixed, token);
+    return token == null ? this : new CallHeaders(fixed, token);
   }
 
   /** These headers plus a fixed one. */

@@ -6,6 +6,8 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -17,8 +19,11 @@ import java.util.Objects;
  * @param port the endpoint's port
  * @param tls true for TLS ({@code https://}), false for plaintext ({@code http://})
  * @param taskHub the task hub name
+ * @param token a bearer token sent on every call (Taskhub's {@code --auth-tokens}), or null
+ * @param trustedCertificates PEM CA certificates to trust for TLS instead of the system's, or null
  */
-public record ConnectionSettings(String host, int port, boolean tls, String taskHub) {
+public record ConnectionSettings(
+    String host, int port, boolean tls, String taskHub, String token, Path trustedCertificates) {
   /** The largest message a Taskhub channel accepts: a long history arrives as one message. */
   public static final int MAX_INBOUND_MESSAGE_BYTES = 256 << 20;
 
@@ -27,6 +32,11 @@ public record ConnectionSettings(String host, int port, boolean tls, String task
       Metadata.Key.of("taskhub", Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<String> USER_AGENT_HEADER =
       Metadata.Key.of("x-user-agent", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** An endpoint without a token, trusting the system's certificates. */
+  public ConnectionSettings(String host, int port, boolean tls, String taskHub) {
+    this(host, port, tls, taskHub, null, null);
+  }
 
   public ConnectionSettings {
     Objects.requireNonNull(host, "host");
@@ -62,7 +72,30 @@ public record ConnectionSettings(String host, int port, boolean tls, String task
   }
 
   public ConnectionSettings withTaskHub(String newTaskHub) {
-    return new ConnectionSettings(host, port, tls, newTaskHub);
+    return new ConnectionSettings(host, port, tls, newTaskHub, token, trustedCertificates);
+  }
+
+  /** The same endpoint, sending {@code newToken} as a bearer on every call. */
+  public ConnectionSettings withToken(String newToken) {
+    return new ConnectionSettings(host, port, tls, taskHub, newToken, trustedCertificates);
+  }
+
+  /** The same endpoint over TLS, trusting the CA certificates in this PEM file. */
+  public ConnectionSettings withTrustedCertificates(Path pemFile) {
+    return new ConnectionSettings(host, port, true, taskHub, token, pemFile);
+  }
+
+  /** Never shows the token. */
+  @Override
+  public String toString() {
+    return "ConnectionSettings["
+        + (tls ? "https://" : "http://")
+        + target()
+        + ", taskHub="
+        + taskHub
+        + (token == null ? "" : ", token=***")
+        + (trustedCertificates == null ? "" : ", trustedCertificates=" + trustedCertificates)
+        + "]";
   }
 
   /** {@code host:port}, as gRPC names a target. */
@@ -72,8 +105,20 @@ public record ConnectionSettings(String host, int port, boolean tls, String task
 
   /** Opens a new channel to the endpoint; the caller closes it. */
   public ManagedChannel openChannel() {
-    ChannelCredentials credentials =
-        tls ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
+    ChannelCredentials credentials;
+    if (!tls) {
+      credentials = InsecureChannelCredentials.create();
+    } else if (trustedCertificates == null) {
+      credentials = TlsChannelCredentials.create();
+    } else {
+      try {
+        credentials =
+            TlsChannelCredentials.newBuilder().trustManager(trustedCertificates.toFile()).build();
+      } catch (IOException e) {
+        throw new TaskhubException.InvalidConfiguration(
+            "Cannot read the trusted certificates " + trustedCertificates + ": " + e.getMessage());
+      }
+    }
     return Grpc.newChannelBuilder(target(), credentials)
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
         .build();

@@ -2,6 +2,7 @@ package dev.taskhub.sdk;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -13,17 +14,28 @@ import java.util.Set;
  * are required; {@code ClientID}, {@code TenantId}, {@code TokenFilePath} and {@code
  * AdditionallyAllowedTenants} are accepted (they only matter to Azure authentication). Any other
  * key is an error naming it. An endpoint with {@code http://} is plaintext, with {@code https://}
- * or no scheme TLS. Only {@code Authentication=None} is supported so far.
+ * or no scheme TLS. {@code Authentication=None} sends no credentials; {@code Authentication=Token}
+ * sends a Taskhub token ({@code taskhub serve --auth-tokens}) from the {@code Token} key, else from
+ * the environment variable {@value #TOKEN_ENV}. {@code TrustedCertificates} names a PEM file of CA
+ * certificates to trust instead of the system's (a scheduler with its own CA).
  */
 final class ConnectionStringParser {
   private static final String ENDPOINT = "Endpoint";
   private static final String AUTHENTICATION = "Authentication";
   private static final String TASK_HUB = "TaskHub";
+  private static final String TOKEN = "Token";
+  private static final String TRUSTED_CERTIFICATES = "TrustedCertificates";
+
+  /** Where {@code Authentication=Token} finds the token when the string has no {@code Token}. */
+  static final String TOKEN_ENV = "TASKHUB_TOKEN";
+
   private static final Set<String> KEYS =
       Set.of(
           ENDPOINT,
           AUTHENTICATION,
           TASK_HUB,
+          TOKEN,
+          TRUSTED_CERTIFICATES,
           "ClientID",
           "TenantId",
           "TokenFilePath",
@@ -44,6 +56,12 @@ final class ConnectionStringParser {
   private ConnectionStringParser() {}
 
   static ConnectionSettings parse(String connectionString) {
+    return parse(connectionString, System::getenv);
+  }
+
+  /** As {@link #parse(String)}, reading environment variables through {@code environment}. */
+  static ConnectionSettings parse(
+      String connectionString, java.util.function.UnaryOperator<String> environment) {
     if (connectionString == null || connectionString.isBlank()) {
       throw invalid("The connection string is empty; expected e.g. " + example());
     }
@@ -63,9 +81,29 @@ final class ConnectionStringParser {
       }
     }
     String endpoint = required(values, ENDPOINT);
-    checkAuthentication(required(values, AUTHENTICATION));
+    boolean token = checkAuthentication(required(values, AUTHENTICATION));
     String taskHub = required(values, TASK_HUB);
-    return endpointSettings(endpoint, taskHub);
+    ConnectionSettings settings = endpointSettings(endpoint, taskHub);
+    if (values.containsKey(TOKEN) && !token) {
+      throw invalid("The connection string has a Token but not Authentication=Token");
+    }
+    if (token) {
+      String value = values.containsKey(TOKEN) ? values.get(TOKEN) : environment.apply(TOKEN_ENV);
+      if (value == null || value.isBlank()) {
+        throw invalid(
+            "Authentication=Token needs a Token in the connection string or in the environment"
+                + " variable "
+                + TOKEN_ENV);
+      }
+      settings = settings.withToken(value.strip());
+    }
+    if (values.containsKey(TRUSTED_CERTIFICATES)) {
+      if (!settings.tls()) {
+        throw invalid("TrustedCertificates applies to an https:// endpoint only");
+      }
+      settings = settings.withTrustedCertificates(Path.of(values.get(TRUSTED_CERTIFICATES)));
+    }
+    return settings;
   }
 
   private static String canonicalKey(String key) {
@@ -77,8 +115,9 @@ final class ConnectionStringParser {
     throw invalid(
         "Unknown connection string key '"
             + key
-            + "'; the known keys are Endpoint, Authentication, TaskHub, ClientID, TenantId,"
-            + " TokenFilePath and AdditionallyAllowedTenants");
+            + "'; the known keys are Endpoint, Authentication, TaskHub, Token,"
+            + " TrustedCertificates, ClientID, TenantId, TokenFilePath and"
+            + " AdditionallyAllowedTenants");
   }
 
   private static String required(Map<String, String> values, String key) {
@@ -92,19 +131,23 @@ final class ConnectionStringParser {
     return value;
   }
 
-  private static void checkAuthentication(String value) {
+  /** True for {@code Authentication=Token}, false for {@code None}; anything else is an error. */
+  private static boolean checkAuthentication(String value) {
     if (value.equalsIgnoreCase("None")) {
-      return;
+      return false;
+    }
+    if (value.equalsIgnoreCase("Token")) {
+      return true;
     }
     for (String azure : AZURE_AUTHENTICATION) {
       if (azure.equalsIgnoreCase(value)) {
         throw invalid(
             "Authentication="
                 + azure
-                + " is not supported by the Taskhub SDK yet; use Authentication=None");
+                + " is not supported by the Taskhub SDK yet; use Authentication=None or Token");
       }
     }
-    throw invalid("Unknown Authentication value '" + value + "'; use Authentication=None");
+    throw invalid("Unknown Authentication value '" + value + "'; use Authentication=None or Token");
   }
 
   private static ConnectionSettings endpointSettings(String endpoint, String taskHub) {

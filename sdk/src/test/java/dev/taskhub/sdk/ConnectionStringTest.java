@@ -75,11 +75,40 @@ class ConnectionStringTest {
         "Endpoint=http://h:1/path;Authentication=None;TaskHub=t | Endpoint 'http://h:1/path'",
         "Endpoint=http://:1;Authentication=None;TaskHub=t | Endpoint 'http://:1'",
         "Endpoint=http://h:1;Authentication=None;TaskHub=t;garbage | segment 'garbage'",
+        "Endpoint=http://h:1;Authentication=None;TaskHub=t;Token=abc | not Authentication=Token",
+        "Endpoint=http://h:1;Authentication=Token;Token=x;TaskHub=t;TrustedCertificates=ca.pem | https:// endpoint only",
         "'  ' | empty"
       })
   void eachBadKeyOrValueIsAnErrorNamingIt(String connectionString, String expected) {
     assertThatThrownBy(() -> ConnectionSettings.fromConnectionString(connectionString))
         .isInstanceOf(TaskhubException.InvalidConfiguration.class)
         .hasMessageContaining(expected);
+  }
+
+  @Test
+  void aTaskhubTokenComesFromTheStringAndIsNeverShown() {
+    ConnectionSettings settings =
+        ConnectionSettings.fromConnectionString(
+            "Endpoint=https://sched:8443;Authentication=Token;Token=thk_secret;TaskHub=t;"
+                + "TrustedCertificates=/etc/taskhub/ca.pem");
+
+    assertThat(settings.token()).isEqualTo("thk_secret");
+    assertThat(settings.trustedCertificates())
+        .isEqualTo(java.nio.file.Path.of("/etc/taskhub/ca.pem"));
+    assertThat(settings.tls()).isTrue();
+    assertThat(settings.toString()).doesNotContain("thk_secret").contains("token=***");
+  }
+
+  @Test
+  void withoutATokenKeyTheTokenComesFromTheEnvironmentOrItsAbsenceIsNamed() {
+    String noToken = "Endpoint=http://h:1;Authentication=Token;TaskHub=t";
+    assertThat(
+            ConnectionStringParser.parse(
+                    noToken, name -> name.equals("TASKHUB_TOKEN") ? "from-env" : null)
+                .token())
+        .isEqualTo("from-env");
+    assertThatThrownBy(() -> ConnectionStringParser.parse(noToken, name -> null))
+        .isInstanceOf(TaskhubException.InvalidConfiguration.class)
+        .hasMessageContaining("TASKHUB_TOKEN");
   }
 }

@@ -67,6 +67,22 @@ class TokenAuthenticationTest {
   }
 
   @Test
+  void aConnectionStringWithAuthenticationTokenCarriesTheToken() {
+    TaskhubClient client =
+        scheduler.register(
+            TaskhubClient.fromConnectionString(
+                "Endpoint=http://localhost:"
+                    + scheduler.grpcPort()
+                    + ";Authentication=Token;Token="
+                    + TOKEN
+                    + ";TaskHub=default"));
+
+    String id = client.scheduleNewOrchestration("NobodyHostsIt");
+
+    assertThat(client.getInstance(id)).isPresent();
+  }
+
+  @Test
   void aClientWithoutATokenIsRefused() {
     TaskhubClient client = Sdk.client(scheduler);
     assertThatThrownBy(() -> client.scheduleNewOrchestration("FanOutFanIn"))

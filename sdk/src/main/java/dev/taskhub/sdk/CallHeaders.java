@@ -27,10 +27,38 @@ public final class CallHeaders implements ClientInterceptor {
     this.accessToken = accessToken;
   }
 
-  /** The task hub and user agent headers of a connection, and its token if it has one. */
+  /**
+   * The task hub and user agent headers of a connection, and its token if it has one: a Taskhub
+   * token, or Entra ID tokens from its Azure authentication (the credential is built with the first
+   * call).
+   */
   public static CallHeaders of(ConnectionSettings connection) {
     String token = connection.token();
-    return new CallHeaders(connection.headers(), token == null ? null : () -> token);
+    if (token != null) {
+      return new CallHeaders(connection.headers(), () -> token);
+    }
+    if (connection.azure() != null) {
+      return new CallHeaders(connection.headers(), new LazyAzureTokens(connection.azure()));
+    }
+    return new CallHeaders(connection.headers(), null);
+  }
+
+  /** Builds the Azure credential when the first call needs a token. */
+  private static final class LazyAzureTokens implements Supplier<String> {
+    private final AzureAuthentication authentication;
+    private AzureTokens tokens;
+
+    LazyAzureTokens(AzureAuthentication authentication) {
+      this.authentication = authentication;
+    }
+
+    @Override
+    public synchronized String get() {
+      if (tokens == null) {
+        tokens = AzureTokens.of(authentication.credential());
+      }
+      return tokens.get();
+    }
   }
 
   /** These headers plus {@code authorization: Bearer <token>}; null keeps what there is. */

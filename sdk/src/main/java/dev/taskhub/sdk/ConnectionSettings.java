@@ -21,9 +21,16 @@ import java.util.Objects;
  * @param taskHub the task hub name
  * @param token a bearer token sent on every call (Taskhub's {@code --auth-tokens}), or null
  * @param trustedCertificates PEM CA certificates to trust for TLS instead of the system's, or null
+ * @param azure Entra ID authentication whose tokens every call carries, or null
  */
 public record ConnectionSettings(
-    String host, int port, boolean tls, String taskHub, String token, Path trustedCertificates) {
+    String host,
+    int port,
+    boolean tls,
+    String taskHub,
+    String token,
+    Path trustedCertificates,
+    AzureAuthentication azure) {
   /** The largest message a Taskhub channel accepts: a long history arrives as one message. */
   public static final int MAX_INBOUND_MESSAGE_BYTES = 256 << 20;
 
@@ -35,7 +42,7 @@ public record ConnectionSettings(
 
   /** An endpoint without a token, trusting the system's certificates. */
   public ConnectionSettings(String host, int port, boolean tls, String taskHub) {
-    this(host, port, tls, taskHub, null, null);
+    this(host, port, tls, taskHub, null, null, null);
   }
 
   public ConnectionSettings {
@@ -72,17 +79,23 @@ public record ConnectionSettings(
   }
 
   public ConnectionSettings withTaskHub(String newTaskHub) {
-    return new ConnectionSettings(host, port, tls, newTaskHub, token, trustedCertificates);
+    return new ConnectionSettings(host, port, tls, newTaskHub, token, trustedCertificates, azure);
   }
 
   /** The same endpoint, sending {@code newToken} as a bearer on every call. */
   public ConnectionSettings withToken(String newToken) {
-    return new ConnectionSettings(host, port, tls, taskHub, newToken, trustedCertificates);
+    return new ConnectionSettings(host, port, tls, taskHub, newToken, trustedCertificates, azure);
   }
 
   /** The same endpoint over TLS, trusting the CA certificates in this PEM file. */
   public ConnectionSettings withTrustedCertificates(Path pemFile) {
-    return new ConnectionSettings(host, port, true, taskHub, token, pemFile);
+    return new ConnectionSettings(host, port, true, taskHub, token, pemFile, azure);
+  }
+
+  /** The same endpoint, sending Entra ID tokens from {@code authentication} on every call. */
+  public ConnectionSettings withAzure(AzureAuthentication authentication) {
+    return new ConnectionSettings(
+        host, port, tls, taskHub, token, trustedCertificates, authentication);
   }
 
   /** Never shows the token. */
@@ -95,6 +108,7 @@ public record ConnectionSettings(
         + taskHub
         + (token == null ? "" : ", token=***")
         + (trustedCertificates == null ? "" : ", trustedCertificates=" + trustedCertificates)
+        + (azure == null ? "" : ", azure=" + azure.mode())
         + "]";
   }
 

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -14,9 +15,12 @@ import java.util.Set;
  * are required; {@code ClientID}, {@code TenantId}, {@code TokenFilePath} and {@code
  * AdditionallyAllowedTenants} are accepted (they only matter to Azure authentication). Any other
  * key is an error naming it. An endpoint with {@code http://} is plaintext, with {@code https://}
- * or no scheme TLS. {@code Authentication=None} sends no credentials; {@code Authentication=Token}
- * sends a Taskhub token ({@code taskhub serve --auth-tokens}) from the {@code Token} key, else from
- * the environment variable {@value #TOKEN_ENV}. {@code TrustedCertificates} names a PEM file of CA
+ * or no scheme TLS. {@code Authentication=DefaultAzure}, {@code ManagedIdentity}, {@code
+ * WorkloadIdentity}, {@code Environment} and {@code AzureCli} send Entra ID tokens (with {@code
+ * ClientID}, {@code TenantId}, {@code TokenFilePath}, {@code AdditionallyAllowedTenants}), as the
+ * DTS SDKs do; {@code Authentication=None} sends no credentials; {@code Authentication=Token} sends
+ * a Taskhub token ({@code taskhub serve --auth-tokens}) from the {@code Token} key, else from the
+ * environment variable {@value #TOKEN_ENV}. {@code TrustedCertificates} names a PEM file of CA
  * certificates to trust instead of the system's (a scheduler with its own CA).
  */
 final class ConnectionStringParser {
@@ -43,15 +47,7 @@ final class ConnectionStringParser {
 
   /** Authentication modes of the DTS SDKs that this SDK recognises but cannot use yet. */
   private static final Set<String> AZURE_AUTHENTICATION =
-      Set.of(
-          "DefaultAzure",
-          "ManagedIdentity",
-          "WorkloadIdentity",
-          "Environment",
-          "AzureCli",
-          "AzurePowerShell",
-          "VisualStudioCode",
-          "InteractiveBrowser");
+      Set.of("AzurePowerShell", "VisualStudioCode", "InteractiveBrowser");
 
   private ConnectionStringParser() {}
 
@@ -81,9 +77,22 @@ final class ConnectionStringParser {
       }
     }
     String endpoint = required(values, ENDPOINT);
-    boolean token = checkAuthentication(required(values, AUTHENTICATION));
+    String authentication = required(values, AUTHENTICATION);
+    AzureAuthentication.Mode azure = AzureAuthentication.Mode.named(authentication);
+    boolean token = azure == null && checkAuthentication(authentication);
     String taskHub = required(values, TASK_HUB);
     ConnectionSettings settings = endpointSettings(endpoint, taskHub);
+    if (azure != null) {
+      String tenants = values.get("AdditionallyAllowedTenants");
+      settings =
+          settings.withAzure(
+              new AzureAuthentication(
+                  azure,
+                  values.get("ClientID"),
+                  values.get("TenantId"),
+                  values.get("TokenFilePath"),
+                  tenants == null ? List.of() : List.of(tenants.split("\\s*,\\s*"))));
+    }
     if (values.containsKey(TOKEN) && !token) {
       throw invalid("The connection string has a Token but not Authentication=Token");
     }
@@ -144,7 +153,8 @@ final class ConnectionStringParser {
         throw invalid(
             "Authentication="
                 + azure
-                + " is not supported by the Taskhub SDK yet; use Authentication=None or Token");
+                + " is not supported by the Taskhub SDK yet; use DefaultAzure, ManagedIdentity,"
+                + " WorkloadIdentity, Environment, AzureCli, Token or None");
       }
     }
     throw invalid("Unknown Authentication value '" + value + "'; use Authentication=None or Token");

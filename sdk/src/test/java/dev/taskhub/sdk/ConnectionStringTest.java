@@ -67,8 +67,8 @@ class ConnectionStringTest {
         "Endpoint=http://h:1;Authentication=None | no TaskHub",
         "Endpoint=;Authentication=None;TaskHub=t | Endpoint is empty",
         "Endpoint=http://h:1;Authentication=None;TaskHub= | TaskHub is empty",
-        "Endpoint=http://h:1;Authentication=DefaultAzure;TaskHub=t | Authentication=DefaultAzure is not supported",
-        "Endpoint=http://h:1;Authentication=ManagedIdentity;TaskHub=t | Authentication=ManagedIdentity is not supported",
+        "Endpoint=http://h:1;Authentication=AzurePowerShell;TaskHub=t | Authentication=AzurePowerShell is not supported",
+        "Endpoint=http://h:1;Authentication=InteractiveBrowser;TaskHub=t | Authentication=InteractiveBrowser is not supported",
         "Endpoint=http://h:1;Authentication=Magic;TaskHub=t | Unknown Authentication value 'Magic'",
         "Endpoint=ftp://h:1;Authentication=None;TaskHub=t | unsupported scheme 'ftp'",
         "Endpoint=http://h:99999;Authentication=None;TaskHub=t | Endpoint 'http://h:99999'",
@@ -110,5 +110,30 @@ class ConnectionStringTest {
     assertThatThrownBy(() -> ConnectionStringParser.parse(noToken, name -> null))
         .isInstanceOf(TaskhubException.InvalidConfiguration.class)
         .hasMessageContaining("TASKHUB_TOKEN");
+  }
+
+  @Test
+  void azureAuthenticationModesKeepTheirClientTenantAndTokenFile() {
+    ConnectionSettings settings =
+        ConnectionSettings.fromConnectionString(
+            "Endpoint=https://my.westus2.durabletask.io;Authentication=WorkloadIdentity;"
+                + "ClientID=client-1;TenantId=tenant-1;TokenFilePath=/var/run/token;"
+                + "AdditionallyAllowedTenants=a, b;TaskHub=t");
+
+    assertThat(settings.azure())
+        .isEqualTo(
+            new AzureAuthentication(
+                AzureAuthentication.Mode.WORKLOAD_IDENTITY,
+                "client-1",
+                "tenant-1",
+                "/var/run/token",
+                java.util.List.of("a", "b")));
+    assertThat(settings.token()).isNull();
+    assertThat(
+            ConnectionSettings.fromConnectionString(
+                    "Endpoint=https://h;Authentication=defaultazure;TaskHub=t")
+                .azure()
+                .mode())
+        .isEqualTo(AzureAuthentication.Mode.DEFAULT_AZURE);
   }
 }

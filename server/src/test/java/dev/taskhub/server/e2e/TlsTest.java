@@ -9,6 +9,7 @@ import com.microsoft.durabletask.DurableTaskGrpcClientBuilder;
 import com.microsoft.durabletask.DurableTaskGrpcWorker;
 import com.microsoft.durabletask.DurableTaskGrpcWorkerBuilder;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
+import dev.taskhub.server.testing.TestCertificates;
 import dev.taskhub.server.testing.TestScheduler;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;

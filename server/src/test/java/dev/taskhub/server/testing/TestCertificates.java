@@ -1,4 +1,4 @@
-package dev.taskhub.server.e2e;
+package dev.taskhub.server.testing;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,18 +14,18 @@ import java.util.concurrent.TimeUnit;
  * Self-signed certificates for TLS tests, made with the JDK's keytool (no test-only crypto
  * library): a PEM certificate and a PEM PKCS#8 key per name, in a directory.
  */
-final class TestCertificates {
+public final class TestCertificates {
   private TestCertificates() {}
 
   /** A certificate and its key, as files. */
-  record Pem(Path cert, Path key) {}
+  public record Pem(Path cert, Path key) {}
 
   /**
    * A self-signed EC certificate for {@code commonName}, valid for localhost and 127.0.0.1.
    *
    * @param name the files' base name in {@code dir}
    */
-  static Pem selfSigned(Path dir, String name, String commonName) throws Exception {
+  public static Pem selfSigned(Path dir, String name, String commonName) throws Exception {
     Path store = dir.resolve(name + ".p12");
     Files.deleteIfExists(store);
     Process keytool =

@@ -8,6 +8,7 @@
 // the whole app is also how a real deployment looks.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
 import {
   HistoryEventType,
@@ -590,6 +591,33 @@ describe("authentication", () => {
       );
     } finally {
       await Promise.allSettled([guardedWorker.stop(), guardedClient.stop(), anonymous.stop()]);
+    }
+  });
+});
+
+describe("TLS", () => {
+  // A third scheduler that serves TLS with a certificate the Java side made (--tls-cert/--tls-key).
+  const tlsEndpoint = process.env.TASKHUB_TLS_ENDPOINT;
+  const caFile = process.env.TASKHUB_TLS_CA;
+
+  test("trusting the scheduler's certificate the fan-out runs over TLS; plaintext is refused", async () => {
+    if (!tlsEndpoint || !caFile) {
+      assert.fail("Set TASKHUB_TLS_ENDPOINT and TASKHUB_TLS_CA to a scheduler that serves TLS");
+    }
+    const credentials = grpc.credentials.createSsl(readFileSync(caFile));
+    const tlsWorker = new TaskHubGrpcWorker({ hostAddress: tlsEndpoint, credentials, logger: quietLogger });
+    tlsWorker.addOrchestrator(fanOutFanIn);
+    tlsWorker.addActivity(square);
+    const tlsClient = new TaskHubGrpcClient({ hostAddress: tlsEndpoint, credentials, logger: quietLogger });
+    const plaintext = new TaskHubGrpcClient({ hostAddress: tlsEndpoint, logger: quietLogger });
+    try {
+      await tlsWorker.start();
+      const id = await tlsClient.scheduleNewOrchestration(fanOutFanIn, [2, 3]);
+      const state = await tlsClient.waitForOrchestrationCompletion(id, true, WAIT_SECONDS);
+      assert.deepEqual(assertCompleted(state), { count: 2, sum: 13, squares: [4, 9] });
+      await assert.rejects(() => plaintext.scheduleNewOrchestration(fanOutFanIn, [1]));
+    } finally {
+      await Promise.allSettled([tlsWorker.stop(), tlsClient.stop(), plaintext.stop()]);
     }
   });
 });

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.taskhub.server.security.TokenFile;
+import dev.taskhub.server.testing.TestCertificates;
 import dev.taskhub.server.testing.TestScheduler;
 import java.io.BufferedReader;
 import java.io.File;
@@ -58,12 +59,18 @@ class JavaScriptSdkCompatibilityTest {
     // The authentication scenario talks to a second scheduler that requires tokens.
     Path tokens = Files.createTempFile("taskhub-js-tokens", "");
     Files.writeString(tokens, "js-app " + TokenFile.hashHex(JS_TOKEN) + " worker,contributor *\n");
+    // The TLS scenario talks to a third one, with a certificate of its own.
+    TestCertificates.Pem pem =
+        TestCertificates.selfSigned(
+            Files.createTempDirectory("taskhub-js-tls"), "server", "localhost");
     try (TestScheduler server =
             TestScheduler.builder()
                 .config(c -> c.withTaskHubs(List.of("default", "versioning", "filters")))
                 .start();
         TestScheduler guarded =
-            TestScheduler.builder().config(c -> c.withAuthTokens(tokens)).start()) {
+            TestScheduler.builder().config(c -> c.withAuthTokens(tokens)).start();
+        TestScheduler encrypted =
+            TestScheduler.builder().config(c -> c.withTls(pem.cert(), pem.key(), null)).start()) {
       Result suite =
           run(
               project,
@@ -74,7 +81,11 @@ class JavaScriptSdkCompatibilityTest {
                   "TASKHUB_AUTH_ENDPOINT",
                   "localhost:" + guarded.grpcPort(),
                   "TASKHUB_TOKEN",
-                  JS_TOKEN),
+                  JS_TOKEN,
+                  "TASKHUB_TLS_ENDPOINT",
+                  "localhost:" + encrypted.grpcPort(),
+                  "TASKHUB_TLS_CA",
+                  pem.cert().toString()),
               SUITE_TIMEOUT);
 
       assertThat(suite.exitCode())

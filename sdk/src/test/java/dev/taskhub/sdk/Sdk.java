@@ -34,6 +34,20 @@ final class Sdk {
         .closeTimeout(Duration.ofSeconds(5));
   }
 
+  /** The README's fan-out/fan-in orchestration and its two activities, added to {@code builder}. */
+  static TaskhubWorker.Builder hostingFanOut(TaskhubWorker.Builder builder) {
+    return builder
+        .addOrchestration("FanOutFanIn", FanOutFanInExampleTest.FAN_OUT_FAN_IN)
+        .addActivity(
+            "ProcessItem",
+            String.class,
+            item -> new FanOutFanInExampleTest.ItemResult(item, 10 * item.length()))
+        .addActivity(
+            "Aggregate",
+            FanOutFanInExampleTest.ItemResult[].class,
+            FanOutFanInExampleTest::aggregate);
+  }
+
   /** Starts the worker; it is stopped with the scheduler. */
   static TaskhubWorker startWorker(TestScheduler scheduler, TaskhubWorker.Builder builder) {
     return scheduler.register(builder.build()).start();

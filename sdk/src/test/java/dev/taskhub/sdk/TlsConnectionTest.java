@@ -32,18 +32,10 @@ class TlsConnectionTest {
               + pem.cert();
       TaskhubWorker worker =
           scheduler.register(
-              TaskhubWorker.builder()
-                  .connectionString(connection)
-                  .closeTimeout(Duration.ofSeconds(5))
-                  .addOrchestration("FanOutFanIn", FanOutFanInExampleTest.FAN_OUT_FAN_IN)
-                  .addActivity(
-                      "ProcessItem",
-                      String.class,
-                      item -> new FanOutFanInExampleTest.ItemResult(item, 10 * item.length()))
-                  .addActivity(
-                      "Aggregate",
-                      FanOutFanInExampleTest.ItemResult[].class,
-                      FanOutFanInExampleTest::aggregate)
+              Sdk.hostingFanOut(
+                      TaskhubWorker.builder()
+                          .connectionString(connection)
+                          .closeTimeout(Duration.ofSeconds(5)))
                   .build());
       worker.start();
       TaskhubClient client = scheduler.register(TaskhubClient.fromConnectionString(connection));

@@ -39,18 +39,7 @@ class TokenAuthenticationTest {
   @Test
   void aWorkerAndClientWithATokenRunTheFanOut() {
     Sdk.startWorker(
-        scheduler,
-        Sdk.workerBuilder(scheduler)
-            .accessToken(() -> TOKEN)
-            .addOrchestration("FanOutFanIn", FanOutFanInExampleTest.FAN_OUT_FAN_IN)
-            .addActivity(
-                "ProcessItem",
-                String.class,
-                item -> new FanOutFanInExampleTest.ItemResult(item, 10 * item.length()))
-            .addActivity(
-                "Aggregate",
-                FanOutFanInExampleTest.ItemResult[].class,
-                FanOutFanInExampleTest::aggregate));
+        scheduler, Sdk.hostingFanOut(Sdk.workerBuilder(scheduler).accessToken(() -> TOKEN)));
     TaskhubClient client =
         scheduler.register(
             TaskhubClient.builder()

@@ -5,7 +5,8 @@ import dev.taskhub.server.security.Authenticator;
 import dev.taskhub.server.security.Caller;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import java.util.Set;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Authentication and authorization of every HTTP request, in one place, before any route runs:
@@ -16,8 +17,6 @@ import java.util.Set;
  */
 final class HttpAccess {
   static final String CALLER = "taskhub.caller";
-  private static final Set<HandlerType> READS =
-      Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
   private static final String HUBS = ManagementRoutes.BASE + "/hubs/";
 
   private final Authenticator authenticator;
@@ -44,7 +43,8 @@ final class HttpAccess {
       caller.require(metrics ? Access.READ : Access.ANY, hubOf(ctx));
       return;
     }
-    caller.require(READS.contains(ctx.method()) ? Access.READ : Access.CHANGE, hubOf(ctx));
+    caller.require(
+        HttpEndpoint.READS.contains(ctx.method()) ? Access.READ : Access.CHANGE, hubOf(ctx));
   }
 
   /**
@@ -76,6 +76,6 @@ final class HttpAccess {
   }
 
   private static String decode(String segment) {
-    return java.net.URLDecoder.decode(segment, java.nio.charset.StandardCharsets.UTF_8);
+    return URLDecoder.decode(segment, StandardCharsets.UTF_8);
   }
 }

@@ -36,7 +36,9 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 public final class HttpEndpoint implements AutoCloseable {
   static final int MAX_LIVE_CLIENTS = 64;
   private static final int ACTIVITY_CLOCK_CAPACITY = 100_000;
-  private static final Set<HandlerType> READS =
+
+  /** Methods that change nothing: allowed in read-only mode, and to readers. */
+  static final Set<HandlerType> READS =
       Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
 
   private final Javalin app;

@@ -3,11 +3,6 @@ package dev.taskhub.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Message;
-import com.microsoft.durabletask.DurableTaskClient;
-import com.microsoft.durabletask.DurableTaskGrpcClientBuilder;
-import com.microsoft.durabletask.DurableTaskGrpcWorker;
-import com.microsoft.durabletask.DurableTaskGrpcWorkerBuilder;
-import com.microsoft.durabletask.OrchestrationMetadata;
 import dev.taskhub.protocol.QueryInstancesRequest;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.server.security.TokenFile;
@@ -28,7 +23,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -180,25 +174,7 @@ class AuthenticationTest {
 
   @Test
   void theOfficialSdkWithAWorkerAndContributorTokenRunsTheSeedsFanOut() throws Exception {
-    io.grpc.Channel channel = channel(CONTRIBUTOR);
-    DurableTaskGrpcWorker worker =
-        new DurableTaskGrpcWorkerBuilder()
-            .grpcChannel(channel)
-            .addOrchestration(SeedActivities.orchestrator())
-            .addActivity(SeedActivities.process())
-            .addActivity(SeedActivities.aggregate())
-            .build();
-    worker.start();
-    try (DurableTaskClient client =
-        new DurableTaskGrpcClientBuilder().grpcChannel(channel).build()) {
-      List<String> items = List.of("Task1", "Task2", "Task3");
-      String id = client.scheduleNewOrchestrationInstance(SeedActivities.ORCHESTRATOR, items);
-      OrchestrationMetadata done =
-          client.waitForInstanceCompletion(id, Duration.ofSeconds(30), true);
-      SeedActivities.assertAggregated(done, items);
-    } finally {
-      worker.stop();
-    }
+    SeedActivities.runFanOutOver(channel(CONTRIBUTOR));
   }
 
   @Test

@@ -2,7 +2,10 @@ package dev.taskhub.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.durabletask.DurableTaskClient;
+import com.microsoft.durabletask.DurableTaskGrpcClientBuilder;
 import com.microsoft.durabletask.DurableTaskGrpcWorker;
+import com.microsoft.durabletask.DurableTaskGrpcWorkerBuilder;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.Task;
@@ -12,6 +15,8 @@ import com.microsoft.durabletask.TaskOrchestration;
 import com.microsoft.durabletask.TaskOrchestrationFactory;
 import dev.taskhub.server.testing.OfficialSdk;
 import dev.taskhub.server.testing.TestScheduler;
+import io.grpc.Channel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,6 +141,29 @@ final class SeedActivities {
           orchestrator(),
           workItemActivity.apply(scheduler.name() + "-w" + i),
           aggregate());
+    }
+  }
+
+  /**
+   * Runs the seed's fan-out over Task1..Task3 with an official-SDK worker and client on {@code
+   * channel} (one that carries credentials or TLS, say) and checks its summary.
+   */
+  static void runFanOutOver(Channel channel) throws Exception {
+    DurableTaskGrpcWorker worker =
+        new DurableTaskGrpcWorkerBuilder()
+            .grpcChannel(channel)
+            .addOrchestration(orchestrator())
+            .addActivity(process())
+            .addActivity(aggregate())
+            .build();
+    worker.start();
+    try (DurableTaskClient client =
+        new DurableTaskGrpcClientBuilder().grpcChannel(channel).build()) {
+      List<String> items = List.of("Task1", "Task2", "Task3");
+      String id = client.scheduleNewOrchestrationInstance(ORCHESTRATOR, items);
+      assertAggregated(client.waitForInstanceCompletion(id, Duration.ofSeconds(30), true), items);
+    } finally {
+      worker.stop();
     }
   }
 

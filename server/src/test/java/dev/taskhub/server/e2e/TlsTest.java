@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.microsoft.durabletask.DurableTaskClient;
-import com.microsoft.durabletask.DurableTaskGrpcClientBuilder;
-import com.microsoft.durabletask.DurableTaskGrpcWorker;
-import com.microsoft.durabletask.DurableTaskGrpcWorkerBuilder;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.server.testing.TestCertificates;
 import dev.taskhub.server.testing.TestScheduler;
@@ -63,26 +59,6 @@ class TlsTest {
     return channel;
   }
 
-  private static void runSeedFanOut(ManagedChannel channel) throws Exception {
-    DurableTaskGrpcWorker worker =
-        new DurableTaskGrpcWorkerBuilder()
-            .grpcChannel(channel)
-            .addOrchestration(SeedActivities.orchestrator())
-            .addActivity(SeedActivities.process())
-            .addActivity(SeedActivities.aggregate())
-            .build();
-    worker.start();
-    try (DurableTaskClient client =
-        new DurableTaskGrpcClientBuilder().grpcChannel(channel).build()) {
-      List<String> items = List.of("Task1", "Task2", "Task3");
-      String id = client.scheduleNewOrchestrationInstance(SeedActivities.ORCHESTRATOR, items);
-      SeedActivities.assertAggregated(
-          client.waitForInstanceCompletion(id, Duration.ofSeconds(30), true), items);
-    } finally {
-      worker.stop();
-    }
-  }
-
   private static SSLContext trusting(Path cert) throws Exception {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
@@ -122,7 +98,7 @@ class TlsTest {
             .config(c -> c.withTls(first.cert(), first.key(), null))
             .start();
 
-    runSeedFanOut(
+    SeedActivities.runFanOutOver(
         channel(TlsChannelCredentials.newBuilder().trustManager(trusted.toFile()).build()));
     HttpResponse<String> health =
         HttpClient.newBuilder()
@@ -168,7 +144,7 @@ class TlsTest {
             .config(c -> c.withTls(serverCert.cert(), serverCert.key(), client.cert()))
             .start();
 
-    runSeedFanOut(
+    SeedActivities.runFanOutOver(
         channel(
             TlsChannelCredentials.newBuilder()
                 .trustManager(serverCert.cert().toFile())

@@ -1,16 +1,14 @@
 package dev.taskhub.server.engine;
 
+import static dev.taskhub.server.engine.EngineCalls.awaitSize;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.StringValue;
-import dev.taskhub.protocol.ActivityResponse;
 import dev.taskhub.protocol.CreateInstanceRequest;
 import dev.taskhub.protocol.CreateTimerAction;
 import dev.taskhub.protocol.GetWorkItemsRequest;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestratorAction;
-import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.protocol.ScheduleTaskAction;
 import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.server.config.ServerConfig;
@@ -18,7 +16,6 @@ import dev.taskhub.server.store.Store;
 import dev.taskhub.server.store.sqlite.SqliteStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,11 +68,12 @@ class DispatchTest {
         HUB, CreateInstanceRequest.newBuilder().setInstanceId(id).setName("fan-out").build());
   }
 
-  private static <T> List<T> awaitSize(Supplier<List<T>> items, int size) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> items.get().size() >= size);
-    List<T> got = items.get();
-    assertThat(got).hasSize(size);
-    return got;
+  private void answer(WorkItem episode, List<OrchestratorAction> actions) {
+    EngineCalls.answer(engine, HUB, episode, actions);
+  }
+
+  private void complete(WorkItem activity) {
+    EngineCalls.complete(engine, HUB, activity);
   }
 
   private static OrchestratorAction scheduleTask(int id) {
@@ -83,27 +81,6 @@ class DispatchTest {
         .setId(id)
         .setScheduleTask(ScheduleTaskAction.newBuilder().setName("work"))
         .build();
-  }
-
-  private void answer(WorkItem episode, List<OrchestratorAction> actions) {
-    engine.completeOrchestration(
-        HUB,
-        OrchestratorResponse.newBuilder()
-            .setInstanceId(episode.getOrchestratorRequest().getInstanceId())
-            .setCompletionToken(episode.getCompletionToken())
-            .addAllActions(actions)
-            .build());
-  }
-
-  private void complete(WorkItem activity) {
-    engine.completeActivity(
-        HUB,
-        ActivityResponse.newBuilder()
-            .setInstanceId(activity.getActivityRequest().getOrchestrationInstance().getInstanceId())
-            .setTaskId(activity.getActivityRequest().getTaskId())
-            .setResult(StringValue.of("1"))
-            .setCompletionToken(activity.getCompletionToken())
-            .build());
   }
 
   @Test

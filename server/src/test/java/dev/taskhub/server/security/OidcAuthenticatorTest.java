@@ -2,11 +2,13 @@ package dev.taskhub.server.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.taskhub.server.config.OidcSettings;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -100,9 +102,14 @@ class OidcAuthenticatorTest {
     authenticator.authenticate(LocalIssuer.sign(rsa, claims().build()));
     RSAKey rotated = LocalIssuer.rsaKey("rsa-2");
     issuer.publishOnly(rotated);
-    Thread.sleep(OidcAuthenticator.JWKS_REFETCH_MILLIS + 100);
+    String token = LocalIssuer.sign(rotated, claims().build());
 
-    Caller caller = authenticator.authenticate(LocalIssuer.sign(rotated, claims().build()));
+    // The JWKS is fetched again for the unknown key id once the rate limit (1 s) allows.
+    Caller caller =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .ignoreExceptionsInstanceOf(AccessDenied.Unauthenticated.class)
+            .until(() -> authenticator.authenticate(token), c -> true);
 
     assertThat(caller.name()).isEqualTo("ci@example.com");
     assertThat(issuer.jwksFetches()).isGreaterThanOrEqualTo(2);

@@ -11,9 +11,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
 import {
+  EntityInstanceId,
   HistoryEventType,
   OrchestrationStatus,
   RetryPolicy,
+  TaskEntity,
   TaskHubGrpcClient,
   TaskHubGrpcWorker,
   VersionFailureStrategy,
@@ -118,6 +120,77 @@ async function* failingChild(_ctx, reason) {
   throw new Error(`child failed: ${reason}`);
 }
 
+// ---- durable entities ---------------------------------------------------------------------------
+
+class Counter extends TaskEntity {
+  initializeState() {
+    return 0;
+  }
+  add(amount) {
+    this.state += amount;
+    return this.state;
+  }
+  get() {
+    return this.state;
+  }
+  fail() {
+    throw new Error("the counter refuses");
+  }
+}
+
+class Account extends TaskEntity {
+  initializeState() {
+    return 0;
+  }
+  deposit(amount) {
+    this.state += amount;
+  }
+  withdraw(amount) {
+    if (amount > this.state) {
+      throw new Error(`insufficient funds: ${this.state} < ${amount}`);
+    }
+    this.state -= amount;
+  }
+  balance() {
+    return this.state;
+  }
+}
+
+async function* addAndRead(ctx, { key, amount }) {
+  const counter = new EntityInstanceId("counter", key);
+  yield ctx.entities.callEntity(counter, "add", amount);
+  return yield ctx.entities.callEntity(counter, "get");
+}
+
+/** Moves `amount` between two accounts inside a critical section that locks both. */
+async function* transfer(ctx, { from, to, amount }) {
+  const source = new EntityInstanceId("account", from);
+  const target = new EntityInstanceId("account", to);
+  const lock = yield ctx.entities.lockEntities(source, target);
+  try {
+    const balance = yield ctx.entities.callEntity(source, "balance");
+    if (balance < amount) {
+      return false;
+    }
+    yield ctx.entities.callEntity(source, "withdraw", amount);
+    yield ctx.entities.callEntity(target, "deposit", amount);
+    return true;
+  } finally {
+    lock.release();
+  }
+}
+
+async function* callFailingOperation(ctx, key) {
+  const counter = new EntityInstanceId("counter", key);
+  yield ctx.entities.callEntity(counter, "add", 1);
+  try {
+    yield ctx.entities.callEntity(counter, "fail");
+    return { failed: false };
+  } catch (e) {
+    return { failed: true, message: e.failureDetails?.message ?? e.message };
+  }
+}
+
 // ---- harness ----------------------------------------------------------------------------------
 
 let worker;
@@ -135,9 +208,14 @@ before(async () => {
     greetOne,
     rescueFailedChild,
     failingChild,
+    addAndRead,
+    transfer,
+    callFailingOperation,
   ]) {
     worker.addOrchestrator(orchestrator);
   }
+  worker.addNamedEntity("counter", () => new Counter());
+  worker.addNamedEntity("account", () => new Account());
   for (const activity of [square, flaky, greet]) {
     worker.addActivity(activity);
   }
@@ -393,6 +471,120 @@ describe("history and instance ids", () => {
     );
     const running = await client.listInstanceIds({ runtimeStatus: [OrchestrationStatus.RUNNING] });
     assert.deepEqual(running.values, []);
+  });
+});
+
+/** Polls (bounded) until the entity's state satisfies `accept`; returns its metadata. */
+async function waitForEntity(id, accept, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  let entity;
+  while (Date.now() < deadline) {
+    entity = await client.getEntity(id);
+    if (accept(entity)) {
+      return entity;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.fail(`entity ${id} never reached the expected state; last: ${JSON.stringify(entity)}`);
+}
+
+describe("durable entities", () => {
+  test("a counter signalled by the client and called by an orchestration holds the exact sum", async () => {
+    const key = `c-${Date.now()}`;
+    const counter = new EntityInstanceId("counter", key);
+    for (const amount of [1, 2, 3]) {
+      await client.signalEntity(counter, "add", amount);
+    }
+    const read = assertCompleted(await run(addAndRead, { key, amount: 10 }));
+    assert.equal(read, 16);
+    const entity = await client.getEntity(counter);
+    assert.equal(entity.state, 16);
+    assert.equal(entity.id.toString(), `@counter@${key}`);
+  });
+
+  test("ten transfers at once in both directions between two locked accounts conserve the total", async () => {
+    const a = `a-${Date.now()}`;
+    const b = `b-${Date.now()}`;
+    await client.signalEntity(new EntityInstanceId("account", a), "deposit", 1000);
+    await client.signalEntity(new EntityInstanceId("account", b), "deposit", 1000);
+    const moves = [];
+    for (let i = 1; i <= 5; i++) {
+      moves.push({ from: a, to: b, amount: i * 10 });
+      moves.push({ from: b, to: a, amount: i * 7 });
+    }
+    const ids = await Promise.all(moves.map((move) => client.scheduleNewOrchestration(transfer, move)));
+    const states = await Promise.all(ids.map((id) => client.waitForOrchestrationCompletion(id, true, 60)));
+    for (const state of states) {
+      assert.equal(assertCompleted(state), true);
+    }
+    const balanceA = (await client.getEntity(new EntityInstanceId("account", a))).state;
+    const balanceB = (await client.getEntity(new EntityInstanceId("account", b))).state;
+    assert.equal(balanceA + balanceB, 2000);
+    assert.equal(balanceA, 1000 - 150 + 105);
+    assert.equal(balanceB, 1000 + 150 - 105);
+  });
+
+  test("an operation that throws reaches the calling orchestration with its message", async () => {
+    const output = assertCompleted(await run(callFailingOperation, `f-${Date.now()}`));
+    assert.equal(output.failed, true);
+    assert.match(output.message, /the counter refuses/);
+  });
+
+  test("a query by name prefix pages through exactly the matching entities", async () => {
+    const stamp = Date.now();
+    const keys = range(7).map((i) => `page-${stamp}-${i}`);
+    for (const key of keys) {
+      await client.signalEntity(new EntityInstanceId("counter", key), "add", 1);
+    }
+    for (const key of keys) {
+      await waitForEntity(new EntityInstanceId("counter", key), (entity) => entity?.state === 1);
+    }
+    const pages = [];
+    for await (const page of client
+      .getEntities({ instanceIdStartsWith: `Counter@page-${stamp}-`, pageSize: 3 })
+      .asPages()) {
+      pages.push(page.values.map((entity) => [entity.id.key, entity.state]));
+    }
+    const expected = keys.map((key) => [key, 1]);
+    assert.deepEqual(pages, [expected.slice(0, 3), expected.slice(3, 6), expected.slice(6)]);
+  });
+
+  test("cleaning storage removes exactly the entities whose state was deleted", async () => {
+    const stamp = Date.now();
+    const ids = range(4).map((i) => new EntityInstanceId("counter", `clean-${stamp}-${i}`));
+    for (const id of ids) {
+      await client.signalEntity(id, "add", 5);
+    }
+    for (const id of ids) {
+      await waitForEntity(id, (entity) => entity?.state === 5);
+    }
+    await client.signalEntity(ids[0], "delete");
+    await client.signalEntity(ids[1], "delete");
+    await waitForEntity(ids[0], (entity) => entity === undefined);
+    await waitForEntity(ids[1], (entity) => entity === undefined);
+    const transientBefore = [];
+    for await (const entity of client.getEntities({
+      instanceIdStartsWith: `counter@clean-${stamp}`,
+      includeTransient: true,
+    })) {
+      transientBefore.push(entity.id.key);
+    }
+    assert.equal(transientBefore.length, 4);
+
+    const result = await client.cleanEntityStorage({ removeEmptyEntities: true, releaseOrphanedLocks: true });
+
+    assert.equal(result.emptyEntitiesRemoved, 2);
+    const remaining = [];
+    for await (const entity of client.getEntities({
+      instanceIdStartsWith: `counter@clean-${stamp}`,
+      includeTransient: true,
+    })) {
+      remaining.push([entity.id.key, entity.state]);
+    }
+    assert.deepEqual(remaining, [
+      [`clean-${stamp}-3`, 5],
+      [`clean-${stamp}-4`, 5],
+    ]);
   });
 });
 

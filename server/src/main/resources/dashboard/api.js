@@ -35,6 +35,8 @@ async function call(method, path, body) {
 
 const hubPath = (hub) => `/api/v1/hubs/${encodeURIComponent(hub)}`;
 const instancePath = (hub, id) => `${hubPath(hub)}/instances/${encodeURIComponent(id)}`;
+const entityPath = (hub, name, key) =>
+  `${hubPath(hub)}/entities/${encodeURIComponent(name)}/${encodeURIComponent(key)}`;
 
 function query(params) {
   const search = new URLSearchParams();
@@ -62,6 +64,11 @@ export const api = {
     call('POST', `${instancePath(hub, id)}/restart`, { newInstanceId }),
   purge: (hub, id) => call('DELETE', instancePath(hub, id)),
   purgeWhere: (hub, params) => call('DELETE', `${hubPath(hub)}/instances${query(params)}`),
+  entities: (hub, params) => call('GET', `${hubPath(hub)}/entities${query(params)}`),
+  entity: (hub, name, key) => call('GET', entityPath(hub, name, key)),
+  signalEntity: (hub, name, key, operation, input) =>
+    call('POST', `${entityPath(hub, name, key)}/signal`, { operation, input }),
+  deleteEntityState: (hub, name, key) => call('POST', `${entityPath(hub, name, key)}/delete-state`),
   // EventSource sends no headers: the live route takes the token as a parameter.
   liveUrl: (hub, instanceId) =>
     `${hubPath(hub)}/live${query({ instanceId, access_token: session.token() })}`,

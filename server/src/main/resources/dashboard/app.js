@@ -1,11 +1,14 @@
 // The dashboard's entry point: reads server info, keeps the hub selector, routes by URL hash.
 //   #/hubs/{hub}/instances?status=...   the instance list
 //   #/hubs/{hub}/instances/{id}          one instance
+//   #/hubs/{hub}/entities?name=...       the entity list
+//   #/hubs/{hub}/entities/{name}/{key}   one entity
 
 import { api, session } from './api.js';
 import { h } from './format.js';
 import { renderList } from './list.js';
 import { renderInstance } from './instance.js';
+import { renderEntities, renderEntity } from './entities.js';
 
 const state = { info: null, cleanup: null, started: false };
 
@@ -30,13 +33,22 @@ export function instanceHash(hub, id) {
   return `#/hubs/${encodeURIComponent(hub)}/instances/${encodeURIComponent(id)}`;
 }
 
+export function entitiesHash(hub, params) {
+  const text = params ? new URLSearchParams(params).toString() : '';
+  return `#/hubs/${encodeURIComponent(hub)}/entities${text ? `?${text}` : ''}`;
+}
+
+export function entityHash(hub, name, key) {
+  return `#/hubs/${encodeURIComponent(hub)}/entities/${encodeURIComponent(name)}/${encodeURIComponent(key)}`;
+}
+
 async function route() {
   state.cleanup?.();
   state.cleanup = null;
   const view = document.getElementById('view');
   const { parts, params } = parseHash();
   const hubs = state.info.taskHubs;
-  if (parts[0] !== 'hubs' || !parts[1] || parts[2] !== 'instances') {
+  if (parts[0] !== 'hubs' || !parts[1] || !['instances', 'entities'].includes(parts[2])) {
     location.replace(listHash(state.info.defaultHub));
     return;
   }
@@ -47,10 +59,24 @@ async function route() {
     return;
   }
   select.value = hub;
+  showSections(hub, parts[2]);
   const context = { hub, readOnly: state.info.readOnly || !canChange(), params };
+  if (parts[2] === 'entities') {
+    state.cleanup = parts.length > 4
+      ? renderEntity(view, { ...context, name: parts[3], key: parts.slice(4).join('/') })
+      : renderEntities(view, context);
+    return;
+  }
   state.cleanup = parts.length > 3
     ? renderInstance(view, { ...context, instanceId: parts.slice(3).join('/') })
     : renderList(view, context);
+}
+
+/** The Orchestrations | Entities links of the hub, the current one marked. */
+function showSections(hub, current) {
+  const links = [['instances', 'Orchestrations', listHash(hub)], ['entities', 'Entities', entitiesHash(hub)]];
+  document.getElementById('sections').replaceChildren(...links.map(([section, label, href]) =>
+    h('a', { href, 'aria-current': section === current ? 'page' : null, 'data-section': section }, label)));
 }
 
 /** Whether the signed-in caller may change instances (without authentication: yes). */

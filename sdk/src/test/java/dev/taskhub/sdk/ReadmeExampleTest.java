@@ -6,34 +6,40 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** The README's Java example is the compiled example test, line for line, so it cannot drift. */
+/** The README's Java examples are compiled example tests, line for line, so they cannot drift. */
 class ReadmeExampleTest {
   private static final Path README = Path.of("..", "README.md");
-  private static final Path EXAMPLE =
-      Path.of("src", "test", "java", "dev", "taskhub", "sdk", "FanOutFanInExampleTest.java");
+  private static final Path TESTS = Path.of("src", "test", "java", "dev", "taskhub", "sdk");
 
-  @Test
-  void theReadmeExampleAppearsInOrderInTheExampleTest() throws IOException {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "Writing workflows in Java, FanOutFanInExampleTest.java",
+    "Durable entities in Java, EntityExampleTest.java"
+  })
+  void theReadmeExampleAppearsInOrderInItsExampleTest(String section, String file)
+      throws IOException {
+    Path example = TESTS.resolve(file);
     String readme = Files.readString(README);
-    int section = readme.indexOf("## Writing workflows in Java");
-    assertThat(section).as("README section 'Writing workflows in Java'").isNotNegative();
-    int start = readme.indexOf("```java\n", section) + "```java\n".length();
+    int at = readme.indexOf("## " + section);
+    assertThat(at).as("README section '%s'", section).isNotNegative();
+    int start = readme.indexOf("```java\n", at) + "```java\n".length();
     List<String> snippet =
         readme.substring(start, readme.indexOf("```", start)).lines().map(String::strip).toList();
-    List<String> example = Files.readAllLines(EXAMPLE).stream().map(String::strip).toList();
+    List<String> lines = Files.readAllLines(example).stream().map(String::strip).toList();
 
-    int at = 0;
+    int from = 0;
     for (String line : snippet) {
       if (line.isEmpty()) {
         continue;
       }
-      int found = example.subList(at, example.size()).indexOf(line);
+      int found = lines.subList(from, lines.size()).indexOf(line);
       assertThat(found)
-          .as("README line not found (in order) in %s: %s", EXAMPLE, line)
+          .as("README line not found (in order) in %s: %s", example, line)
           .isNotNegative();
-      at += found + 1;
+      from += found + 1;
     }
   }
 }

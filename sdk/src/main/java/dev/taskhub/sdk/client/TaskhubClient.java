@@ -2,7 +2,11 @@ package dev.taskhub.sdk.client;
 
 import com.google.protobuf.StringValue;
 import com.google.protobuf.Timestamp;
+import dev.taskhub.protocol.CleanEntityStorageRequest;
+import dev.taskhub.protocol.CleanEntityStorageResponse;
 import dev.taskhub.protocol.CreateInstanceRequest;
+import dev.taskhub.protocol.GetEntityRequest;
+import dev.taskhub.protocol.GetEntityResponse;
 import dev.taskhub.protocol.GetInstanceRequest;
 import dev.taskhub.protocol.GetInstanceResponse;
 import dev.taskhub.protocol.HistoryEvent;
@@ -23,9 +27,11 @@ import dev.taskhub.sdk.ConnectionSettings;
 import dev.taskhub.sdk.DataConverter;
 import dev.taskhub.sdk.JacksonDataConverter;
 import dev.taskhub.sdk.TaskhubException;
+import dev.taskhub.sdk.entity.EntityInstanceId;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,9 +46,10 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Starts and manages orchestration instances. Thread-safe; create one per application and close it
- * at the end. (Over 500 lines: one documented method per operation of the protocol's client side;
- * the paging lives in {@code QueryPages} and {@code InstanceIdPages}.)
+ * Starts and manages orchestration instances and entities. Thread-safe; create one per application
+ * and close it at the end. (Over 500 lines: one documented method per operation of the protocol's
+ * client side; the paging lives in {@code QueryPages}, {@code InstanceIdPages} and {@code
+ * EntityPages}, the entity messages in {@code EntityRequests}.)
  *
  * <pre>{@code
  * try (TaskhubClient client = TaskhubClient.fromConnectionString(
@@ -391,6 +398,112 @@ public final class TaskhubClient implements AutoCloseable {
     PurgeInstancesRequest request =
         PurgeInstancesRequest.newBuilder().setPurgeInstanceFilter(proto).build();
     return call("PurgeInstances", s -> s.purgeInstances(request)).getDeletedInstanceCount();
+  }
+
+  /**
+   * Sends a one-way operation to an entity, which runs it after the operations queued before it. An
+   * entity that does not exist yet is created by its first operation.
+   *
+   * @throws TaskhubException if the scheduler refuses it (e.g. a malformed id)
+   */
+  public void signalEntity(EntityInstanceId id, String operation, Object input) {
+    signalEntity(id, operation, input, null);
+  }
+
+  /**
+   * Sends a one-way operation that the entity runs no earlier than {@code at} (null: now).
+   *
+   * @throws TaskhubException if the scheduler refuses it
+   */
+  public void signalEntity(EntityInstanceId id, String operation, Object input, Instant at) {
+    var request =
+        EntityRequests.signal(
+            id,
+            operation,
+            input == null ? null : StringValue.of(converter.serialize(input)),
+            at,
+            Clock.systemUTC());
+    call("SignalEntity", s -> s.signalEntity(request));
+  }
+
+  /**
+   * An entity with its state read as {@code stateType} ({@code Void.class}: without its state), or
+   * empty if it does not exist.
+   *
+   * @throws TaskhubException.DataConversion if the state cannot be read as {@code stateType}
+   */
+  public <S> Optional<EntityMetadata<S>> getEntity(EntityInstanceId id, Class<S> stateType) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(stateType, "stateType");
+    GetEntityRequest request =
+        GetEntityRequest.newBuilder()
+            .setInstanceId(id.toString())
+            .setIncludeState(stateType != Void.class)
+            .build();
+    GetEntityResponse response = call("GetEntity", s -> s.getEntity(request));
+    return response.getExists()
+        ? Optional.of(EntityRequests.metadata(response.getEntity(), stateType, converter))
+        : Optional.empty();
+  }
+
+  /**
+   * The entities matching the query, without their state, fetched page by page as the stream is
+   * consumed.
+   *
+   * @throws TaskhubException from the stream's operations if a page cannot be fetched
+   */
+  public Stream<EntityMetadata<Void>> queryEntities(EntityQuery query) {
+    return queryEntities(query, Void.class);
+  }
+
+  /**
+   * The entities matching the query with their state read as {@code stateType}, fetched page by
+   * page as the stream is consumed.
+   *
+   * @throws TaskhubException from the stream's operations if a page cannot be fetched, or
+   *     DataConversion if a state cannot be read as {@code stateType}
+   */
+  public <S> Stream<EntityMetadata<S>> queryEntities(EntityQuery query, Class<S> stateType) {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(stateType, "stateType");
+    return EntityPages.stream(
+        query,
+        stateType != Void.class,
+        request -> call("QueryEntities", s -> s.queryEntities(request)),
+        proto -> EntityRequests.metadata(proto, stateType, converter));
+  }
+
+  /**
+   * Cleans entity storage, pass after pass until the scheduler has no more to do: removes entities
+   * that have no state, no queued operations and no lock, and releases locks held by orchestrations
+   * that no longer run.
+   *
+   * @return what was removed and released, summed over the passes
+   * @throws TaskhubException if a pass fails (what earlier passes did stays done)
+   */
+  public CleanEntityStorageResult cleanEntityStorage(
+      boolean removeEmptyEntities, boolean releaseOrphanedLocks) {
+    int removed = 0;
+    int released = 0;
+    String token = null;
+    do {
+      CleanEntityStorageRequest.Builder request =
+          CleanEntityStorageRequest.newBuilder()
+              .setRemoveEmptyEntities(removeEmptyEntities)
+              .setReleaseOrphanedLocks(releaseOrphanedLocks);
+      if (token != null) {
+        request.setContinuationToken(StringValue.of(token));
+      }
+      CleanEntityStorageResponse response =
+          call("CleanEntityStorage", s -> s.cleanEntityStorage(request.build()));
+      removed += response.getEmptyEntitiesRemoved();
+      released += response.getOrphanedLocksReleased();
+      token =
+          response.hasContinuationToken() && !response.getContinuationToken().getValue().isEmpty()
+              ? response.getContinuationToken().getValue()
+              : null;
+    } while (token != null);
+    return new CleanEntityStorageResult(removed, released);
   }
 
   /** Closes the channel (if the client opened it). */

@@ -12,12 +12,13 @@ import java.util.Map;
  * The actions an orchestration takes, numbered in call order, and their matching against history.
  *
  * <p>An action that the scheduler records in history ({@code ScheduleTask}, {@code CreateTimer},
- * {@code CreateSubOrchestration}) waits here, by id, for its record ({@code TaskScheduled}, {@code
- * TimerCreated}, {@code SubOrchestrationInstanceCreated} with {@code eventId} = action id). A
- * record whose action is missing or different is non-determinism. An action taken while replaying
- * was sent in an earlier episode, so it is not sent again; one taken on new events goes to the
- * outbox. Fire-and-forget actions ({@code SendEvent}, terminating another instance) are never
- * awaited: backends differ in whether they record them.
+ * {@code CreateSubOrchestration}, {@code SendEntityMessage}) waits here, by id, for its record
+ * ({@code TaskScheduled}, {@code TimerCreated}, {@code SubOrchestrationInstanceCreated}, the entity
+ * message's own event, with {@code eventId} = action id). A record whose action is missing or
+ * different is non-determinism. An action taken while replaying was sent in an earlier episode, so
+ * it is not sent again; one taken on new events goes to the outbox. Fire-and-forget actions ({@code
+ * SendEvent}, terminating another instance) are never awaited: backends differ in whether they
+ * record them.
  *
  * <p>When replay reaches the new events, an action taken during replay that history does not record
  * was not carried out: it is sent now, as a new action, ahead of those taken on the new events.

@@ -1,5 +1,6 @@
 package dev.taskhub.sdk.orchestration;
 
+import dev.taskhub.sdk.entity.EntityInstanceId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -116,6 +117,52 @@ public interface OrchestrationContext {
    */
   <T> Task<T> callSubOrchestrator(
       String name, Object input, String instanceId, TaskOptions options, Class<T> resultType);
+
+  /**
+   * Calls an entity operation: the entity runs it (after the operations queued before it) and its
+   * result comes back to this orchestration. Outside a critical section any entity may be called;
+   * inside one, only a locked entity, one call at a time.
+   *
+   * @param input the operation's input, or null
+   * @param resultType the type its result is read as ({@code Void.class} to ignore it)
+   * @return the call's task; fails with {@link EntityOperationFailedException} carrying the
+   *     operation's failure if it threw (or the entity is not hosted: {@code EntityTaskNotFound})
+   * @throws IllegalStateException if the critical-section rules forbid the call (see {@link
+   *     EntityLock})
+   */
+  <T> Task<T> callEntity(EntityInstanceId id, String operation, Object input, Class<T> resultType);
+
+  /**
+   * Sends a one-way operation to an entity (fire and forget).
+   *
+   * @throws IllegalStateException if the entity is locked by this orchestration's critical section
+   */
+  void signalEntity(EntityInstanceId id, String operation, Object input);
+
+  /**
+   * Sends a one-way operation that the entity runs no earlier than {@code at} (a delayed signal).
+   *
+   * @throws IllegalStateException if the entity is locked by this orchestration's critical section
+   */
+  void signalEntity(EntityInstanceId id, String operation, Object input, Instant at);
+
+  /**
+   * Opens a critical section: locks the entities (sorted and deduplicated, so that every
+   * orchestration locks in the same order and none deadlock) and completes when all are locked.
+   * Close the {@link EntityLock} to release them; use try-with-resources.
+   *
+   * @throws IllegalArgumentException if no entity is given
+   * @throws IllegalStateException if this orchestration is in a critical section already
+   */
+  Task<EntityLock> lockEntities(List<EntityInstanceId> ids);
+
+  /** {@link #lockEntities(List)} for a few entities. */
+  default Task<EntityLock> lockEntities(EntityInstanceId... ids) {
+    return lockEntities(List.of(ids));
+  }
+
+  /** The entities this orchestration's critical section holds (empty outside one). */
+  List<EntityInstanceId> lockedEntities();
 
   /** Raises an event on another instance (fire and forget). */
   void sendEvent(String instanceId, String eventName, Object data);

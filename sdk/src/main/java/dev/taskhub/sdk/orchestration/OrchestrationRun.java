@@ -192,6 +192,9 @@ final class OrchestrationRun {
                     true)));
       }
       Object output = orchestration.run(context);
+      if (signal == null) {
+        context.entities().closeOpenSection();
+      }
       result =
           signal == null
               ? complete(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED, context.write(output))
@@ -241,15 +244,20 @@ final class OrchestrationRun {
    */
   private static FailureDetails failureOf(Throwable error) {
     FailureDetails details = FailureDetails.of(error);
-    if (error instanceof TaskFailedException failed) {
-      return new FailureDetails(
-          details.errorType(),
-          details.message(),
-          details.stackTrace(),
-          failed.failure(),
-          details.nonRetriable());
-    }
-    return details;
+    FailureDetails cause =
+        switch (error) {
+          case TaskFailedException failed -> failed.failure();
+          case EntityOperationFailedException failed -> failed.failure();
+          default -> null;
+        };
+    return cause == null
+        ? details
+        : new FailureDetails(
+            details.errorType(),
+            details.message(),
+            details.stackTrace(),
+            cause,
+            details.nonRetriable());
   }
 
   private OrchestratorAction complete(OrchestrationStatus status, StringValue output) {
@@ -306,6 +314,11 @@ final class OrchestrationRun {
       signal = newSignal;
     }
     return signal;
+  }
+
+  /** True once a signal unwinds the run. */
+  boolean unwinding() {
+    return signal != null;
   }
 
   /** Context calls must come from this run's thread, and not after a signal unwound it. */

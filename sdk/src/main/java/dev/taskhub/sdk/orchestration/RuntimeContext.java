@@ -13,6 +13,7 @@ import dev.taskhub.protocol.SendEventAction;
 import dev.taskhub.sdk.DataConverter;
 import dev.taskhub.sdk.FailureDetails;
 import dev.taskhub.sdk.TaskhubException;
+import dev.taskhub.sdk.entity.EntityInstanceId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -29,9 +30,9 @@ import org.slf4j.Logger;
  *
  * <p>Each history event is applied in O(1): records are matched to actions by id ({@link
  * ActionLog}), results complete the open task with their id ({@link OpenTasks}), external events go
- * to {@link ExternalEvents}. While suspended, results and events are held back and re-applied on
- * resume. (It is longer than most classes because it is the whole context API plus the event
- * switch; the bookkeeping lives in the classes named here.)
+ * to {@link ExternalEvents}, entity answers to {@link EntityMessages}. While suspended, results and
+ * events are held back and re-applied on resume. (It is longer than most classes because it is the
+ * whole context API plus the event switch; the bookkeeping lives in the classes named here.)
  */
 final class RuntimeContext implements OrchestrationContext {
   private final OrchestrationRun run;
@@ -39,6 +40,7 @@ final class RuntimeContext implements OrchestrationContext {
   private final ActionLog actions = new ActionLog();
   private final ExternalEvents events = new ExternalEvents();
   private final OpenTasks open = new OpenTasks(this::read);
+  private final EntityMessages entities = new EntityMessages(this);
   private ArrayDeque<HistoryEvent> heldWhileSuspended = new ArrayDeque<>();
   private boolean suspended;
   private boolean replaying = true;
@@ -70,6 +72,19 @@ final class RuntimeContext implements OrchestrationContext {
 
   ActionLog actions() {
     return actions;
+  }
+
+  EntityMessages entities() {
+    return entities;
+  }
+
+  String executionId() {
+    return start.getOrchestrationInstance().getExecutionId().getValue();
+  }
+
+  /** True once a signal unwinds the run: context calls would only rethrow it. */
+  boolean unwinding() {
+    return run.unwinding();
   }
 
   /** External events kept for a later wait or held while suspended. */
@@ -120,7 +135,13 @@ final class RuntimeContext implements OrchestrationContext {
           start = event.getExecutionStarted();
         }
       }
-      case TASKSCHEDULED, TIMERCREATED, SUBORCHESTRATIONINSTANCECREATED -> {
+      case TASKSCHEDULED,
+          TIMERCREATED,
+          SUBORCHESTRATIONINSTANCECREATED,
+          ENTITYOPERATIONSIGNALED,
+          ENTITYOPERATIONCALLED,
+          ENTITYLOCKREQUESTED,
+          ENTITYUNLOCKSENT -> {
         try {
           actions.record(event);
         } catch (NonDeterministicOrchestrationException e) {
@@ -132,7 +153,10 @@ final class RuntimeContext implements OrchestrationContext {
           TIMERFIRED,
           SUBORCHESTRATIONINSTANCECOMPLETED,
           SUBORCHESTRATIONINSTANCEFAILED,
-          EVENTRAISED -> {
+          EVENTRAISED,
+          ENTITYOPERATIONCOMPLETED,
+          ENTITYOPERATIONFAILED,
+          ENTITYLOCKGRANTED -> {
         if (suspended) {
           heldWhileSuspended.add(event);
         } else {
@@ -153,7 +177,7 @@ final class RuntimeContext implements OrchestrationContext {
                       : null));
       default -> {
         // EventSent, OrchestratorCompleted, ExecutionCompleted, GenericEvent, HistoryState,
-        // ContinueAsNew, entity and rewind events change nothing a Java orchestrator sees.
+        // ContinueAsNew and rewind events change nothing a Java orchestrator sees.
       }
     }
   }
@@ -180,6 +204,9 @@ final class RuntimeContext implements OrchestrationContext {
               event.getSubOrchestrationInstanceFailed().getTaskScheduledId(),
               event.getSubOrchestrationInstanceFailed().getFailureDetails());
       case EVENTRAISED -> events.deliver(event);
+      case ENTITYOPERATIONCOMPLETED -> entities.completed(event.getEntityOperationCompleted());
+      case ENTITYOPERATIONFAILED -> entities.failed(event.getEntityOperationFailed());
+      case ENTITYLOCKGRANTED -> entities.granted(event.getEntityLockGranted());
       default -> throw new IllegalArgumentException("not a delivery: " + event.getEventTypeCase());
     }
   }
@@ -215,8 +242,7 @@ final class RuntimeContext implements OrchestrationContext {
   @Override
   public UUID newUuid() {
     enter();
-    String executionId = start.getOrchestrationInstance().getExecutionId().getValue();
-    return NameBasedUuid.of(instanceId() + "/" + executionId + "/" + uuidCounter++);
+    return NameBasedUuid.of(instanceId() + "/" + executionId() + "/" + uuidCounter++);
   }
 
   @Override
@@ -398,6 +424,40 @@ final class RuntimeContext implements OrchestrationContext {
     actions.add(
         OrchestratorAction.newBuilder().setId(actions.nextId()).setSendEvent(send).build(),
         replaying);
+  }
+
+  @Override
+  public <T> Task<T> callEntity(
+      EntityInstanceId id, String operation, Object input, Class<T> resultType) {
+    enter();
+    Objects.requireNonNull(id, "id");
+    requireName("operation name", operation);
+    Objects.requireNonNull(resultType, "resultType");
+    return entities.call(id, operation, write(input), resultType);
+  }
+
+  @Override
+  public void signalEntity(EntityInstanceId id, String operation, Object input) {
+    signalEntity(id, operation, input, null);
+  }
+
+  @Override
+  public void signalEntity(EntityInstanceId id, String operation, Object input, Instant at) {
+    enter();
+    Objects.requireNonNull(id, "id");
+    requireName("operation name", operation);
+    entities.signal(id, operation, write(input), at);
+  }
+
+  @Override
+  public Task<EntityLock> lockEntities(List<EntityInstanceId> ids) {
+    enter();
+    return entities.lock(ids);
+  }
+
+  @Override
+  public List<EntityInstanceId> lockedEntities() {
+    return entities.lockedEntities();
   }
 
   @Override

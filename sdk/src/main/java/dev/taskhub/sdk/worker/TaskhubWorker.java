@@ -1,6 +1,7 @@
 package dev.taskhub.sdk.worker;
 
 import dev.taskhub.protocol.ActivityFilter;
+import dev.taskhub.protocol.EntityFilter;
 import dev.taskhub.protocol.GetWorkItemsRequest;
 import dev.taskhub.protocol.OrchestrationFilter;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
@@ -10,6 +11,8 @@ import dev.taskhub.sdk.ConnectionSettings;
 import dev.taskhub.sdk.DataConverter;
 import dev.taskhub.sdk.JacksonDataConverter;
 import dev.taskhub.sdk.TaskhubException;
+import dev.taskhub.sdk.entity.Entity;
+import dev.taskhub.sdk.entity.EntityExecutor;
 import dev.taskhub.sdk.orchestration.Orchestration;
 import dev.taskhub.sdk.orchestration.OrchestrationExecutor;
 import dev.taskhub.sdk.orchestration.ReplayStatistics;
@@ -17,9 +20,11 @@ import io.grpc.ManagedChannel;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -27,9 +32,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Hosts orchestrations and activities: connects to the scheduler, receives work items and runs them
- * concurrently — activities on virtual threads up to {@code maxConcurrentActivities}, orchestrator
- * episodes up to {@code maxConcurrentOrchestrations} — and answers each.
+ * Hosts orchestrations, activities and entities: connects to the scheduler, receives work items and
+ * runs them concurrently — activities on virtual threads up to {@code maxConcurrentActivities},
+ * orchestrator episodes up to {@code maxConcurrentOrchestrations}, entity batches up to {@code
+ * maxConcurrentEntities} — and answers each.
  *
  * <pre>{@code
  * TaskhubWorker worker = TaskhubWorker.builder()
@@ -72,18 +78,25 @@ public final class TaskhubWorker implements AutoCloseable {
                 .withMaxOutboundMessageSize(ConnectionSettings.MAX_INBOUND_MESSAGE_BYTES),
             executor,
             builder.activities,
+            new EntityExecutor(builder.entities, builder.converter, Clock.systemUTC()),
             builder.converter,
-            builder.maxConcurrentActivities,
-            builder.maxConcurrentOrchestrations,
+            new WorkItemProcessor.Limits(
+                builder.maxConcurrentActivities,
+                builder.maxConcurrentOrchestrations,
+                builder.maxConcurrentEntities),
             builder.versioning);
     GetWorkItemsRequest.Builder request =
         GetWorkItemsRequest.newBuilder()
             .setMaxConcurrentActivityWorkItems(builder.maxConcurrentActivities)
-            .setMaxConcurrentOrchestrationWorkItems(builder.maxConcurrentOrchestrations);
+            .setMaxConcurrentOrchestrationWorkItems(builder.maxConcurrentOrchestrations)
+            .setMaxConcurrentEntityWorkItems(builder.maxConcurrentEntities);
     if (builder.workItemFilters) {
       request.setWorkItemFilters(
           filtersFor(
-              builder.orchestrations.keySet(), builder.activities.keySet(), builder.versioning));
+              builder.orchestrations.keySet(),
+              builder.activities.keySet(),
+              builder.entities.keySet(),
+              builder.versioning));
     }
     this.stream =
         new WorkItemStream(
@@ -105,7 +118,10 @@ public final class TaskhubWorker implements AutoCloseable {
    * that one: it is sent nothing else.
    */
   private static WorkItemFilters filtersFor(
-      Collection<String> orchestrations, Collection<String> activities, Versioning versioning) {
+      Collection<String> orchestrations,
+      Collection<String> activities,
+      Collection<String> entities,
+      Versioning versioning) {
     WorkItemFilters.Builder filters = WorkItemFilters.newBuilder();
     boolean strict = versioning != null && versioning.match() == Versioning.Match.STRICT;
     orchestrations.stream()
@@ -121,6 +137,9 @@ public final class TaskhubWorker implements AutoCloseable {
     activities.stream()
         .sorted()
         .forEach(name -> filters.addActivities(ActivityFilter.newBuilder().setName(name)));
+    entities.stream()
+        .sorted()
+        .forEach(name -> filters.addEntities(EntityFilter.newBuilder().setName(name)));
     return filters.build();
   }
 
@@ -213,10 +232,12 @@ public final class TaskhubWorker implements AutoCloseable {
     private ManagedChannel channel;
     private final Map<String, Orchestration> orchestrations = new HashMap<>();
     private final Map<String, Activity> activities = new HashMap<>();
+    private final Map<String, Supplier<? extends Entity>> entities = new HashMap<>();
     private DataConverter converter = new JacksonDataConverter();
     private int maxConcurrentActivities = 100;
     private int maxConcurrentOrchestrations =
         Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    private int maxConcurrentEntities = maxConcurrentOrchestrations;
     private int orchestrationCacheSize = 1000;
     private Duration initialBackoff = Duration.ofMillis(100);
     private Duration maxBackoff = Duration.ofSeconds(10);
@@ -273,6 +294,34 @@ public final class TaskhubWorker implements AutoCloseable {
       Objects.requireNonNull(inputType, "inputType");
       Objects.requireNonNull(body, "body");
       return addActivity(name, context -> body.apply(context.getInput(inputType)));
+    }
+
+    /**
+     * Registers an entity that gets a new instance from {@code factory} for every batch — a {@link
+     * dev.taskhub.sdk.entity.TaskEntity} subclass ({@code addEntity("Counter", Counter::new)}).
+     * Entity names are case-insensitive: {@code Counter} serves the ids {@code @counter@…}.
+     *
+     * @throws IllegalArgumentException if the name is empty, contains {@code @}, or is taken (in
+     *     any case)
+     */
+    public Builder addEntity(String name, Supplier<? extends Entity> factory) {
+      Objects.requireNonNull(factory, "factory");
+      if (name != null && name.indexOf('@') >= 0) {
+        throw new IllegalArgumentException("An entity name must not contain '@': '" + name + "'");
+      }
+      register(entities, "entity", name == null ? null : name.toLowerCase(Locale.ROOT), factory);
+      return this;
+    }
+
+    /**
+     * Registers an entity written as one function over its operations ({@link Entity}); see {@link
+     * #addEntity(String, Supplier)}.
+     *
+     * @throws IllegalArgumentException if the name is empty, contains {@code @}, or is taken
+     */
+    public Builder addEntity(String name, Entity entity) {
+      Objects.requireNonNull(entity, "entity");
+      return addEntity(name, () -> entity);
     }
 
     private static <T> void register(Map<String, T> registry, String kind, String name, T value) {
@@ -341,6 +390,15 @@ public final class TaskhubWorker implements AutoCloseable {
             "orchestrationCacheSize must not be negative, was " + size);
       }
       this.orchestrationCacheSize = size;
+      return this;
+    }
+
+    /**
+     * Entity batches run at once, each on a virtual thread (default: as many as orchestrator
+     * episodes). A batch runs the operations of one entity in order.
+     */
+    public Builder maxConcurrentEntities(int max) {
+      this.maxConcurrentEntities = positive("maxConcurrentEntities", max);
       return this;
     }
 

@@ -2,10 +2,12 @@ package dev.taskhub.sdk.worker;
 
 import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.AbandonActivityTaskRequest;
+import dev.taskhub.protocol.AbandonEntityTaskRequest;
 import dev.taskhub.protocol.AbandonOrchestrationTaskRequest;
 import dev.taskhub.protocol.ActivityRequest;
 import dev.taskhub.protocol.ActivityResponse;
 import dev.taskhub.protocol.CompleteOrchestrationAction;
+import dev.taskhub.protocol.EntityBatchResult;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.OrchestratorRequest;
@@ -14,6 +16,7 @@ import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlock
 import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.sdk.DataConverter;
 import dev.taskhub.sdk.FailureDetails;
+import dev.taskhub.sdk.entity.EntityExecutor;
 import dev.taskhub.sdk.orchestration.OrchestrationExecutor;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -28,13 +31,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes work items, each on a virtual thread: activities up to one limit, orchestrator episodes
- * up to another (the scheduler also honours both, as the stream's credit). Answers each with its
- * completion token.
+ * Executes work items, each on a virtual thread: activities, orchestrator episodes and entity
+ * batches, each kind up to its own limit (the scheduler also honours them, as the stream's credit).
+ * Answers each with its completion token.
  *
  * <p>Stopping is two steps: {@link #stopAccepting()} makes items that arrive from then on wait
  * unstarted; {@link #awaitIdle} waits for the started ones. The worker then closes the stream
@@ -48,8 +52,12 @@ final class WorkItemProcessor {
 
   private enum Kind {
     ACTIVITY,
-    ORCHESTRATION
+    ORCHESTRATION,
+    ENTITY
   }
+
+  /** How many items of each kind run at once. */
+  record Limits(int activities, int orchestrations, int entities) {}
 
   private final TaskHubSidecarServiceBlockingStub stub;
   private final OrchestrationExecutor executor;
@@ -58,6 +66,8 @@ final class WorkItemProcessor {
   private final Versioning versioning;
   private final Semaphore activitySlots;
   private final Semaphore orchestrationSlots;
+  private final EntityExecutor entityExecutor;
+  private final Semaphore entitySlots;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, Kind> unfinished = new ConcurrentHashMap<>();
   private final List<WorkItem> held = new ArrayList<>();
@@ -65,24 +75,26 @@ final class WorkItemProcessor {
   private final Condition idle = lock.newCondition();
   private final LongAdder activitiesCompleted = new LongAdder();
   private int running;
-  private boolean accepting = true;
+  private volatile boolean accepting = true;
   private volatile boolean answering = true;
 
   WorkItemProcessor(
       TaskHubSidecarServiceBlockingStub stub,
       OrchestrationExecutor executor,
       Map<String, Activity> activities,
+      EntityExecutor entityExecutor,
       DataConverter converter,
-      int maxActivities,
-      int maxOrchestrations,
+      Limits limits,
       Versioning versioning) {
     this.stub = stub;
     this.versioning = versioning;
     this.executor = executor;
     this.activities = Map.copyOf(activities);
     this.converter = converter;
-    this.activitySlots = new Semaphore(maxActivities);
-    this.orchestrationSlots = new Semaphore(maxOrchestrations);
+    this.entityExecutor = entityExecutor;
+    this.activitySlots = new Semaphore(limits.activities());
+    this.orchestrationSlots = new Semaphore(limits.orchestrations());
+    this.entitySlots = new Semaphore(limits.entities());
   }
 
   long activitiesCompleted() {
@@ -91,17 +103,7 @@ final class WorkItemProcessor {
 
   /** Takes one item from the stream; never blocks. */
   void accept(WorkItem item) {
-    Kind kind =
-        switch (item.getRequestCase()) {
-          case ACTIVITYREQUEST -> Kind.ACTIVITY;
-          case ORCHESTRATORREQUEST -> Kind.ORCHESTRATION;
-          case HEALTHPING -> null;
-          default -> {
-            log.warn(
-                "Ignoring a {} work item: this worker does not handle it", item.getRequestCase());
-            yield null;
-          }
-        };
+    Kind kind = kindOf(item);
     if (kind == null) {
       return;
     }
@@ -119,15 +121,29 @@ final class WorkItemProcessor {
     threads.execute(
         () -> {
           try {
-            if (kind == Kind.ACTIVITY) {
-              runActivity(item.getActivityRequest(), item.getCompletionToken());
-            } else {
-              runEpisode(item.getOrchestratorRequest(), item.getCompletionToken());
+            switch (kind) {
+              case ACTIVITY -> runActivity(item.getActivityRequest(), item.getCompletionToken());
+              case ORCHESTRATION ->
+                  runEpisode(item.getOrchestratorRequest(), item.getCompletionToken());
+              case ENTITY -> runEntityBatch(item);
             }
           } finally {
             finished();
           }
         });
+  }
+
+  private static Kind kindOf(WorkItem item) {
+    return switch (item.getRequestCase()) {
+      case ACTIVITYREQUEST -> Kind.ACTIVITY;
+      case ORCHESTRATORREQUEST -> Kind.ORCHESTRATION;
+      case ENTITYREQUEST, ENTITYREQUESTV2 -> Kind.ENTITY;
+      case HEALTHPING -> null;
+      case REQUEST_NOT_SET -> {
+        log.warn("Ignoring a work item without a request");
+        yield null;
+      }
+    };
   }
 
   private void finished() {
@@ -239,6 +255,51 @@ final class WorkItemProcessor {
     }
   }
 
+  /**
+   * Runs one entity batch. While the worker stops, the batch ends after the operation that runs
+   * (the rest stay queued at the scheduler); one stopped before its first operation is given back.
+   */
+  private void runEntityBatch(WorkItem item) {
+    String token = item.getCompletionToken();
+    if (!acquire(entitySlots)) {
+      return;
+    }
+    String instanceId =
+        item.hasEntityRequestV2()
+            ? item.getEntityRequestV2().getInstanceId()
+            : item.getEntityRequest().getInstanceId();
+    int operations =
+        item.hasEntityRequestV2()
+            ? item.getEntityRequestV2().getOperationRequestsCount()
+            : item.getEntityRequest().getOperationsCount();
+    EntityBatchResult result;
+    try {
+      BooleanSupplier keepGoing = () -> accepting && !Thread.currentThread().isInterrupted();
+      result =
+          item.hasEntityRequestV2()
+              ? entityExecutor.execute(item.getEntityRequestV2(), keepGoing)
+              : entityExecutor.execute(item.getEntityRequest(), keepGoing);
+    } catch (RuntimeException e) {
+      log.error("Could not execute the batch of entity '{}'; giving it back", instanceId, e);
+      abandon(token, Kind.ENTITY);
+      return;
+    } finally {
+      entitySlots.release();
+    }
+    if (operations > 0 && result.getResultsCount() == 0 && !result.hasFailureDetails()) {
+      abandon(token, Kind.ENTITY);
+      return;
+    }
+    if (answer(token)) {
+      try {
+        stub.withDeadlineAfter(RPC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            .completeEntityTask(result.toBuilder().setCompletionToken(token).build());
+      } catch (StatusRuntimeException e) {
+        log.warn("Could not complete the batch of entity '{}': {}", instanceId, e.getStatus());
+      }
+    }
+  }
+
   /** The version in the generation's {@code ExecutionStarted}, or null. */
   private static String instanceVersion(OrchestratorRequest request) {
     for (var events : List.of(request.getPastEventsList(), request.getNewEventsList())) {
@@ -333,9 +394,7 @@ final class WorkItemProcessor {
     lock.lock();
     try {
       for (WorkItem item : held) {
-        toAbandon.put(
-            item.getCompletionToken(),
-            item.hasActivityRequest() ? Kind.ACTIVITY : Kind.ORCHESTRATION);
+        toAbandon.put(item.getCompletionToken(), kindOf(item));
       }
       held.clear();
     } finally {
@@ -348,12 +407,16 @@ final class WorkItemProcessor {
     unfinished.remove(token);
     try {
       var timed = stub.withDeadlineAfter(5, TimeUnit.SECONDS);
-      if (kind == Kind.ACTIVITY) {
-        timed.abandonTaskActivityWorkItem(
-            AbandonActivityTaskRequest.newBuilder().setCompletionToken(token).build());
-      } else {
-        timed.abandonTaskOrchestratorWorkItem(
-            AbandonOrchestrationTaskRequest.newBuilder().setCompletionToken(token).build());
+      switch (kind) {
+        case ACTIVITY ->
+            timed.abandonTaskActivityWorkItem(
+                AbandonActivityTaskRequest.newBuilder().setCompletionToken(token).build());
+        case ORCHESTRATION ->
+            timed.abandonTaskOrchestratorWorkItem(
+                AbandonOrchestrationTaskRequest.newBuilder().setCompletionToken(token).build());
+        case ENTITY ->
+            timed.abandonTaskEntityWorkItem(
+                AbandonEntityTaskRequest.newBuilder().setCompletionToken(token).build());
       }
     } catch (StatusRuntimeException e) {
       // Usually NOT_FOUND after a stop: closing the stream already gave the item back.

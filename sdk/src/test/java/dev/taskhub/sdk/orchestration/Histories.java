@@ -2,6 +2,9 @@ package dev.taskhub.sdk.orchestration;
 
 import com.google.protobuf.StringValue;
 import com.google.protobuf.Timestamp;
+import dev.taskhub.protocol.EntityLockGrantedEvent;
+import dev.taskhub.protocol.EntityOperationCompletedEvent;
+import dev.taskhub.protocol.EntityOperationFailedEvent;
 import dev.taskhub.protocol.EventRaisedEvent;
 import dev.taskhub.protocol.ExecutionResumedEvent;
 import dev.taskhub.protocol.ExecutionStartedEvent;
@@ -13,6 +16,7 @@ import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.OrchestratorRequest;
 import dev.taskhub.protocol.OrchestratorStartedEvent;
 import dev.taskhub.protocol.TaskCompletedEvent;
+import dev.taskhub.protocol.TaskFailureDetails;
 import dev.taskhub.protocol.TaskScheduledEvent;
 import dev.taskhub.protocol.TimerCreatedEvent;
 import dev.taskhub.protocol.TimerFiredEvent;
@@ -81,9 +85,51 @@ final class Histories {
                         TimerCreatedEvent.newBuilder()
                             .setFireAt(action.getCreateTimer().getFireAt()))
                     .build());
+        case SENDENTITYMESSAGE -> history.add(entityMessageRecord(action));
         default -> {}
       }
     }
+  }
+
+  /** The scheduler records an entity message as the event of the same name and content. */
+  private HistoryEvent entityMessageRecord(OrchestratorAction action) {
+    var message = action.getSendEntityMessage();
+    HistoryEvent.Builder event = event(action.getId());
+    switch (message.getEntityMessageTypeCase()) {
+      case ENTITYOPERATIONSIGNALED ->
+          event.setEntityOperationSignaled(message.getEntityOperationSignaled());
+      case ENTITYOPERATIONCALLED ->
+          event.setEntityOperationCalled(message.getEntityOperationCalled());
+      case ENTITYLOCKREQUESTED -> event.setEntityLockRequested(message.getEntityLockRequested());
+      case ENTITYUNLOCKSENT -> event.setEntityUnlockSent(message.getEntityUnlockSent());
+      case ENTITYMESSAGETYPE_NOT_SET -> throw new IllegalArgumentException("empty: " + action);
+    }
+    return event.build();
+  }
+
+  HistoryEvent entityCompleted(String requestId, String output) {
+    EntityOperationCompletedEvent.Builder completed =
+        EntityOperationCompletedEvent.newBuilder().setRequestId(requestId);
+    if (output != null) {
+      completed.setOutput(StringValue.of(output));
+    }
+    return event(-1).setEntityOperationCompleted(completed).build();
+  }
+
+  HistoryEvent entityFailed(String requestId, TaskFailureDetails failure) {
+    return event(-1)
+        .setEntityOperationFailed(
+            EntityOperationFailedEvent.newBuilder()
+                .setRequestId(requestId)
+                .setFailureDetails(failure))
+        .build();
+  }
+
+  HistoryEvent lockGranted(String criticalSectionId) {
+    return event(-1)
+        .setEntityLockGranted(
+            EntityLockGrantedEvent.newBuilder().setCriticalSectionId(criticalSectionId))
+        .build();
   }
 
   long now() {

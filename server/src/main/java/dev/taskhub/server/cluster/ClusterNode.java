@@ -3,6 +3,7 @@ package dev.taskhub.server.cluster;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.taskhub.protocol.ActivityResponse;
+import dev.taskhub.protocol.EntityBatchResult;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.cluster.WorkClaims.RelayedCompletion;
@@ -267,9 +268,11 @@ public final class ClusterNode implements Membership {
       return false;
     }
     RelayedCompletion.Kind kind =
-        response instanceof OrchestratorResponse
-            ? RelayedCompletion.Kind.ORCHESTRATION
-            : RelayedCompletion.Kind.ACTIVITY;
+        switch (response) {
+          case OrchestratorResponse o -> RelayedCompletion.Kind.ORCHESTRATION;
+          case EntityBatchResult e -> RelayedCompletion.Kind.ENTITY;
+          default -> RelayedCompletion.Kind.ACTIVITY;
+        };
     claims.relay(new RelayedCompletion(owner.get(), hub, kind, response.toByteArray(), now));
     bus.publish(ClusterMessage.relay(id, owner.get()));
     log.debug("Relayed a {} completion to node {}", kind, owner.get());
@@ -288,6 +291,9 @@ public final class ClusterNode implements Membership {
     }
     if (response instanceof OrchestratorResponse orchestration) {
       return claims.liveInstanceOwner(new InstanceKey(hub, orchestration.getInstanceId()), now);
+    }
+    if (response instanceof EntityBatchResult) {
+      return Optional.empty(); // entity answers always carry their token
     }
     ActivityResponse activity = (ActivityResponse) response;
     return claims.liveActivityOwner(
@@ -327,6 +333,8 @@ public final class ClusterNode implements Membership {
       if (relayed.kind() == RelayedCompletion.Kind.ORCHESTRATION) {
         engine.completeOrchestration(
             relayed.hub(), OrchestratorResponse.parseFrom(relayed.response()));
+      } else if (relayed.kind() == RelayedCompletion.Kind.ENTITY) {
+        engine.completeEntity(relayed.hub(), EntityBatchResult.parseFrom(relayed.response()));
       } else {
         engine.completeActivity(relayed.hub(), ActivityResponse.parseFrom(relayed.response()));
       }

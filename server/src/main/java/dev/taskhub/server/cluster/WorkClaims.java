@@ -117,7 +117,8 @@ public interface WorkClaims {
   record RelayedCompletion(String nodeId, String hub, Kind kind, byte[] response, long createdAt) {
     public enum Kind {
       ORCHESTRATION,
-      ACTIVITY
+      ACTIVITY,
+      ENTITY
     }
   }
 }

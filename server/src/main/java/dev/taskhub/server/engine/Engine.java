@@ -3,14 +3,14 @@ package dev.taskhub.server.engine;
 import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.ActivityResponse;
 import dev.taskhub.protocol.CreateInstanceRequest;
-import dev.taskhub.protocol.ExecutionStartedEvent;
+import dev.taskhub.protocol.EntityBatchResult;
 import dev.taskhub.protocol.GetWorkItemsRequest;
 import dev.taskhub.protocol.HistoryEvent;
-import dev.taskhub.protocol.OrchestrationInstance;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.config.ServerConfig;
+import dev.taskhub.server.store.EntityId;
 import dev.taskhub.server.store.InstanceFilter;
 import dev.taskhub.server.store.InstanceIdPage;
 import dev.taskhub.server.store.InstanceKey;
@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -74,6 +73,7 @@ public final class Engine implements AutoCloseable {
   private final AtomicLong streamIds = new AtomicLong();
   private final Membership membership;
   private final boolean allowHubManagement;
+  private final Entities entities;
 
   /** Where every hub's dispatcher reports, hubs created later included. */
   private volatile EngineMetrics metrics = EngineMetrics.NONE;
@@ -108,6 +108,7 @@ public final class Engine implements AutoCloseable {
               dispatcher.reportTo(metrics);
               return dispatcher;
             });
+    this.entities = new Entities(store, timers, payloadLimit, this::dispatcher);
   }
 
   /**
@@ -143,6 +144,11 @@ public final class Engine implements AutoCloseable {
     @Override
     public void completeActivity(String hub, ActivityResponse response) {
       Engine.this.completeActivity(hub, response);
+    }
+
+    @Override
+    public void completeEntity(String hub, EntityBatchResult result) {
+      Engine.this.completeEntity(hub, result);
     }
 
     @Override
@@ -198,50 +204,30 @@ public final class Engine implements AutoCloseable {
 
   /** Creates an instance; it runs as soon as a worker is free (or at its scheduled start). */
   public String startInstance(String hub, CreateInstanceRequest request) {
+    if (EntityId.isEntityId(request.getInstanceId())) {
+      throw new TaskhubException.InvalidArgument(
+          "Instance ids starting with '@' name durable entities; '"
+              + request.getInstanceId()
+              + "' cannot be an orchestration's id");
+    }
     String instanceId =
-        request.getInstanceId().isEmpty()
-            ? UUID.randomUUID().toString().replace("-", "")
-            : request.getInstanceId();
+        request.getInstanceId().isEmpty() ? Starts.newInstanceId() : request.getInstanceId();
     InstanceKey key = new InstanceKey(hub, instanceId);
     long now = clock.millis();
     long startAt =
         request.hasScheduledStartTimestamp()
             ? Math.max(now, Events.millis(request.getScheduledStartTimestamp()))
             : now;
-    String executionId = UUID.randomUUID().toString();
-    ExecutionStartedEvent.Builder started =
-        ExecutionStartedEvent.newBuilder()
-            .setName(request.getName())
-            .setOrchestrationInstance(
-                OrchestrationInstance.newBuilder()
-                    .setInstanceId(instanceId)
-                    .setExecutionId(StringValue.of(executionId)))
-            .putAllTags(request.getTagsMap());
-    if (request.hasVersion()) {
-      started.setVersion(request.getVersion());
-    }
-    if (request.hasInput()) {
-      started.setInput(request.getInput());
-    }
-    if (startAt > now) {
-      started.setScheduledStartTimestamp(Events.timestamp(startAt));
-    }
-    if (request.hasParentTraceContext()) {
-      started.setParentTraceContext(request.getParentTraceContext());
-    }
-    HistoryEvent event = Events.event(now).setExecutionStarted(started).build();
     NewInstance instance =
-        new NewInstance(
+        Starts.of(
             key,
-            executionId,
             request.getName(),
-            request.hasVersion() ? request.getVersion().getValue() : null,
-            request.hasInput() ? request.getInput().getValue() : null,
-            null,
+            request.hasVersion() ? request.getVersion() : null,
+            request.hasInput() ? request.getInput() : null,
             request.getTagsMap(),
             now,
             startAt,
-            event);
+            request.hasParentTraceContext() ? request.getParentTraceContext() : null);
     store.createInstance(instance, replaceableStatuses(request));
     waiters.changed(key);
     WorkName name = new WorkName(instance.name(), instance.version());
@@ -563,6 +549,7 @@ public final class Engine implements AutoCloseable {
     int fallback = settings.defaultStreamConcurrency();
     int orchestrations = request.getMaxConcurrentOrchestrationWorkItems();
     int activities = request.getMaxConcurrentActivityWorkItems();
+    int entities = entityCapacity(request, userAgent, fallback);
     // A stream that states no limits is served one item at a time: the Java SDK 1.5.0 works
     // through its stream sequentially, and items queued behind a long one would age on their lease.
     int total =
@@ -577,7 +564,8 @@ public final class Engine implements AutoCloseable {
             clock,
             orchestrations > 0 ? orchestrations : fallback,
             activities > 0 ? activities : fallback,
-            Math.max(total, 1),
+            entities,
+            Math.max(total + Math.max(request.getMaxConcurrentEntityWorkItems(), 0), 1),
             WorkFilter.of(request),
             understandsHealthPings(request, userAgent));
     dispatcher(hub).addStream(stream);
@@ -593,6 +581,20 @@ public final class Engine implements AutoCloseable {
         request.getMaxConcurrentOrchestrationWorkItems() > 0
             || request.getMaxConcurrentActivityWorkItems() > 0;
     return statesLimits || (userAgent != null && userAgent.contains("durabletask-js"));
+  }
+
+  /**
+   * How many entity batches a stream may hold: what it asks for, else the default for a worker
+   * known to run entities (one whose filters name entities, or a JavaScript SDK's), else none — the
+   * Java SDK 1.5.0 drops entity work items it does not understand.
+   */
+  private static int entityCapacity(GetWorkItemsRequest request, String userAgent, int fallback) {
+    if (request.getMaxConcurrentEntityWorkItems() > 0) {
+      return request.getMaxConcurrentEntityWorkItems();
+    }
+    boolean namesEntities = request.getWorkItemFilters().getEntitiesCount() > 0;
+    boolean javaScript = userAgent != null && userAgent.contains("durabletask-js");
+    return namesEntities || javaScript ? fallback : 0;
   }
 
   public void disconnect(WorkerStream stream) {
@@ -634,6 +636,25 @@ public final class Engine implements AutoCloseable {
               response.getTaskId(), response.hasResult() ? response.getResult() : null, now);
     }
     dispatcher(hub).completeActivity(response.getCompletionToken(), response, result);
+  }
+
+  /**
+   * Applies a worker's answer to the entity batch its token names.
+   *
+   * @throws TaskhubException.LeaseLost if no batch is out for the token (answered already, or its
+   *     lease expired and it was given back)
+   */
+  public void completeEntity(String hub, EntityBatchResult result) {
+    dispatcher(hub).completeEntity(result);
+  }
+
+  public void abandonEntity(String hub, String completionToken) {
+    dispatcher(hub).abandon(completionToken, Lease.Kind.ENTITY);
+  }
+
+  /** Client operations on durable entities. */
+  public Entities entities() {
+    return entities;
   }
 
   public void abandonOrchestration(String hub, String completionToken) {

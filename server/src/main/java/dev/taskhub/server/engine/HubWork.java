@@ -4,6 +4,7 @@ import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.ChildInstance;
+import dev.taskhub.server.store.EntityStep;
 import dev.taskhub.server.store.InboxMessage;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.NewInstance;
@@ -44,6 +45,9 @@ final class HubWork {
     /** Fail an instance whose episode was given back past the poison limit. */
     void failOrchestration(InstanceKey key, Episode episode, int deliveries);
 
+    /** Fail the operations of an entity batch given back past the poison limit. */
+    void failEntityBatch(InstanceKey key, EntityBatch batch, int deliveries);
+
     /** Fail an activity given back past the poison limit. */
     void failActivity(PendingActivity pending);
 
@@ -61,6 +65,9 @@ final class HubWork {
     /** An episode to build (unless one is pinned) and send. */
     record Orchestration(WorkerStream stream, InstanceKey key, Episode pinned)
         implements Dispatch {}
+
+    /** An entity whose next step to plan: a batch to send, or lock messages to apply. */
+    record Entity(WorkerStream stream, InstanceKey key) implements Dispatch {}
   }
 
   /**
@@ -196,11 +203,11 @@ final class HubWork {
             (name, count) ->
                 waiting.add(
                     new WaitingWork(
-                        "orchestration",
+                        name.entity() ? "entity" : "orchestration",
                         name,
                         count,
                         oldest.getOrDefault(name, 0L),
-                        streams.countTaking(f -> f.acceptsOrchestration(name)))));
+                        streams.countTaking(f -> f.acceptsInstance(name)))));
     activities
         .queuedByName()
         .forEach(
@@ -230,10 +237,12 @@ final class HubWork {
         Dispatch next;
         if (orchestrationFirst()) {
           next = takeOrchestration(stream);
+          next = next != null ? next : takeEntity(stream);
           next = next != null ? next : takeActivity(stream);
         } else {
           next = takeActivity(stream);
           next = next != null ? next : takeOrchestration(stream);
+          next = next != null ? next : takeEntity(stream);
         }
         if (next != null) {
           dispatches.add(next);
@@ -296,7 +305,7 @@ final class HubWork {
     }
     InstanceSlots.Taken taken =
         instances.take(
-            stream.filter::acceptsOrchestration,
+            name -> !name.entity() && stream.filter.acceptsOrchestration(name),
             (name, abandonedBy) ->
                 abandonedBy == stream
                     && streams.anotherTakes(stream, f -> f.acceptsOrchestration(name)));
@@ -305,6 +314,118 @@ final class HubWork {
     }
     stream.takeOrchestrationCredit();
     return new Dispatch.Orchestration(stream, taken.key(), taken.pinned());
+  }
+
+  private Dispatch takeEntity(WorkerStream stream) {
+    if (!instances.hasReady() || !stream.canTakeEntity()) {
+      return null;
+    }
+    InstanceSlots.Taken taken =
+        instances.take(
+            name -> name.entity() && stream.filter.acceptsEntity(name),
+            (name, abandonedBy) ->
+                abandonedBy == stream && streams.anotherTakes(stream, f -> f.acceptsEntity(name)));
+    if (taken == null) {
+      return null;
+    }
+    stream.takeEntityCredit();
+    return new Dispatch.Entity(stream, taken.key());
+  }
+
+  /**
+   * An entity batch for a dispatched entity is planned.
+   *
+   * @return the work item to send, or null if the stream went away meanwhile (the entity is queued
+   *     again)
+   */
+  synchronized WorkItem entityBatchReady(WorkerStream stream, InstanceKey key, EntityBatch batch) {
+    if (stream.closed) {
+      stream.returnEntityCredit();
+      instances.notSent(key, null, clock.millis());
+      return null;
+    }
+    Lease lease = Lease.entity(source.newToken(), stream, key, batch, clock.millis() + leaseMillis);
+    leases.hold(lease);
+    instances.sent(key, null);
+    return WorkItem.newBuilder()
+        .setEntityRequestV2(batch.request())
+        .setCompletionToken(lease.token)
+        .build();
+  }
+
+  /**
+   * The dispatched entity needed no worker: nothing to run, or lock messages the server applied
+   * ({@code step}, committed; null if none).
+   */
+  synchronized void entityServerStepDone(
+      WorkerStream stream, InstanceKey key, EntityStep step, long now) {
+    stream.returnEntityCredit();
+    if (step != null) {
+      afterEntityStep(step, now);
+      instances.wake(key, now); // look at what the applied messages let through
+    }
+    endFlight(key);
+  }
+
+  /** Planning the dispatched entity's next step failed; it is tried again at {@code retryAt}. */
+  synchronized void entityReadFailed(WorkerStream stream, InstanceKey key, long retryAt) {
+    stream.returnEntityCredit();
+    instances.readFailed(key);
+    followups.wakeAt(key, retryAt);
+  }
+
+  /** The lease an entity answer names, now completing; null if none is held here. */
+  synchronized Lease beginEntityCompletion(String token) {
+    return leases.beginEntityCompletion(token);
+  }
+
+  /** The step answering an entity batch lease committed. */
+  synchronized void entityStepCommitted(Lease lease, EntityStep step, long now) {
+    leases.release(lease);
+    instances.stepCommitted(lease.key);
+    afterEntityStep(step, now);
+    if (step.consumedInboxIds().size() < lease.entityBatch.workItem().inbox().size()) {
+      instances.wake(lease.key, now); // operations left queued, or waiting behind a lock message
+    }
+    endFlight(lease.key);
+  }
+
+  /** A poisoned entity batch was failed with {@code step} (null if that could not be written). */
+  synchronized void poisonedEntityBatchFailed(InstanceKey key, EntityStep step, long now) {
+    instances.stepCommitted(key);
+    if (step != null) {
+      afterEntityStep(step, now);
+    }
+    instances.wake(key, now);
+    endFlight(key);
+  }
+
+  /**
+   * The worker could not run the batch (it answered with a failure of the whole batch): it goes
+   * back like an expired lease, toward the poison limit, after a backoff.
+   */
+  synchronized void entityBatchFailed(Lease lease) {
+    leases.release(lease);
+    int deliveries = instances.givenBack(lease.key);
+    if (poison.exceeded(deliveries)) {
+      instances.holdForFailure(lease.key);
+      followups.failEntityBatch(lease.key, lease.entityBatch, deliveries);
+      return;
+    }
+    followups.wakeAt(lease.key, clock.millis() + AbandonBackoff.delayMillis(deliveries));
+  }
+
+  /** What an entity step sends: answers, signals and lock messages, and new orchestrations. */
+  private void afterEntityStep(EntityStep step, long now) {
+    for (NewInstance created : step.orchestrations()) {
+      instances.know(created.key(), new WorkName(created.name(), created.version()));
+      if (created.startAt() <= now) {
+        run(created.key());
+      } else {
+        followups.wakeAt(created.key(), created.startAt());
+      }
+    }
+    deliver(step.messages(), now);
   }
 
   /**
@@ -415,7 +536,7 @@ final class HubWork {
     }
     leases.release(lease);
     long now = clock.millis();
-    if (lease.kind == Lease.Kind.ORCHESTRATION) {
+    if (lease.kind != Lease.Kind.ACTIVITY) {
       int abandons = instances.abandoned(lease.key, lease.stream);
       long retryAt = now + AbandonBackoff.delayMillis(abandons);
       if (retryAt <= now) {
@@ -488,7 +609,7 @@ final class HubWork {
   /** Hands the source the queued work none of the connected streams takes. */
   private void handBackUnhosted() {
     List<InstanceKey> unhosted =
-        instances.dequeueUnless(name -> streams.countTaking(f -> f.acceptsOrchestration(name)) > 0);
+        instances.dequeueUnless(name -> streams.countTaking(f -> f.acceptsInstance(name)) > 0);
     List<ActivityTask> unhostedActivities =
         activities
             .drainUnless(name -> streams.countTaking(f -> f.acceptsActivity(name)) > 0)
@@ -518,13 +639,16 @@ final class HubWork {
   /** Puts a leased item back in its queue, or fails it for good past the poison limit. */
   private void giveBack(Lease lease) {
     leases.release(lease);
-    if (lease.kind == Lease.Kind.ORCHESTRATION) {
+    if (lease.kind != Lease.Kind.ACTIVITY) {
       int deliveries = instances.givenBack(lease.key);
-      if (poison.exceeded(deliveries)) {
+      if (!poison.exceeded(deliveries)) {
+        instances.wake(lease.key, clock.millis());
+      } else if (lease.kind == Lease.Kind.ENTITY) {
+        instances.holdForFailure(lease.key);
+        followups.failEntityBatch(lease.key, lease.entityBatch, deliveries);
+      } else {
         instances.holdForFailure(lease.key);
         followups.failOrchestration(lease.key, lease.episode, deliveries);
-      } else {
-        instances.wake(lease.key, clock.millis());
       }
     } else {
       PendingActivity pending = lease.activity;
@@ -565,7 +689,12 @@ final class HubWork {
       // A child whose id was taken answers with a failure in this instance's inbox.
       run(step.key());
     }
-    for (InboxMessage message : step.messages()) {
+    deliver(step.messages(), now);
+  }
+
+  /** Runs the targets of committed messages: now, or when they become visible. */
+  private void deliver(List<InboxMessage> messages, long now) {
+    for (InboxMessage message : messages) {
       if (message.visibleAt() <= now) {
         run(message.target());
       } else {

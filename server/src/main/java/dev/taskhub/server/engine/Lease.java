@@ -10,7 +10,8 @@ import dev.taskhub.server.store.InstanceKey;
 final class Lease {
   enum Kind {
     ORCHESTRATION,
-    ACTIVITY
+    ACTIVITY,
+    ENTITY
   }
 
   final String token;
@@ -19,6 +20,7 @@ final class Lease {
   final InstanceKey key;
   final Episode episode;
   final PendingActivity activity;
+  final EntityBatch entityBatch;
   final long expiresAt;
   boolean completing;
 
@@ -29,6 +31,7 @@ final class Lease {
       InstanceKey key,
       Episode episode,
       PendingActivity activity,
+      EntityBatch entityBatch,
       long expiresAt) {
     this.token = token;
     this.stream = stream;
@@ -36,16 +39,23 @@ final class Lease {
     this.key = key;
     this.episode = episode;
     this.activity = activity;
+    this.entityBatch = entityBatch;
     this.expiresAt = expiresAt;
   }
 
   static Lease orchestration(
       String token, WorkerStream stream, InstanceKey key, Episode episode, long expiresAt) {
-    return new Lease(token, stream, Kind.ORCHESTRATION, key, episode, null, expiresAt);
+    return new Lease(token, stream, Kind.ORCHESTRATION, key, episode, null, null, expiresAt);
   }
 
   static Lease activity(
       String token, WorkerStream stream, PendingActivity activity, long expiresAt) {
-    return new Lease(token, stream, Kind.ACTIVITY, activity.task.key(), null, activity, expiresAt);
+    return new Lease(
+        token, stream, Kind.ACTIVITY, activity.task.key(), null, activity, null, expiresAt);
+  }
+
+  static Lease entity(
+      String token, WorkerStream stream, InstanceKey key, EntityBatch batch, long expiresAt) {
+    return new Lease(token, stream, Kind.ENTITY, key, null, null, batch, expiresAt);
   }
 }

@@ -24,8 +24,8 @@ final class LeaseBook {
   void hold(Lease lease) {
     byToken.put(lease.token, lease);
     lease.stream.leases.add(lease);
-    if (lease.kind == Lease.Kind.ORCHESTRATION) {
-      orchestrations.put(lease.key, lease);
+    if (lease.kind != Lease.Kind.ACTIVITY) {
+      orchestrations.put(lease.key, lease); // entity ids never collide with orchestration ids
     } else {
       activities.put(lease.activity.id(), lease);
     }
@@ -44,6 +44,9 @@ final class LeaseBook {
     if (lease.kind == Lease.Kind.ORCHESTRATION) {
       orchestrations.remove(lease.key, lease);
       lease.stream.returnOrchestrationCredit();
+    } else if (lease.kind == Lease.Kind.ENTITY) {
+      orchestrations.remove(lease.key, lease);
+      lease.stream.returnEntityCredit();
     } else {
       activities.remove(lease.activity.id(), lease);
       lease.stream.returnActivityCredit();
@@ -62,6 +65,19 @@ final class LeaseBook {
         || lease.kind != Lease.Kind.ORCHESTRATION
         || !lease.key.equals(key)
         || lease.completing) {
+      return null;
+    }
+    return beginCompletion(lease);
+  }
+
+  /**
+   * Starts completing the entity batch lease an answer names (entity answers carry only a token).
+   *
+   * @return the lease, now completing, or null if no such lease is held or one is completing
+   */
+  Lease beginEntityCompletion(String token) {
+    Lease lease = byToken.get(token);
+    if (lease == null || lease.kind != Lease.Kind.ENTITY || lease.completing) {
       return null;
     }
     return beginCompletion(lease);

@@ -1,6 +1,7 @@
 package dev.taskhub.server.engine;
 
 import dev.taskhub.protocol.ActivityResponse;
+import dev.taskhub.protocol.EntityBatchResult;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.server.store.InstanceKey;
 import java.util.Optional;
@@ -40,6 +41,9 @@ public interface Membership extends AutoCloseable {
 
     /** Applies a result another node relayed here. */
     void completeActivity(String hub, ActivityResponse response);
+
+    /** Applies an entity batch's answer another node relayed here. */
+    void completeEntity(String hub, EntityBatchResult result);
 
     /** Calls {@code publisher} with every instance changed here (to tell other nodes). */
     void publishChangesTo(Consumer<InstanceKey> publisher);

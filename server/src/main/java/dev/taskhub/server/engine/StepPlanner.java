@@ -15,6 +15,7 @@ import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.protocol.ParentInstanceInfo;
 import dev.taskhub.protocol.ScheduleTaskAction;
+import dev.taskhub.protocol.SendEntityMessageAction;
 import dev.taskhub.protocol.SubOrchestrationInstanceCreatedEvent;
 import dev.taskhub.protocol.TaskFailureDetails;
 import dev.taskhub.protocol.TaskScheduledEvent;
@@ -53,6 +54,10 @@ final class StepPlanner {
     this.payloadLimit = payloadLimit;
   }
 
+  PayloadLimit payloadLimit() {
+    return payloadLimit;
+  }
+
   OrchestrationStep plan(Episode episode, OrchestratorResponse response, long now) {
     InstanceRecord instance = episode.workItem().instance();
     String oversize = payloadLimit.firstOversizeField(response);
@@ -80,6 +85,13 @@ final class StepPlanner {
         case TERMINATEORCHESTRATION -> plan.terminateOther(action);
         case CREATESUBORCHESTRATION ->
             plan.createChild(action.getId(), action.getCreateSubOrchestration());
+        case SENDENTITYMESSAGE -> {
+          try {
+            plan.sendEntityMessage(action.getId(), action.getSendEntityMessage());
+          } catch (TaskhubException.InvalidArgument e) {
+            return fail(episode, now, Events.failure("InvalidEntityMessage", e.getMessage()));
+          }
+        }
         default -> {
           return fail(
               episode,
@@ -245,7 +257,11 @@ final class StepPlanner {
       switch (event.getEventTypeCase()) {
         case TASKSCHEDULED, TIMERCREATED, SUBORCHESTRATIONINSTANCECREATED, EVENTSENT ->
             recordedActionIds.add(event.getEventId());
-        default -> {}
+        default -> {
+          if (EntityMessages.recordsAction(event)) {
+            recordedActionIds.add(event.getEventId());
+          }
+        }
       }
     }
 
@@ -312,6 +328,19 @@ final class StepPlanner {
               null,
               now,
               Events.eventRaised(send.getName(), send.hasData() ? send.getData() : null, now)));
+    }
+
+    void sendEntityMessage(int id, SendEntityMessageAction action) {
+      EntityMessages.Sent sent = EntityMessages.of(id, action, key, instance.executionId(), now);
+      history.add(sent.recorded());
+      messages.add(sent.message());
+    }
+
+    /** Unlocks for the critical sections this generation leaves open as it ends. */
+    private void releaseEntityLocks() {
+      List<HistoryEvent> all = new ArrayList<>(episode.workItem().history());
+      all.addAll(history);
+      messages.addAll(EntityMessages.unlocksAtEnd(key, all, now));
     }
 
     void terminateOther(OrchestratorAction action) {
@@ -408,6 +437,7 @@ final class StepPlanner {
         TaskFailureDetails failure,
         String customStatus) {
       dropSelfWork();
+      releaseEntityLocks();
       history.add(completedEvent(eventId, finalStatus, result, failure, now));
       notifyParent(finalStatus, result, failure);
       if (recursiveTermination
@@ -507,6 +537,7 @@ final class StepPlanner {
 
     OrchestrationStep continueAsNew(CompleteOrchestrationAction complete, String customStatus) {
       dropSelfWork();
+      releaseEntityLocks();
       String executionId = UUID.randomUUID().toString();
       ExecutionStartedEvent previous =
           executionStarted()

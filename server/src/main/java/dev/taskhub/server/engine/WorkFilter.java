@@ -5,9 +5,11 @@ import dev.taskhub.protocol.WorkItemFilters;
 import dev.taskhub.server.store.WorkName;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,16 +22,23 @@ import java.util.Set;
  */
 public final class WorkFilter {
   /** Accepts every work item: a stream without filters. */
-  public static final WorkFilter ALL = new WorkFilter(null, null);
+  public static final WorkFilter ALL = new WorkFilter(null, null, null);
 
   /** Name to accepted versions (empty: any version); null map: every name is accepted. */
   private final Map<String, Set<String>> orchestrations;
 
   private final Map<String, Set<String>> activities;
 
-  private WorkFilter(Map<String, Set<String>> orchestrations, Map<String, Set<String>> activities) {
+  /** Entity names, lower case (entities have no versions). */
+  private final Set<String> entities;
+
+  private WorkFilter(
+      Map<String, Set<String>> orchestrations,
+      Map<String, Set<String>> activities,
+      Set<String> entities) {
     this.orchestrations = orchestrations;
     this.activities = activities;
+    this.entities = entities;
   }
 
   /** The filter a stream's request asks for. */
@@ -49,7 +58,9 @@ public final class WorkFilter {
         .forEach(f -> merge(orchestrations, f.getName(), f.getVersionsList()));
     Map<String, Set<String>> activities = new LinkedHashMap<>();
     filters.getActivitiesList().forEach(f -> merge(activities, f.getName(), f.getVersionsList()));
-    return new WorkFilter(orchestrations, activities);
+    Set<String> entities = new LinkedHashSet<>();
+    filters.getEntitiesList().forEach(f -> entities.add(f.getName().toLowerCase(Locale.ROOT)));
+    return new WorkFilter(orchestrations, activities, entities);
   }
 
   /**
@@ -62,7 +73,7 @@ public final class WorkFilter {
     orchestrations.forEach((name, versions) -> merge(o, name, versions));
     Map<String, Set<String>> a = new LinkedHashMap<>();
     activities.forEach((name, versions) -> merge(a, name, versions));
-    return new WorkFilter(o, a);
+    return new WorkFilter(o, a, Set.of());
   }
 
   /** Two filters naming the same name merge: any version wins over a list, lists add up. */
@@ -82,18 +93,20 @@ public final class WorkFilter {
   /** What any of these filters accepts: the filter of a node with these streams. */
   public static WorkFilter union(Collection<WorkFilter> filters) {
     if (filters.isEmpty()) {
-      return new WorkFilter(Map.of(), Map.of());
+      return new WorkFilter(Map.of(), Map.of(), Set.of());
     }
     Map<String, Set<String>> orchestrations = new HashMap<>();
     Map<String, Set<String>> activities = new HashMap<>();
+    Set<String> entities = new HashSet<>();
     for (WorkFilter filter : filters) {
       if (filter.acceptsEverything()) {
         return ALL;
       }
       filter.orchestrations.forEach((name, v) -> merge(orchestrations, name, List.copyOf(v)));
       filter.activities.forEach((name, v) -> merge(activities, name, List.copyOf(v)));
+      entities.addAll(filter.entities);
     }
-    return new WorkFilter(orchestrations, activities);
+    return new WorkFilter(orchestrations, activities, entities);
   }
 
   public boolean acceptsEverything() {
@@ -106,6 +119,16 @@ public final class WorkFilter {
 
   public boolean acceptsActivity(WorkName work) {
     return accepts(activities, work);
+  }
+
+  /** Whether it takes this instance's work: an orchestration episode or an entity batch. */
+  public boolean acceptsInstance(WorkName work) {
+    return work.entity() ? acceptsEntity(work) : acceptsOrchestration(work);
+  }
+
+  /** Entities are taken only by a stream that names them, or one without filters. */
+  public boolean acceptsEntity(WorkName work) {
+    return entities == null || entities.contains(work.name());
   }
 
   private static boolean accepts(Map<String, Set<String>> filters, WorkName work) {
@@ -121,6 +144,11 @@ public final class WorkFilter {
     return orchestrations == null ? Map.of() : Map.copyOf(orchestrations);
   }
 
+  /** Entity names (lower case); meaningless for {@link #ALL}. */
+  public Set<String> entities() {
+    return entities == null ? Set.of() : Set.copyOf(entities);
+  }
+
   /** Activity names to accepted versions (empty: any); meaningless for {@link #ALL}. */
   public Map<String, Set<String>> activities() {
     return activities == null ? Map.of() : Map.copyOf(activities);
@@ -130,6 +158,11 @@ public final class WorkFilter {
   public String toString() {
     return acceptsEverything()
         ? "all work"
-        : "orchestrations " + orchestrations + ", activities " + activities;
+        : "orchestrations "
+            + orchestrations
+            + ", activities "
+            + activities
+            + ", entities "
+            + entities;
   }
 }

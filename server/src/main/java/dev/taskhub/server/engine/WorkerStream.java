@@ -7,9 +7,10 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * One connected {@code GetWorkItems} stream and its credit window: how many orchestrations and
- * activities it may hold at once, and how many it holds. Counters, {@code leases} and the flags are
- * guarded by its hub's lock ({@link HubWork}); sending goes through the thread-safe sink.
+ * One connected {@code GetWorkItems} stream and its credit window: how many orchestrations,
+ * activities and entity batches it may hold at once, and how many it holds. Counters, {@code
+ * leases} and the flags are guarded by its hub's lock ({@link HubWork}); sending goes through the
+ * thread-safe sink.
  */
 public final class WorkerStream {
   private static final WorkItem PING =
@@ -21,6 +22,7 @@ public final class WorkerStream {
   private final Clock clock;
   final int maxOrchestrations;
   final int maxActivities;
+  final int maxEntities;
   final int maxTotal;
 
   /** What the stream accepts; {@link WorkFilter#ALL} when it sent no filters. */
@@ -29,6 +31,7 @@ public final class WorkerStream {
   final Set<Lease> leases = new HashSet<>();
   private int orchestrationsInFlight;
   private int activitiesInFlight;
+  private int entitiesInFlight;
   boolean closed;
 
   /** Set when one of its leases expired: the worker stopped answering, so it gets nothing new. */
@@ -48,6 +51,7 @@ public final class WorkerStream {
       Clock clock,
       int maxOrchestrations,
       int maxActivities,
+      int maxEntities,
       int maxTotal,
       WorkFilter filter,
       boolean healthPings) {
@@ -57,6 +61,7 @@ public final class WorkerStream {
     this.clock = clock;
     this.maxOrchestrations = maxOrchestrations;
     this.maxActivities = maxActivities;
+    this.maxEntities = maxEntities;
     this.maxTotal = maxTotal;
     this.filter = filter;
     this.healthPings = healthPings;
@@ -66,7 +71,7 @@ public final class WorkerStream {
   private boolean hasRoom() {
     return !closed
         && !stalled
-        && orchestrationsInFlight + activitiesInFlight < maxTotal
+        && orchestrationsInFlight + activitiesInFlight + entitiesInFlight < maxTotal
         && sink.isReady();
   }
 
@@ -76,6 +81,19 @@ public final class WorkerStream {
 
   boolean canTakeActivity() {
     return activitiesInFlight < maxActivities && hasRoom();
+  }
+
+  boolean canTakeEntity() {
+    return entitiesInFlight < maxEntities && hasRoom();
+  }
+
+  /** Takes one unit of entity credit (a batch is being prepared for the stream). */
+  void takeEntityCredit() {
+    entitiesInFlight++;
+  }
+
+  void returnEntityCredit() {
+    entitiesInFlight--;
   }
 
   /** Takes one unit of orchestration credit (an episode is being prepared for the stream). */

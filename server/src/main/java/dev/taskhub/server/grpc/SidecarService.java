@@ -5,9 +5,13 @@ import com.google.protobuf.Empty;
 import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.AbandonActivityTaskRequest;
 import dev.taskhub.protocol.AbandonActivityTaskResponse;
+import dev.taskhub.protocol.AbandonEntityTaskRequest;
+import dev.taskhub.protocol.AbandonEntityTaskResponse;
 import dev.taskhub.protocol.AbandonOrchestrationTaskRequest;
 import dev.taskhub.protocol.AbandonOrchestrationTaskResponse;
 import dev.taskhub.protocol.ActivityResponse;
+import dev.taskhub.protocol.CleanEntityStorageRequest;
+import dev.taskhub.protocol.CleanEntityStorageResponse;
 import dev.taskhub.protocol.CompleteTaskResponse;
 import dev.taskhub.protocol.CreateInstanceRequest;
 import dev.taskhub.protocol.CreateInstanceResponse;
@@ -15,6 +19,9 @@ import dev.taskhub.protocol.CreateTaskHubRequest;
 import dev.taskhub.protocol.CreateTaskHubResponse;
 import dev.taskhub.protocol.DeleteTaskHubRequest;
 import dev.taskhub.protocol.DeleteTaskHubResponse;
+import dev.taskhub.protocol.EntityBatchResult;
+import dev.taskhub.protocol.GetEntityRequest;
+import dev.taskhub.protocol.GetEntityResponse;
 import dev.taskhub.protocol.GetInstanceRequest;
 import dev.taskhub.protocol.GetInstanceResponse;
 import dev.taskhub.protocol.GetWorkItemsRequest;
@@ -27,6 +34,8 @@ import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.protocol.PurgeInstanceFilter;
 import dev.taskhub.protocol.PurgeInstancesRequest;
 import dev.taskhub.protocol.PurgeInstancesResponse;
+import dev.taskhub.protocol.QueryEntitiesRequest;
+import dev.taskhub.protocol.QueryEntitiesResponse;
 import dev.taskhub.protocol.QueryInstancesRequest;
 import dev.taskhub.protocol.QueryInstancesResponse;
 import dev.taskhub.protocol.RaiseEventRequest;
@@ -37,6 +46,8 @@ import dev.taskhub.protocol.ResumeRequest;
 import dev.taskhub.protocol.ResumeResponse;
 import dev.taskhub.protocol.RewindInstanceRequest;
 import dev.taskhub.protocol.RewindInstanceResponse;
+import dev.taskhub.protocol.SignalEntityRequest;
+import dev.taskhub.protocol.SignalEntityResponse;
 import dev.taskhub.protocol.SkipGracefulOrchestrationTerminationsRequest;
 import dev.taskhub.protocol.SkipGracefulOrchestrationTerminationsResponse;
 import dev.taskhub.protocol.StreamInstanceHistoryRequest;
@@ -71,7 +82,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code TaskHubSidecarService}: validates each request, hands it to the {@link Engine} and maps
- * the outcome. RPCs not overridden here answer UNIMPLEMENTED.
+ * the outcome. RPCs not overridden here answer UNIMPLEMENTED; the entity RPCs' requests and answers
+ * are shaped by {@link EntityRpcs}.
  *
  * <p>Over 500 lines: one method per RPC of the service (gRPC wants them on one class), each only
  * validating, calling the engine and shaping the answer; the longer pieces live beside it ({@link
@@ -555,6 +567,64 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
           engine.abandonActivity(
               hub(), Validation.name("completionToken", request.getCompletionToken()));
           return AbandonActivityTaskResponse.getDefaultInstance();
+        });
+  }
+
+  // ---------------------------------------------------------------- durable entities
+
+  @Override
+  public void signalEntity(
+      SignalEntityRequest request, StreamObserver<SignalEntityResponse> observer) {
+    unary(
+        "SignalEntity",
+        observer,
+        () -> {
+          engine.entities().signal(hub(), request);
+          return SignalEntityResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void getEntity(GetEntityRequest request, StreamObserver<GetEntityResponse> observer) {
+    unary("GetEntity", observer, () -> EntityRpcs.get(engine.entities(), hub(), request));
+  }
+
+  @Override
+  public void queryEntities(
+      QueryEntitiesRequest request, StreamObserver<QueryEntitiesResponse> observer) {
+    unary("QueryEntities", observer, () -> EntityRpcs.query(engine.entities(), hub(), request));
+  }
+
+  @Override
+  public void cleanEntityStorage(
+      CleanEntityStorageRequest request, StreamObserver<CleanEntityStorageResponse> observer) {
+    unary(
+        "CleanEntityStorage", observer, () -> EntityRpcs.clean(engine.entities(), hub(), request));
+  }
+
+  @Override
+  public void completeEntityTask(
+      EntityBatchResult request, StreamObserver<CompleteTaskResponse> observer) {
+    unary(
+        "CompleteEntityTask",
+        observer,
+        () -> {
+          Validation.name("completionToken", request.getCompletionToken());
+          engine.completeEntity(hub(), request);
+          return CompleteTaskResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void abandonTaskEntityWorkItem(
+      AbandonEntityTaskRequest request, StreamObserver<AbandonEntityTaskResponse> observer) {
+    unary(
+        "AbandonTaskEntityWorkItem",
+        observer,
+        () -> {
+          engine.abandonEntity(
+              hub(), Validation.name("completionToken", request.getCompletionToken()));
+          return AbandonEntityTaskResponse.getDefaultInstance();
         });
   }
 }

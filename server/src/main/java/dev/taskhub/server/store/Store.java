@@ -167,6 +167,56 @@ public interface Store extends AutoCloseable {
    */
   int deleteHub(String hub);
 
+  // ---------------------------------------------------------------- durable entities
+
+  /**
+   * Puts a message (an operation, a lock request or an unlock) into an entity's inbox, creating the
+   * entity's row if it has none; visible from {@code visibleAt}.
+   */
+  void sendToEntity(InstanceKey key, HistoryEvent message, long visibleAt, long now);
+
+  /**
+   * Reads what planning the entity's next batch needs; empty if the entity has no row.
+   *
+   * @param now inbox messages visible at this instant are included
+   */
+  Optional<EntityWorkItem> loadEntityWorkItem(InstanceKey key, long now);
+
+  /**
+   * Applies one entity step atomically.
+   *
+   * @throws TaskhubException.LeaseLost if the entity's version is not {@code
+   *     step.expectedVersion()}, the entity is gone, or a consumed inbox row is gone; nothing is
+   *     written
+   */
+  void applyEntityStep(EntityStep step);
+
+  /** The entity's row, or empty if it has none. */
+  Optional<EntityRecord> findEntity(InstanceKey key);
+
+  /**
+   * Reads one page of entities in id order, at most {@code pageSize}.
+   *
+   * @throws TaskhubException.InvalidArgument if the continuation token is not one this store issued
+   */
+  EntityPage queryEntities(EntityFilter filter, String continuationToken, int pageSize);
+
+  /**
+   * One pass of entity housekeeping over up to {@code batch} entities of the hub, in id order,
+   * starting after {@code continuationToken}: removes those with no state, no lock and nothing
+   * queued ({@code removeEmpty}), and releases locks held by orchestrations that no longer run
+   * ({@code releaseOrphanedLocks}).
+   *
+   * @throws TaskhubException.InvalidArgument if the continuation token is not one this store issued
+   */
+  EntityCleanup cleanEntities(
+      String hub,
+      String continuationToken,
+      boolean removeEmpty,
+      boolean releaseOrphanedLocks,
+      int batch,
+      long now);
+
   /** Closes connections; pending writes finish first. */
   @Override
   void close();

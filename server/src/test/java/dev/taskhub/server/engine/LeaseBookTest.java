@@ -14,7 +14,7 @@ class LeaseBookTest {
   private final LeaseBook leases = new LeaseBook();
   private final WorkerStream stream =
       new WorkerStream(
-          1, "default", new RecordingSink(), Clock.systemUTC(), 1, 1, 2, WorkFilter.ALL, true);
+          1, "default", new RecordingSink(), Clock.systemUTC(), 1, 1, 0, 2, WorkFilter.ALL, true);
 
   private static PendingActivity activity(int taskId) {
     return new PendingActivity(

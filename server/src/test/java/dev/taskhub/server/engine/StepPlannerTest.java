@@ -17,6 +17,10 @@ import dev.taskhub.protocol.ActivityRequest;
 import dev.taskhub.protocol.CompleteOrchestrationAction;
 import dev.taskhub.protocol.CreateSubOrchestrationAction;
 import dev.taskhub.protocol.CreateTimerAction;
+import dev.taskhub.protocol.EntityLockRequestedEvent;
+import dev.taskhub.protocol.EntityOperationCalledEvent;
+import dev.taskhub.protocol.EntityOperationSignaledEvent;
+import dev.taskhub.protocol.EntityUnlockSentEvent;
 import dev.taskhub.protocol.EventRaisedEvent;
 import dev.taskhub.protocol.EventSentEvent;
 import dev.taskhub.protocol.ExecutionCompletedEvent;
@@ -1532,17 +1536,125 @@ class StepPlannerTest {
   }
 
   @Nested
+  class EntityMessages {
+    private OrchestratorAction entityAction(int id, SendEntityMessageAction.Builder message) {
+      return OrchestratorAction.newBuilder().setId(id).setSendEntityMessage(message).build();
+    }
+
+    @Test
+    void aCallIsRecordedAsSentAndGoesToTheEntityWithTheServersOwnParentIds() {
+      OrchestrationStep step =
+          plan(
+              runningWithResult(),
+              entityAction(
+                  1,
+                  SendEntityMessageAction.newBuilder()
+                      .setEntityOperationCalled(
+                          EntityOperationCalledEvent.newBuilder()
+                              .setRequestId("r1")
+                              .setOperation("add")
+                              .setInput(StringValue.of("5"))
+                              .setParentInstanceId(StringValue.of("someone-else"))
+                              .setTargetInstanceId(StringValue.of("@Counter@one")))));
+
+      HistoryEvent recorded = step.history().getLast();
+      assertThat(recorded.getEventId()).isEqualTo(1);
+      assertThat(recorded.getEntityOperationCalled().getRequestId()).isEqualTo("r1");
+      assertThat(step.messages()).hasSize(1);
+      InboxMessage message = step.messages().getFirst();
+      assertThat(message.target()).isEqualTo(new InstanceKey(HUB, "@counter@one"));
+      assertThat(message.event().getEntityOperationCalled().getParentInstanceId().getValue())
+          .isEqualTo(INSTANCE_ID);
+      assertThat(message.event().getEntityOperationCalled().getParentExecutionId().getValue())
+          .isEqualTo(EXECUTION_ID);
+    }
+
+    @Test
+    void aLockSetIsSortedAndDeduplicatedAndGoesToItsFirstEntity() {
+      OrchestrationStep step =
+          plan(
+              runningWithResult(),
+              entityAction(
+                  1,
+                  SendEntityMessageAction.newBuilder()
+                      .setEntityLockRequested(
+                          EntityLockRequestedEvent.newBuilder()
+                              .setCriticalSectionId("cs-1")
+                              .addLockSet("@account@b")
+                              .addLockSet("@account@a")
+                              .addLockSet("@account@b"))));
+
+      InboxMessage message = step.messages().getFirst();
+      assertThat(message.target()).isEqualTo(new InstanceKey(HUB, "@account@a"));
+      assertThat(message.event().getEntityLockRequested().getLockSetList())
+          .containsExactly("@account@a", "@account@b");
+      assertThat(message.event().getEntityLockRequested().getParentInstanceId().getValue())
+          .isEqualTo(INSTANCE_ID);
+    }
+
+    @Test
+    void anOrchestrationThatEndsInsideACriticalSectionUnlocksEveryEntityOfIt() {
+      OrchestrationStep step =
+          plan(
+              runningWithResult(),
+              entityAction(
+                  1,
+                  SendEntityMessageAction.newBuilder()
+                      .setEntityLockRequested(
+                          EntityLockRequestedEvent.newBuilder()
+                              .setCriticalSectionId("cs-1")
+                              .addLockSet("@account@a")
+                              .addLockSet("@account@b"))),
+              entityAction(
+                  2,
+                  SendEntityMessageAction.newBuilder()
+                      .setEntityUnlockSent(
+                          EntityUnlockSentEvent.newBuilder()
+                              .setCriticalSectionId("cs-1")
+                              .setTargetInstanceId(StringValue.of("@account@a")))),
+              complete(3, ORCHESTRATION_STATUS_COMPLETED, "\"done\""));
+
+      assertThat(step.messages())
+          .filteredOn(m -> m.event().hasEntityUnlockSent())
+          .extracting(m -> m.target().instanceId())
+          .containsExactly("@account@a", "@account@b");
+    }
+
+    @Test
+    void aMalformedEntityIdFailsTheInstanceAndSendsNothing() {
+      OrchestrationStep step =
+          plan(
+              runningWithResult(),
+              entityAction(
+                  1,
+                  SendEntityMessageAction.newBuilder()
+                      .setEntityOperationSignaled(
+                          EntityOperationSignaledEvent.newBuilder()
+                              .setOperation("add")
+                              .setTargetInstanceId(StringValue.of("counter-without-at")))));
+
+      assertThat(step.update().status()).isEqualTo(ORCHESTRATION_STATUS_FAILED);
+      assertThat(step.update().failure().getErrorType()).isEqualTo("InvalidEntityMessage");
+      assertThat(step.update().failure().getErrorMessage()).contains("counter-without-at");
+      assertThat(step.messages()).isEmpty();
+    }
+
+    @Test
+    void anEmptyEntityMessageFailsTheInstance() {
+      OrchestrationStep step =
+          plan(runningWithResult(), entityAction(1, SendEntityMessageAction.newBuilder()));
+
+      assertThat(step.update().status()).isEqualTo(ORCHESTRATION_STATUS_FAILED);
+      assertThat(step.update().failure().getErrorType()).isEqualTo("InvalidEntityMessage");
+    }
+  }
+
+  @Nested
   class MalformedActions {
     static Stream<Arguments> unsupportedActions() {
       return Stream.of(
           Arguments.of(
               OrchestratorAction.newBuilder().setId(2).build(), "ORCHESTRATORACTIONTYPE_NOT_SET"),
-          Arguments.of(
-              OrchestratorAction.newBuilder()
-                  .setId(2)
-                  .setSendEntityMessage(SendEntityMessageAction.getDefaultInstance())
-                  .build(),
-              "SENDENTITYMESSAGE"),
           Arguments.of(
               OrchestratorAction.newBuilder()
                   .setId(2)

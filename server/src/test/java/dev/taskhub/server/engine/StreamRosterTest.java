@@ -16,6 +16,7 @@ class StreamRosterTest {
         Clock.systemUTC(),
         orchestrations,
         activities,
+        0,
         total,
         WorkFilter.ALL,
         true);

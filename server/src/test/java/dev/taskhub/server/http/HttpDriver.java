@@ -53,6 +53,10 @@ public final class HttpDriver implements AutoCloseable {
     return scheduler.channel();
   }
 
+  public int grpcPort() {
+    return scheduler.grpcPort();
+  }
+
   public String baseUrl() {
     return "http://127.0.0.1:" + scheduler.httpPort();
   }

@@ -31,7 +31,7 @@ class ConcurrentMigrationTest {
 
       assertThat(nodes.get(1).findInstance(key)).isPresent();
       assertThat(TestPostgres.query(location, "SELECT version FROM schema_version"))
-          .containsExactly("6");
+          .containsExactly("7");
       assertThat(
               TestPostgres.query(
                   location,

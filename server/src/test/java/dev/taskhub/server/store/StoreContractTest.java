@@ -66,7 +66,7 @@ import org.junit.jupiter.api.Test;
  * <p>Over 500 lines on purpose: the whole contract sits in one class so that a new database runs
  * all of it by adding one small subclass, as db-scheduler's {@code CompatibilityTest} does.
  */
-abstract class StoreContractTest {
+abstract class StoreContractTest implements EntityStoreContract {
   /** The store under test, opened before each test and closed after it. */
   protected Store store;
 
@@ -76,6 +76,11 @@ abstract class StoreContractTest {
   @BeforeEach
   void openTheStore() {
     store = openStore();
+  }
+
+  @Override
+  public Store store() {
+    return store;
   }
 
   @AfterEach

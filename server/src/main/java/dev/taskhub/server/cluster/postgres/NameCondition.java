@@ -1,5 +1,6 @@
 package dev.taskhub.server.cluster.postgres;
 
+import dev.taskhub.server.engine.WorkFilter;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -47,6 +48,34 @@ record NameCondition(String sql, List<String> parameters) {
     all.addAll(terms);
     allParameters.addAll(parameters);
     return new NameCondition("(" + String.join(" OR ", all) + ")", List.copyOf(allParameters));
+  }
+
+  /**
+   * The condition for the instance rows a node's streams take: orchestrations by the filters'
+   * orchestration names and versions, entity rows ({@code @name@key}) by their entity names.
+   */
+  static NameCondition forInstances(WorkFilter takes) {
+    if (takes.acceptsEverything()) {
+      return ANY;
+    }
+    NameCondition orchestrations = of(takes.orchestrations());
+    Set<String> entityNames = takes.entities();
+    if (entityNames.isEmpty()) {
+      return orchestrations.isNone()
+          ? orchestrations
+          : new NameCondition(
+              "(c.instance_id NOT LIKE '@%' AND " + orchestrations.sql() + ")",
+              orchestrations.parameters());
+    }
+    List<String> parameters = new ArrayList<>(orchestrations.parameters());
+    parameters.addAll(entityNames);
+    return new NameCondition(
+        "((c.instance_id NOT LIKE '@%' AND "
+            + orchestrations.sql()
+            + ") OR (c.instance_id LIKE '@%' AND c.name IN ("
+            + String.join(", ", entityNames.stream().map(n -> "?").toList())
+            + ")))",
+        List.copyOf(parameters));
   }
 
   boolean isNone() {

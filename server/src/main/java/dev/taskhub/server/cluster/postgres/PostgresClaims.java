@@ -183,8 +183,7 @@ final class PostgresClaims implements WorkClaims {
   @Override
   public Claimed claim(
       String hub, String nodeId, long now, int maxInstances, int maxActivities, WorkFilter takes) {
-    NameCondition instanceNames =
-        takes.acceptsEverything() ? NameCondition.ANY : NameCondition.of(takes.orchestrations());
+    NameCondition instanceNames = NameCondition.forInstances(takes);
     NameCondition activityNames =
         takes.acceptsEverything() ? NameCondition.ANY : NameCondition.of(takes.activities());
     return transactions.writeReadCommitted(
@@ -206,7 +205,8 @@ final class PostgresClaims implements WorkClaims {
                 while (rows.next()) {
                   InstanceKey key = new InstanceKey(hub, rows.getString(1));
                   instances.add(key);
-                  names.put(key, new WorkName(rows.getString(2), rows.getString(3)));
+                  names.put(
+                      key, WorkName.ofRow(key.instanceId(), rows.getString(2), rows.getString(3)));
                 }
               }
             }

@@ -1,6 +1,7 @@
 package dev.taskhub.server.store.jdbc;
 
 import dev.taskhub.protocol.HistoryEvent;
+import dev.taskhub.server.store.EntityId;
 import dev.taskhub.server.store.InboxMessage;
 import dev.taskhub.server.store.InstanceKey;
 import java.sql.Connection;
@@ -35,11 +36,19 @@ final class InboxRows {
     }
   }
 
-  /** Messages to instances that do not exist are dropped rather than left as orphan rows. */
-  static void insertMessages(Connection connection, List<InboxMessage> messages)
+  /**
+   * Messages to orchestrations that do not exist are dropped rather than left as orphan rows; an
+   * entity comes into being with its first message.
+   */
+  static void insertMessages(Connection connection, List<InboxMessage> messages, long now)
       throws SQLException {
     if (messages.isEmpty()) {
       return;
+    }
+    for (InboxMessage message : messages) {
+      if (EntityId.isEntityId(message.target().instanceId())) {
+        EntityRows.ensure(connection, message.target(), now);
+      }
     }
     try (PreparedStatement insert = connection.prepareStatement(INSERT_IF_INSTANCE_EXISTS)) {
       for (InboxMessage message : messages) {

@@ -161,6 +161,7 @@ final class InstanceQueries {
     static Where matching(InstanceFilter filter) {
       Where where = new Where();
       where.add("hub = ?", filter.hub());
+      where.add("instance_id NOT LIKE '@%'"); // entity rows ('@name@key') are not orchestrations
       where.range("created_at", filter.created());
       where.range("completed_at", filter.completed());
       if (!filter.statuses().isEmpty()) {

@@ -67,7 +67,7 @@ final class InstanceRows {
         while (rows.next()) {
           names.put(
               new InstanceKey(hub, rows.getString(1)),
-              new WorkName(rows.getString(2), rows.getString(3)));
+              WorkName.ofRow(rows.getString(1), rows.getString(2), rows.getString(3)));
         }
       }
     }

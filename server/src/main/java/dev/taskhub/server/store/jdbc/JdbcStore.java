@@ -5,6 +5,12 @@ import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.ChildInstance;
+import dev.taskhub.server.store.EntityCleanup;
+import dev.taskhub.server.store.EntityFilter;
+import dev.taskhub.server.store.EntityPage;
+import dev.taskhub.server.store.EntityRecord;
+import dev.taskhub.server.store.EntityStep;
+import dev.taskhub.server.store.EntityWorkItem;
 import dev.taskhub.server.store.InboxEvent;
 import dev.taskhub.server.store.InstanceFilter;
 import dev.taskhub.server.store.InstanceIdPage;
@@ -31,6 +37,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -281,7 +288,7 @@ public final class JdbcStore implements Store {
                 key);
           }
           ActivityRows.insert(connection, step.activities(), step.update().lastUpdatedAt());
-          InboxRows.insertMessages(connection, step.messages());
+          InboxRows.insertMessages(connection, step.messages(), step.update().lastUpdatedAt());
           for (ChildInstance child : step.children()) {
             createChild(connection, child);
           }
@@ -469,7 +476,9 @@ public final class JdbcStore implements Store {
                   new PendingWork.PendingInstance(
                       new InstanceKey(rows.getString(1), rows.getString(2)),
                       rows.getLong(3),
-                      name == null ? null : new WorkName(name, rows.getString(5))));
+                      name == null
+                          ? null
+                          : WorkName.ofRow(rows.getString(2), name, rows.getString(5))));
             }
           }
           List<ActivityTask> activities = new ArrayList<>();
@@ -485,6 +494,147 @@ public final class JdbcStore implements Store {
             }
           }
           return new PendingWork(instances, activities);
+        });
+  }
+
+  // ---------------------------------------------------------------- durable entities
+
+  @Override
+  public void sendToEntity(InstanceKey key, HistoryEvent message, long visibleAt, long now) {
+    transactions.write(
+        connection -> {
+          EntityRows.ensure(connection, key, now);
+          try (PreparedStatement insert = connection.prepareStatement(InboxRows.INSERT)) {
+            InboxRows.bind(insert, key, null, visibleAt, message);
+            insert.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<EntityWorkItem> loadEntityWorkItem(InstanceKey key, long now) {
+    return transactions.read(
+        connection -> {
+          Optional<EntityRecord> entity = EntityRows.select(connection, key);
+          if (entity.isEmpty()) {
+            return Optional.empty();
+          }
+          List<InboxEvent> inbox = new ArrayList<>();
+          try (PreparedStatement select = connection.prepareStatement(SELECT_VISIBLE_INBOX)) {
+            select.setString(1, key.hub());
+            select.setString(2, key.instanceId());
+            select.setLong(3, now);
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                inbox.add(
+                    new InboxEvent(
+                        rows.getLong(1),
+                        rows.getString(2),
+                        rows.getLong(3),
+                        HistoryRows.parse(rows.getBytes(4))));
+              }
+            }
+          }
+          Set<String> named = new HashSet<>();
+          if (entity.get().lockedBy() != null) {
+            named.add(entity.get().lockedBy());
+          }
+          for (InboxEvent event : inbox) {
+            if (event.event().hasEntityLockRequested()) {
+              named.add(event.event().getEntityLockRequested().getParentInstanceId().getValue());
+            }
+          }
+          return Optional.of(
+              new EntityWorkItem(
+                  entity.get(),
+                  List.copyOf(inbox),
+                  EntityRows.running(connection, key.hub(), named)));
+        });
+  }
+
+  @Override
+  public void applyEntityStep(EntityStep step) {
+    transactions.write(
+        connection -> {
+          InstanceKey key = step.key();
+          if (!EntityRows.update(
+              connection,
+              key,
+              step.expectedVersion(),
+              step.state(),
+              step.lockedBy(),
+              step.lockSection(),
+              step.now())) {
+            throw new TaskhubException.LeaseLost(
+                "Entity "
+                    + key
+                    + " changed since its work item was dispatched; the batch was not applied");
+          }
+          InboxRows.delete(connection, key, step.consumedInboxIds());
+          InboxRows.insertMessages(connection, step.messages(), step.now());
+          for (NewInstance instance : step.orchestrations()) {
+            Optional<InstanceRecord> existing = selectInstance(connection, instance.key());
+            if (existing.isPresent() && !existing.get().isTerminal()) {
+              continue; // an entity starting a running id again changes nothing
+            }
+            if (existing.isPresent()) {
+              deleteInstanceRows(connection, instance.key());
+            }
+            insertInstance(connection, instance);
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<EntityRecord> findEntity(InstanceKey key) {
+    return transactions.read(connection -> EntityRows.select(connection, key));
+  }
+
+  @Override
+  public EntityPage queryEntities(EntityFilter filter, String continuationToken, int pageSize) {
+    return transactions.read(
+        connection -> EntityRows.page(connection, filter, continuationToken, pageSize));
+  }
+
+  @Override
+  public EntityCleanup cleanEntities(
+      String hub,
+      String continuationToken,
+      boolean removeEmpty,
+      boolean releaseOrphanedLocks,
+      int batch,
+      long now) {
+    return transactions.write(
+        connection -> {
+          List<EntityRecord> entities = EntityRows.after(connection, hub, continuationToken, batch);
+          Set<String> running =
+              EntityRows.running(
+                  connection,
+                  hub,
+                  entities.stream()
+                      .map(EntityRecord::lockedBy)
+                      .filter(java.util.Objects::nonNull)
+                      .collect(java.util.stream.Collectors.toSet()));
+          List<InstanceKey> released = new ArrayList<>();
+          int removed = 0;
+          for (EntityRecord entity : entities) {
+            boolean locked = entity.isLocked();
+            if (releaseOrphanedLocks && locked && !running.contains(entity.lockedBy())) {
+              EntityRows.releaseLock(connection, entity.key(), entity.lockedBy());
+              released.add(entity.key());
+              locked = false;
+            }
+            if (removeEmpty
+                && !locked
+                && !entity.hasState()
+                && EntityRows.deleteIfEmpty(connection, entity.key())) {
+              removed++;
+            }
+          }
+          String next = entities.size() < batch ? null : entities.getLast().key().instanceId();
+          return new EntityCleanup(removed, List.copyOf(released), next);
         });
   }
 

@@ -66,7 +66,8 @@ public final class PostgresTransactions implements Transactions {
           "V3__instances_by_completion.sql",
           "V4__orchestration_trace_context.sql",
           "V5__activity_names.sql",
-          "V6__task_hubs.sql");
+          "V6__task_hubs.sql",
+          "V7__entities.sql");
 
   /** The advisory lock key of schema migrations: "taskhub" in ASCII. */
   private static final long SCHEMA_LOCK_KEY = 0x7461736b687562L;

@@ -27,7 +27,8 @@ public final class SqliteTransactions implements Transactions {
           "V2__instances_by_completion.sql",
           "V3__orchestration_trace_context.sql",
           "V4__activity_names.sql",
-          "V5__task_hubs.sql");
+          "V5__task_hubs.sql",
+          "V6__entities.sql");
   private static final int READERS = 4;
 
   private final GroupCommitWriter writer;

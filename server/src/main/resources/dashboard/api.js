@@ -47,6 +47,7 @@ function query(params) {
 
 export const api = {
   info: () => call('GET', '/api/v1/info'),
+  signInOptions: () => call('GET', '/api/v1/sign-in'),
   list: (hub, params) => call('GET', `${hubPath(hub)}/instances${query(params)}`),
   counts: (hub, params) => call('GET', `${hubPath(hub)}/counts${query(params)}`),
   waiting: (hub) => call('GET', `${hubPath(hub)}/waiting`),

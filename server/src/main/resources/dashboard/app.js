@@ -3,6 +3,7 @@
 //   #/hubs/{hub}/instances/{id}          one instance
 
 import { api, session } from './api.js';
+import { completeOidcSignIn, showSignIn } from './signin.js';
 import { h } from './format.js';
 import { renderList } from './list.js';
 import { renderInstance } from './instance.js';
@@ -59,29 +60,6 @@ function canChange() {
   return !roles || roles.includes('contributor') || roles.includes('admin');
 }
 
-/** Asks for a token when the server requires one; the token lives in this tab only. */
-function showSignIn(problem) {
-  const input = h('input', {
-    id: 'sign-in-token', type: 'password', autocomplete: 'off', required: true,
-    'aria-label': 'Token', placeholder: 'thk_…',
-  });
-  const form = h('form', {
-    class: 'sign-in', id: 'sign-in',
-    onsubmit: (event) => {
-      event.preventDefault();
-      session.signIn(input.value.trim());
-      start();
-    },
-  },
-  h('h1', {}, 'Sign in'),
-  h('p', {}, 'This Taskhub requires a token. Ask its operator for one (taskhub token new).'),
-  problem ? h('p', { class: 'error', role: 'alert' }, problem) : null,
-  h('label', { class: 'field' }, h('span', {}, 'Token'), input),
-  h('div', { class: 'filter-buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Sign in')));
-  document.getElementById('view').replaceChildren(form);
-  input.focus();
-}
-
 function showCaller() {
   const caller = state.info.caller;
   const box = document.getElementById('caller');
@@ -96,13 +74,27 @@ function showCaller() {
 }
 
 async function start() {
+  let signInProblem = null;
+  try {
+    await completeOidcSignIn();
+  } catch (error) {
+    signInProblem = error.message;
+  }
   try {
     state.info = await api.info();
   } catch (error) {
-    if (error.problem?.status === 401) {
+    const status = error.problem?.status;
+    if (status === 401 || status === 403) {
+      // 401: no token, or one the server refused; 403: a caller without any role in this Taskhub.
       const hadToken = Boolean(session.token());
       session.signOut();
-      showSignIn(hadToken ? 'That token was not accepted.' : null);
+      if (!signInProblem && hadToken) {
+        signInProblem = status === 401
+          ? `That token was not accepted: ${error.message}`
+          : error.message;
+      }
+      const options = await api.signInOptions().catch(() => ({ tokens: true }));
+      showSignIn(options, signInProblem, start);
       return;
     }
     document.getElementById('view').replaceChildren(
@@ -110,6 +102,8 @@ async function start() {
     return;
   }
   showCaller();
+  // Hidden until the hubs are known (not on the sign-in page).
+  document.getElementById('hub-picker').hidden = false;
   const select = document.getElementById('hub-select');
   select.replaceChildren(...state.info.taskHubs.map((hub) => h('option', { value: hub }, hub)));
   select.addEventListener('change', () => navigate(listHash(select.value)));

@@ -131,6 +131,7 @@ public final class HttpEndpoint implements AutoCloseable {
             engine, actions, new Timeline(activityClock), live, config.readOnly(), clock)
         .register(app);
     new DurableFunctionsRoutes(engine, actions).register(app);
+    new SignInRoute(config).register(app);
   }
 
   private static boolean isApi(String path) {

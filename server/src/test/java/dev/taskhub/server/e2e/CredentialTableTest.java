@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Message;
 import com.google.protobuf.StringValue;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.PlainJWT;
 import dev.taskhub.protocol.CreateInstanceRequest;
 import dev.taskhub.protocol.CreateTaskHubRequest;
 import dev.taskhub.protocol.GetInstanceRequest;
@@ -26,7 +24,6 @@ import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TerminateRequest;
 import dev.taskhub.server.config.OidcSettings;
 import dev.taskhub.server.security.LocalIssuer;
-import dev.taskhub.server.security.TokenFile;
 import dev.taskhub.server.testing.TestScheduler;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -42,11 +39,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -104,29 +98,12 @@ class CredentialTableTest {
           Map.entry("CreateTaskHub", Set.of()),
           Map.entry("DeleteTaskHub", Set.of()));
 
-  /** What a credential is, and so how every call with it must be refused. */
-  private enum Kind {
-    /** No credentials, or ones that do not check out: UNAUTHENTICATED / 401 everywhere. */
-    INVALID,
-    /** A valid caller of another hub: PERMISSION_DENIED / 403 everywhere. */
-    OTHER_HUB,
-    /** A valid caller of this hub with one role: refused where that role is not enough. */
-    ROLE
-  }
-
-  private record Credential(String label, String bearer, Kind kind, String role) {
-    @Override
-    public String toString() {
-      return label;
-    }
-  }
-
   @TempDir static Path dir;
   private static LocalIssuer issuer;
   private static RSAKey key;
   private static TestScheduler server;
   private static ManagedChannel channel;
-  private static final List<Credential> credentials = new ArrayList<>();
+  private static List<TableCredentials.Credential> credentials;
 
   @BeforeAll
   static void start() throws Exception {
@@ -134,80 +111,22 @@ class CredentialTableTest {
     key = LocalIssuer.rsaKey("k1");
     issuer.publish(key);
     Path tokens = dir.resolve("tokens");
-    Files.writeString(
-        tokens,
-        String.join(
-            "\n",
-            "ops " + TokenFile.hashHex("admin-secret") + " admin *",
-            "viewer " + TokenFile.hashHex("reader-secret") + " reader default",
-            "runner " + TokenFile.hashHex("worker-secret") + " worker default",
-            "editor " + TokenFile.hashHex("contributor-secret") + " contributor default",
-            "elsewhere " + TokenFile.hashHex("other-hub-secret") + " admin other",
-            ""));
+    TableCredentials.writeTokenFile(tokens);
     server =
         TestScheduler.builder()
             .http()
             .config(
                 c ->
                     c.withAuthTokens(tokens)
-                        .withOidc(new OidcSettings(issuer.url(), AUDIENCE, null, "taskhubs"))
+                        .withOidc(
+                            new OidcSettings(
+                                issuer.url(), AUDIENCE, null, TableCredentials.HUBS_CLAIM))
                         .withTaskHubs(List.of("default", "other"))
                         .withHubManagement(true))
             .start();
     channel = server.channel();
 
-    Instant now = Instant.now();
-    credentials.add(new Credential("no credentials", null, Kind.INVALID, null));
-    credentials.add(new Credential("a wrong token", "thk_wrong-secret", Kind.INVALID, null));
-    credentials.add(
-        new Credential(
-            "an expired JWT",
-            jwt(claims("admin", "*").expirationTime(Date.from(now.minusSeconds(120)))),
-            Kind.INVALID,
-            null));
-    credentials.add(
-        new Credential(
-            "a JWT for another audience",
-            jwt(claims("admin", "*").audience("api://someone-else")),
-            Kind.INVALID,
-            null));
-    credentials.add(
-        new Credential(
-            "a JWT from another issuer",
-            jwt(claims("admin", "*").issuer("https://evil.example")),
-            Kind.INVALID,
-            null));
-    credentials.add(
-        new Credential(
-            "a JWT badly signed (the issuer's key id, another key)",
-            LocalIssuer.sign(LocalIssuer.rsaKey("k1"), claims("admin", "*").build()),
-            Kind.INVALID,
-            null));
-    credentials.add(
-        new Credential(
-            "a JWT signed by a key the issuer never published",
-            LocalIssuer.sign(LocalIssuer.ecKey("unpublished"), claims("admin", "*").build()),
-            Kind.INVALID,
-            null));
-    credentials.add(
-        new Credential(
-            "an unsigned JWT (alg none)",
-            new PlainJWT(claims("admin", "*").build()).serialize(),
-            Kind.INVALID,
-            null));
-    credentials.add(
-        new Credential("a token for another hub", "other-hub-secret", Kind.OTHER_HUB, null));
-    credentials.add(
-        new Credential(
-            "a JWT for another hub", jwt(claims("admin", "other")), Kind.OTHER_HUB, null));
-    credentials.add(
-        new Credential(
-            "a JWT without any Taskhub role", jwt(claims("unrelated", "*")), Kind.ROLE, null));
-    for (String role : List.of("reader", "worker", "contributor")) {
-      credentials.add(new Credential("a " + role + " token", role + "-secret", Kind.ROLE, role));
-      credentials.add(
-          new Credential("a " + role + " JWT", jwt(claims(role, "default")), Kind.ROLE, role));
-    }
+    credentials = TableCredentials.all(issuer, key, AUDIENCE);
 
     admin(null)
         .startInstance(
@@ -231,22 +150,6 @@ class CredentialTableTest {
     issuer.close();
   }
 
-  private static JWTClaimsSet.Builder claims(String role, String hub) {
-    Instant now = Instant.now();
-    return new JWTClaimsSet.Builder()
-        .issuer(issuer.url())
-        .audience(AUDIENCE)
-        .subject("subject-" + role)
-        .claim("preferred_username", role + "@example.com")
-        .claim("roles", List.of(role))
-        .claim("taskhubs", List.of(hub))
-        .expirationTime(Date.from(now.plusSeconds(600)));
-  }
-
-  private static String jwt(JWTClaimsSet.Builder claims) throws Exception {
-    return LocalIssuer.sign(key, claims.build());
-  }
-
   /** The channel with {@code bearer} (none if null) and the {@code taskhub} header (if given). */
   private static Channel channel(String bearer, String hub) {
     Metadata headers = new Metadata();
@@ -262,7 +165,7 @@ class CredentialTableTest {
   }
 
   private static TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub admin(String hub) {
-    return TaskHubSidecarServiceGrpc.newBlockingStub(channel("admin-secret", hub));
+    return TaskHubSidecarServiceGrpc.newBlockingStub(channel(TableCredentials.ADMIN, hub));
   }
 
   /**
@@ -335,7 +238,7 @@ class CredentialTableTest {
   private static String storeSnapshot() throws Exception {
     StringBuilder snapshot =
         new StringBuilder(
-            http(new Route("GET", "/api/v1/info"), "admin-secret")
+            http(new Route("GET", "/api/v1/info"), TableCredentials.ADMIN)
                 .body()
                 .replaceAll("\"serverTime\":\"[^\"]*\"", ""));
     for (String hub : List.of("default", "other")) {
@@ -376,7 +279,7 @@ class CredentialTableTest {
     int refusals = 0;
     for (MethodDescriptor<?, ?> method : rpcs()) {
       String rpc = method.getBareMethodName();
-      for (Credential credential : credentials) {
+      for (TableCredentials.Credential credential : credentials) {
         Status.Code expected = expectedCode(rpc, credential);
         if (expected == null) {
           continue; // a role that may make this call
@@ -407,7 +310,7 @@ class CredentialTableTest {
   }
 
   /** The code a call must be refused with, or null if the credential's role may make it. */
-  private static Status.Code expectedCode(String rpc, Credential credential) {
+  private static Status.Code expectedCode(String rpc, TableCredentials.Credential credential) {
     return switch (credential.kind()) {
       case INVALID -> Status.Code.UNAUTHENTICATED;
       case OTHER_HUB -> Status.Code.PERMISSION_DENIED;
@@ -465,6 +368,8 @@ class CredentialTableTest {
           new Route("DELETE", "/runtime/webhooks/durabletask/instances?runtimeStatus=Pending"),
           new Route("GET", "/metrics"));
 
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
   private static HttpResponse<String> http(Route route, String bearer) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://localhost:" + server.httpPort() + route.path()))
@@ -473,7 +378,7 @@ class CredentialTableTest {
     if (bearer != null) {
       request.header("Authorization", "Bearer " + bearer);
     }
-    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -482,7 +387,7 @@ class CredentialTableTest {
     String before = storeSnapshot();
     List<String> wrong = new ArrayList<>();
     for (Route route : ROUTES) {
-      for (Credential credential : credentials) {
+      for (TableCredentials.Credential credential : credentials) {
         Integer expected =
             switch (credential.kind()) {
               case INVALID -> 401;

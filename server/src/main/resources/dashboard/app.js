@@ -2,7 +2,7 @@
 //   #/hubs/{hub}/instances?status=...   the instance list
 //   #/hubs/{hub}/instances/{id}          one instance
 
-import { api, session } from './api.js';
+import { api, onSessionEnded, session } from './api.js';
 import { completeOidcSignIn, showSignIn } from './signin.js';
 import { h } from './format.js';
 import { renderList } from './list.js';
@@ -34,6 +34,7 @@ export function instanceHash(hub, id) {
 async function route() {
   state.cleanup?.();
   state.cleanup = null;
+  if (!state.info) return; // signed out: the sign-in page stays
   const view = document.getElementById('view');
   const { parts, params } = parseHash();
   const hubs = state.info.taskHubs;
@@ -73,8 +74,9 @@ function showCaller() {
     }, 'Sign out'));
 }
 
-async function start() {
-  let signInProblem = null;
+async function start(problem = null) {
+  onSessionEnded(null);
+  let signInProblem = problem;
   try {
     await completeOidcSignIn();
   } catch (error) {
@@ -88,6 +90,12 @@ async function start() {
       // 401: no token, or one the server refused; 403: a caller without any role in this Taskhub.
       const hadToken = Boolean(session.token());
       session.signOut();
+      state.info = null;
+      document.getElementById('caller').hidden = true;
+      document.getElementById('hub-picker').hidden = true;
+      document.getElementById('live-indicator').hidden = true;
+      // What failed for want of a token is said once, on the sign-in page.
+      document.getElementById('toasts').replaceChildren();
       if (!signInProblem && hadToken) {
         signInProblem = status === 401
           ? `That token was not accepted: ${error.message}`
@@ -102,16 +110,23 @@ async function start() {
     return;
   }
   showCaller();
+  onSessionEnded(() => {
+    state.cleanup?.();
+    state.cleanup = null;
+    session.signOut();
+    start('Your sign-in has ended (the token expired or is no longer accepted). Sign in again.');
+  });
   // Hidden until the hubs are known (not on the sign-in page).
   document.getElementById('hub-picker').hidden = false;
+  document.getElementById('live-indicator').hidden = false;
   const select = document.getElementById('hub-select');
   select.replaceChildren(...state.info.taskHubs.map((hub) => h('option', { value: hub }, hub)));
-  select.addEventListener('change', () => navigate(listHash(select.value)));
   document.getElementById('read-only-badge').hidden = !state.info.readOnly;
   document.body.classList.toggle('read-only', state.info.readOnly || !canChange());
   if (!state.started) {
     state.started = true;
     window.addEventListener('hashchange', route);
+    select.addEventListener('change', () => navigate(listHash(select.value)));
   }
   route();
 }

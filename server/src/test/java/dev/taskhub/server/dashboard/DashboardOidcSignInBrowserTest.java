@@ -34,7 +34,8 @@ import org.openqa.selenium.WindowType;
  * a real headless Chromium, signing in at the test's issuer with the authorization code and PKCE:
  * "Sign in with …" goes to the issuer and back, the view the person was on is shown with who is
  * signed in, the token stays in the tab, a reader sees no actions, a contributor terminates an
- * instance, a person without a Taskhub role is told so, and signing out asks again.
+ * instance, a person without a Taskhub role is told so, a token the server stops accepting ends the
+ * sign-in, and signing out asks again.
  */
 class DashboardOidcSignInBrowserTest {
   private static final String AUDIENCE = "api://taskhub";
@@ -175,6 +176,16 @@ class DashboardOidcSignInBrowserTest {
     browser.driver.close();
     browser.driver.switchTo().window(signedInTab);
 
+    // A token the server stops accepting (expired, or revoked at the issuer) ends the sign-in.
+    browser.script("sessionStorage.setItem('taskhub.token', 'not.a.jwt');");
+    browser.driver.get(base + "#/hubs/default/instances");
+    assertThat(text("#sign-in .error")).contains("sign-in has ended");
+    assertThat(browser.driver.findElement(By.id("caller")).isDisplayed()).isFalse();
+    browser.screenshot("oidc-sign-in-ended");
+    signInThroughTheIssuer();
+    assertThat(text("#caller-name")).isEqualTo("Signed in as ada@example.com (reader)");
+    assertThat(browser.driver.getCurrentUrl()).isEqualTo(base + "#/hubs/default/instances");
+
     browser.driver.findElement(By.id("sign-out")).click();
     assertThat(text("#sign-in-oidc")).startsWith("Sign in with");
     assertThat(sessionToken()).isNull();
@@ -182,6 +193,7 @@ class DashboardOidcSignInBrowserTest {
     signInAt().signsIn(CLIENT_ID, key, () -> person("grace@example.com", "contributor"));
     signInThroughTheIssuer();
     assertThat(text("#caller-name")).isEqualTo("Signed in as grace@example.com (contributor)");
+    browser.driver.get(instancePage);
     await()
         .atMost(Duration.ofSeconds(10))
         .ignoreExceptionsInstanceOf(WebDriverException.class)
@@ -202,6 +214,6 @@ class DashboardOidcSignInBrowserTest {
                         .getOrchestrationStatus()
                     == OrchestrationStatus.ORCHESTRATION_STATUS_TERMINATED);
     browser.screenshot("oidc-signed-in-contributor-terminated");
-    assertThat(signInAt().tokensIssued()).isEqualTo(3);
+    assertThat(signInAt().tokensIssued()).isEqualTo(4);
   }
 }

@@ -424,6 +424,11 @@ class CredentialTableTest {
           softly.assertThat(after).as("the store after every refused request").isEqualTo(before);
         });
     assertThat(http(new Route("GET", "/health"), null).statusCode()).isEqualTo(200);
+    HttpResponse<String> signIn = http(new Route("GET", "/api/v1/sign-in"), null);
+    assertThat(signIn.statusCode())
+        .as("how the dashboard signs in, asked before it can")
+        .isEqualTo(200);
+    assertThat(signIn.body()).contains("\"tokens\":true").doesNotContain("secret");
     assertThat(http(new Route("GET", "/"), null).statusCode()).as("the page").isEqualTo(200);
   }
 }

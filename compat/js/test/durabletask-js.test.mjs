@@ -812,4 +812,51 @@ describe("TLS", () => {
       await Promise.allSettled([tlsWorker.stop(), tlsClient.stop(), plaintext.stop()]);
     }
   });
+
+  // A fourth scheduler that also requires a client certificate chained to --tls-client-ca (mTLS).
+  const mtlsEndpoint = process.env.TASKHUB_MTLS_ENDPOINT;
+  const clientCertFile = process.env.TASKHUB_MTLS_CLIENT_CERT;
+  const clientKeyFile = process.env.TASKHUB_MTLS_CLIENT_KEY;
+  const strangerCertFile = process.env.TASKHUB_MTLS_STRANGER_CERT;
+  const strangerKeyFile = process.env.TASKHUB_MTLS_STRANGER_KEY;
+
+  test("with a client certificate the fan-out runs over mTLS; without one, or with an untrusted one, calls are refused", async () => {
+    if (!mtlsEndpoint || !caFile || !clientCertFile || !clientKeyFile || !strangerCertFile || !strangerKeyFile) {
+      assert.fail(
+        "Set TASKHUB_MTLS_ENDPOINT, TASKHUB_TLS_CA, TASKHUB_MTLS_CLIENT_CERT/_KEY and TASKHUB_MTLS_STRANGER_CERT/_KEY",
+      );
+    }
+    const ca = readFileSync(caFile);
+    // The SDK takes any grpc-js ChannelCredentials: createSsl(root CAs, client key, client chain).
+    const credentials = grpc.credentials.createSsl(ca, readFileSync(clientKeyFile), readFileSync(clientCertFile));
+    const mtlsWorker = new TaskHubGrpcWorker({ hostAddress: mtlsEndpoint, credentials, logger: quietLogger });
+    mtlsWorker.addOrchestrator(fanOutFanIn);
+    mtlsWorker.addActivity(square);
+    const mtlsClient = new TaskHubGrpcClient({ hostAddress: mtlsEndpoint, credentials, logger: quietLogger });
+    const withoutCertificate = new TaskHubGrpcClient({
+      hostAddress: mtlsEndpoint,
+      credentials: grpc.credentials.createSsl(ca),
+      logger: quietLogger,
+    });
+    const stranger = new TaskHubGrpcClient({
+      hostAddress: mtlsEndpoint,
+      credentials: grpc.credentials.createSsl(ca, readFileSync(strangerKeyFile), readFileSync(strangerCertFile)),
+      logger: quietLogger,
+    });
+    const refusedAtTheHandshake = (error) => {
+      assert.match(String(error?.message ?? error), /UNAVAILABLE/);
+      return true;
+    };
+    try {
+      await mtlsWorker.start();
+      const id = await mtlsClient.scheduleNewOrchestration(fanOutFanIn, [1, 2, 3, 4]);
+      const state = await mtlsClient.waitForOrchestrationCompletion(id, true, WAIT_SECONDS);
+      assert.deepEqual(assertCompleted(state), { count: 4, sum: 30, squares: [1, 4, 9, 16] });
+
+      await assert.rejects(() => withoutCertificate.scheduleNewOrchestration(fanOutFanIn, [1]), refusedAtTheHandshake);
+      await assert.rejects(() => stranger.scheduleNewOrchestration(fanOutFanIn, [1]), refusedAtTheHandshake);
+    } finally {
+      await Promise.allSettled([mtlsWorker.stop(), mtlsClient.stop(), withoutCertificate.stop(), stranger.stop()]);
+    }
+  });
 });

@@ -16,6 +16,16 @@ export const session = {
   signOut: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
+let sessionEnded = null;
+
+/**
+ * Runs {@code handler} once, the first time the server refuses the tab's token after sign-in (it
+ * expired, or its caller was removed), so the page can ask to sign in again.
+ */
+export function onSessionEnded(handler) {
+  sessionEnded = handler;
+}
+
 async function call(method, path, body) {
   const init = { method, headers: { Accept: 'application/json' } };
   const token = session.token();
@@ -27,6 +37,11 @@ async function call(method, path, body) {
   const response = await fetch(path, init);
   const text = await response.text();
   const json = text ? JSON.parse(text) : null;
+  if (response.status === 401 && token && sessionEnded) {
+    const handler = sessionEnded;
+    sessionEnded = null;
+    handler();
+  }
   if (!response.ok) {
     throw new ApiError(json || { status: response.status, title: response.statusText });
   }
@@ -49,6 +64,7 @@ function query(params) {
 
 export const api = {
   info: () => call('GET', '/api/v1/info'),
+  signInOptions: () => call('GET', '/api/v1/sign-in'),
   list: (hub, params) => call('GET', `${hubPath(hub)}/instances${query(params)}`),
   counts: (hub, params) => call('GET', `${hubPath(hub)}/counts${query(params)}`),
   waiting: (hub) => call('GET', `${hubPath(hub)}/waiting`),

@@ -4,7 +4,8 @@
 //   #/hubs/{hub}/entities?name=...       the entity list
 //   #/hubs/{hub}/entities/{name}/{key}   one entity
 
-import { api, session } from './api.js';
+import { api, onSessionEnded, session } from './api.js';
+import { completeOidcSignIn, showSignIn } from './signin.js';
 import { h } from './format.js';
 import { renderList } from './list.js';
 import { renderInstance } from './instance.js';
@@ -45,6 +46,7 @@ export function entityHash(hub, name, key) {
 async function route() {
   state.cleanup?.();
   state.cleanup = null;
+  if (!state.info) return; // signed out: the sign-in page stays
   const view = document.getElementById('view');
   const { parts, params } = parseHash();
   const hubs = state.info.taskHubs;
@@ -85,29 +87,6 @@ function canChange() {
   return !roles || roles.includes('contributor') || roles.includes('admin');
 }
 
-/** Asks for a token when the server requires one; the token lives in this tab only. */
-function showSignIn(problem) {
-  const input = h('input', {
-    id: 'sign-in-token', type: 'password', autocomplete: 'off', required: true,
-    'aria-label': 'Token', placeholder: 'thk_…',
-  });
-  const form = h('form', {
-    class: 'sign-in', id: 'sign-in',
-    onsubmit: (event) => {
-      event.preventDefault();
-      session.signIn(input.value.trim());
-      start();
-    },
-  },
-  h('h1', {}, 'Sign in'),
-  h('p', {}, 'This Taskhub requires a token. Ask its operator for one (taskhub token new).'),
-  problem ? h('p', { class: 'error', role: 'alert' }, problem) : null,
-  h('label', { class: 'field' }, h('span', {}, 'Token'), input),
-  h('div', { class: 'filter-buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Sign in')));
-  document.getElementById('view').replaceChildren(form);
-  input.focus();
-}
-
 function showCaller() {
   const caller = state.info.caller;
   const box = document.getElementById('caller');
@@ -121,14 +100,35 @@ function showCaller() {
     }, 'Sign out'));
 }
 
-async function start() {
+async function start(problem = null) {
+  onSessionEnded(null);
+  let signInProblem = problem;
+  try {
+    await completeOidcSignIn();
+  } catch (error) {
+    signInProblem = error.message;
+  }
   try {
     state.info = await api.info();
   } catch (error) {
-    if (error.problem?.status === 401) {
+    const status = error.problem?.status;
+    if (status === 401 || status === 403) {
+      // 401: no token, or one the server refused; 403: a caller without any role in this Taskhub.
       const hadToken = Boolean(session.token());
       session.signOut();
-      showSignIn(hadToken ? 'That token was not accepted.' : null);
+      state.info = null;
+      document.getElementById('caller').hidden = true;
+      document.getElementById('hub-picker').hidden = true;
+      document.getElementById('live-indicator').hidden = true;
+      // What failed for want of a token is said once, on the sign-in page.
+      document.getElementById('toasts').replaceChildren();
+      if (!signInProblem && hadToken) {
+        signInProblem = status === 401
+          ? `That token was not accepted: ${error.message}`
+          : error.message;
+      }
+      const options = await api.signInOptions().catch(() => ({ tokens: true }));
+      showSignIn(options, signInProblem, start);
       return;
     }
     document.getElementById('view').replaceChildren(
@@ -136,14 +136,23 @@ async function start() {
     return;
   }
   showCaller();
+  onSessionEnded(() => {
+    state.cleanup?.();
+    state.cleanup = null;
+    session.signOut();
+    start('Your sign-in has ended (the token expired or is no longer accepted). Sign in again.');
+  });
+  // Hidden until the hubs are known (not on the sign-in page).
+  document.getElementById('hub-picker').hidden = false;
+  document.getElementById('live-indicator').hidden = false;
   const select = document.getElementById('hub-select');
   select.replaceChildren(...state.info.taskHubs.map((hub) => h('option', { value: hub }, hub)));
-  select.addEventListener('change', () => navigate(listHash(select.value)));
   document.getElementById('read-only-badge').hidden = !state.info.readOnly;
   document.body.classList.toggle('read-only', state.info.readOnly || !canChange());
   if (!state.started) {
     state.started = true;
     window.addEventListener('hashchange', route);
+    select.addEventListener('change', () => navigate(listHash(select.value)));
   }
   route();
 }

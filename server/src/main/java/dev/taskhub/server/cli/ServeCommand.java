@@ -142,6 +142,22 @@ final class ServeCommand implements Callable<Integer> {
   String oidcHubsClaim;
 
   @Option(
+      names = "--oidc-client-id",
+      paramLabel = "ID",
+      description =
+          "The dashboard's public client at the issuer: it signs in with the authorization code"
+              + " and PKCE, returning to the dashboard's URL (register it as a redirect URI).")
+  String oidcClientId;
+
+  @Option(
+      names = "--oidc-scopes",
+      paramLabel = "SCOPES",
+      description =
+          "Scopes the dashboard asks for, space-separated; they must get an access token for"
+              + " --oidc-audience. Default: openid profile")
+  String oidcScopes;
+
+  @Option(
       names = "--tls-cert",
       paramLabel = "FILE",
       description = "PEM certificate (may hold a chain) both ports present: TLS. Needs --tls-key.")
@@ -192,7 +208,15 @@ final class ServeCommand implements Callable<Integer> {
         }
         config =
             config.withOidc(
-                new OidcSettings(oidcIssuer, oidcAudience, oidcRolesClaim, oidcHubsClaim));
+                new OidcSettings(
+                    oidcIssuer,
+                    oidcAudience,
+                    oidcRolesClaim,
+                    oidcHubsClaim,
+                    oidcClientId,
+                    oidcScopes));
+      } else if (oidcClientId != null || oidcScopes != null) {
+        throw new IllegalArgumentException("--oidc-client-id and --oidc-scopes need --oidc-issuer");
       }
       server = TaskhubServer.start(config);
     } catch (TaskhubException | IllegalArgumentException e) {

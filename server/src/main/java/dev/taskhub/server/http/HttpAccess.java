@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Authentication and authorization of every HTTP request, in one place, before any route runs:
- * {@code /health} and the dashboard's static files are open; {@code /metrics} needs a reader unless
- * it was opened; the APIs need what the method asks (reads: reader; changes: contributor) in the
- * task hub the path or the {@code taskHub} parameter names. Refusals are 401 or 403 problem JSON
- * ({@link Problems}).
+ * {@code /health}, the dashboard's static files and its sign-in options are open; {@code /metrics}
+ * needs a reader unless it was opened; the APIs need what the method asks (reads: reader; changes:
+ * contributor) in the task hub the path or the {@code taskHub} parameter names. Refusals are 401 or
+ * 403 problem JSON ({@link Problems}).
  */
 final class HttpAccess {
   static final String CALLER = "taskhub.caller";
@@ -34,8 +34,8 @@ final class HttpAccess {
     boolean api =
         path.startsWith(ManagementRoutes.BASE) || path.startsWith(DurableFunctionsRoutes.BASE);
     boolean metrics = path.equals("/metrics");
-    if (!api && (!metrics || metricsOpen)) {
-      return; // /health, /metrics when opened, the dashboard's files
+    if (!api && (!metrics || metricsOpen) || path.equals(SignInRoute.PATH)) {
+      return; // /health, /metrics when opened, the dashboard's files and how it signs in
     }
     Caller caller = authenticator.authenticate(token(ctx));
     ctx.attribute(CALLER, caller);

@@ -60,9 +60,12 @@ class JavaScriptSdkCompatibilityTest {
     Path tokens = Files.createTempFile("taskhub-js-tokens", "");
     Files.writeString(tokens, "js-app " + TokenFile.hashHex(JS_TOKEN) + " worker,contributor *\n");
     // The TLS scenario talks to a third one, with a certificate of its own.
-    TestCertificates.Pem pem =
-        TestCertificates.selfSigned(
-            Files.createTempDirectory("taskhub-js-tls"), "server", "localhost");
+    Path certificates = Files.createTempDirectory("taskhub-js-tls");
+    TestCertificates.Pem pem = TestCertificates.selfSigned(certificates, "server", "localhost");
+    // The mTLS scenario talks to a fourth one, which trusts the client certificate and no other.
+    TestCertificates.Pem client = TestCertificates.selfSigned(certificates, "client", "js-client");
+    TestCertificates.Pem stranger =
+        TestCertificates.selfSigned(certificates, "stranger", "js-stranger");
     try (TestScheduler server =
             TestScheduler.builder()
                 .config(c -> c.withTaskHubs(List.of("default", "versioning", "filters")))
@@ -70,22 +73,26 @@ class JavaScriptSdkCompatibilityTest {
         TestScheduler guarded =
             TestScheduler.builder().config(c -> c.withAuthTokens(tokens)).start();
         TestScheduler encrypted =
-            TestScheduler.builder().config(c -> c.withTls(pem.cert(), pem.key(), null)).start()) {
+            TestScheduler.builder().config(c -> c.withTls(pem.cert(), pem.key(), null)).start();
+        TestScheduler mutual =
+            TestScheduler.builder()
+                .config(c -> c.withTls(pem.cert(), pem.key(), client.cert()))
+                .start()) {
       Result suite =
           run(
               project,
               List.of("node", "--test", "--test-reporter=spec"),
-              Map.of(
-                  "TASKHUB_ENDPOINT",
-                  "localhost:" + server.grpcPort(),
-                  "TASKHUB_AUTH_ENDPOINT",
-                  "localhost:" + guarded.grpcPort(),
-                  "TASKHUB_TOKEN",
-                  JS_TOKEN,
-                  "TASKHUB_TLS_ENDPOINT",
-                  "localhost:" + encrypted.grpcPort(),
-                  "TASKHUB_TLS_CA",
-                  pem.cert().toString()),
+              Map.ofEntries(
+                  Map.entry("TASKHUB_ENDPOINT", "localhost:" + server.grpcPort()),
+                  Map.entry("TASKHUB_AUTH_ENDPOINT", "localhost:" + guarded.grpcPort()),
+                  Map.entry("TASKHUB_TOKEN", JS_TOKEN),
+                  Map.entry("TASKHUB_TLS_ENDPOINT", "localhost:" + encrypted.grpcPort()),
+                  Map.entry("TASKHUB_TLS_CA", pem.cert().toString()),
+                  Map.entry("TASKHUB_MTLS_ENDPOINT", "localhost:" + mutual.grpcPort()),
+                  Map.entry("TASKHUB_MTLS_CLIENT_CERT", client.cert().toString()),
+                  Map.entry("TASKHUB_MTLS_CLIENT_KEY", client.key().toString()),
+                  Map.entry("TASKHUB_MTLS_STRANGER_CERT", stranger.cert().toString()),
+                  Map.entry("TASKHUB_MTLS_STRANGER_KEY", stranger.key().toString())),
               SUITE_TIMEOUT);
 
       assertThat(suite.exitCode())

@@ -26,25 +26,43 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An OpenID Connect issuer for tests, on loopback over HTTP: a discovery document and a JWKS of the
- * keys it publishes (which a test may rotate), and tokens signed with keys the test generates.
+ * keys it publishes (which a test may rotate), tokens signed with keys the test generates, and a
+ * browser sign-in ({@link BrowserSignIn}: the authorization-code flow with PKCE) for the person the
+ * test names.
  */
 public final class LocalIssuer implements AutoCloseable {
   private final HttpServer server;
   private final List<JWK> published = new CopyOnWriteArrayList<>();
   private final AtomicInteger jwksFetches = new AtomicInteger();
+  private final BrowserSignIn browserSignIn = new BrowserSignIn();
 
   public LocalIssuer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
         "/.well-known/openid-configuration",
         exchange -> {
-          String body = "{\"issuer\":\"" + url() + "\",\"jwks_uri\":\"" + url() + "/jwks\"}";
+          String body =
+              "{\"issuer\":\""
+                  + url()
+                  + "\",\"jwks_uri\":\""
+                  + url()
+                  + "/jwks\",\"authorization_endpoint\":\""
+                  + url()
+                  + BrowserSignIn.AUTHORIZE
+                  + "\",\"token_endpoint\":\""
+                  + url()
+                  + BrowserSignIn.TOKEN
+                  + "\",\"response_types_supported\":[\"code\"]"
+                  + ",\"code_challenge_methods_supported\":[\"S256\"]}";
           byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          // Browsers read the discovery document across origins, as from any real issuer.
+          exchange.getResponseHeaders().add("Access-Control-Allow-Origin", "*");
           exchange.getResponseHeaders().add("Content-Type", "application/json");
           exchange.sendResponseHeaders(200, bytes.length);
           exchange.getResponseBody().write(bytes);
           exchange.close();
         });
+    browserSignIn.serveOn(server);
     server.createContext(
         "/jwks",
         exchange -> {
@@ -67,6 +85,11 @@ public final class LocalIssuer implements AutoCloseable {
 
   public int jwksFetches() {
     return jwksFetches.get();
+  }
+
+  /** The authorization and token endpoints, which sign in whom the test says. */
+  public BrowserSignIn browserSignIn() {
+    return browserSignIn;
   }
 
   public static RSAKey rsaKey(String kid) throws JOSEException {

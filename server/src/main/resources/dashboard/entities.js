@@ -3,20 +3,10 @@
 
 import { api } from './api.js';
 import { entitiesHash, entityHash, instanceHash, navigate } from './app.js';
-import { formatTime, h, jsonBlock, shortJson } from './format.js';
+import { formatTime, h, jsonBlock, jsonError, shortJson } from './format.js';
 import { confirmDialog, toast } from './ui.js';
 
 const REFRESH_MS = 2000;
-
-function validJson(text) {
-  if (!text.trim()) return null;
-  try {
-    JSON.parse(text);
-    return null;
-  } catch (error) {
-    return `Input is not valid JSON: ${error.message}`;
-  }
-}
 
 function lockCell(hub, lockedBy) {
   return lockedBy
@@ -151,7 +141,7 @@ export function renderEntity(view, { hub, readOnly, name, key }) {
       confirmLabel: 'Signal',
       fields: [
         { name: 'operation', label: 'Operation', required: true },
-        { name: 'input', label: 'Input (JSON, optional)', type: 'textarea', validate: validJson },
+        { name: 'input', label: 'Input (JSON, optional)', type: 'textarea', validate: (text) => jsonError(text, 'Input') },
       ],
     });
     if (!values) return;

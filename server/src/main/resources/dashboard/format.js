@@ -79,3 +79,14 @@ export function localInputToIso(value) {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? '' : date.toISOString();
 }
+
+/** A message when non-empty text is not JSON (`what` names it), else null. */
+export function jsonError(text, what) {
+  if (!text.trim()) return null;
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (error) {
+    return `${what} is not valid JSON: ${error.message}`;
+  }
+}

@@ -3,20 +3,10 @@
 import { api } from './api.js';
 import { listHash, navigate } from './app.js';
 import {
-  ENDED, formatDuration, formatTime, h, jsonBlock, shortJson, statusChip,
+  ENDED, formatDuration, formatTime, h, jsonBlock, jsonError, shortJson, statusChip,
 } from './format.js';
 import { renderTimeline, taskDetails } from './timeline.js';
 import { confirmDialog, follow, toast } from './ui.js';
-
-function validJson(text) {
-  if (!text.trim()) return null;
-  try {
-    JSON.parse(text);
-    return null;
-  } catch (error) {
-    return `Event data is not valid JSON: ${error.message}`;
-  }
-}
 
 /** Which actions make sense in which status (the server checks again and says 409 if not). */
 const ACTIONS = [
@@ -164,7 +154,7 @@ export function renderInstance(view, { hub, readOnly, instanceId }) {
         fields: [{ name: 'reason', label: 'Reason (optional)' }] },
       'raise-event': { title: 'Raise event', message: `Send an external event to "${id}".`, confirmLabel: 'Raise event',
         fields: [{ name: 'name', label: 'Event name', required: true },
-          { name: 'data', label: 'Event data (JSON, optional)', type: 'textarea', validate: validJson }] },
+          { name: 'data', label: 'Event data (JSON, optional)', type: 'textarea', validate: (text) => jsonError(text, 'Event data') }] },
       restart: { title: 'Restart instance', message: `Start "${id}" again from its original input?`, confirmLabel: 'Restart',
         fields: [{ name: 'newInstanceId', label: 'Use a new instance id', type: 'checkbox' }] },
       purge: { title: 'Purge instance', message: `Delete "${id}" and its whole history? This cannot be undone.`,

@@ -7,6 +7,7 @@ import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.CleanEntityStorageRequest;
 import dev.taskhub.protocol.CreateInstanceRequest;
 import dev.taskhub.protocol.EntityBatchResult;
+import dev.taskhub.protocol.EntityLockRequestedEvent;
 import dev.taskhub.protocol.EntityQuery;
 import dev.taskhub.protocol.EntityRequest;
 import dev.taskhub.protocol.GetEntityRequest;
@@ -15,7 +16,9 @@ import dev.taskhub.protocol.GetWorkItemsRequest;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OperationResult;
 import dev.taskhub.protocol.OperationResultSuccess;
+import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.QueryEntitiesRequest;
+import dev.taskhub.protocol.SendEntityMessageAction;
 import dev.taskhub.protocol.SignalEntityRequest;
 import dev.taskhub.protocol.TaskFailureDetails;
 import dev.taskhub.protocol.WorkItem;
@@ -222,6 +225,47 @@ class EntityWorkItemsTest {
       assertThat(System.currentTimeMillis()).isGreaterThanOrEqualTo(at);
       HistoryEvent operation = item.getEntityRequestV2().getOperationRequests(0);
       assertThat(operation.getEntityOperationSignaled().getOperation()).isEqualTo("add");
+    }
+  }
+
+  @Test
+  void aLockHoldsOtherOperationsBackUntilItsOrchestrationEndsWithoutUnlocking() throws Exception {
+    sidecar
+        .call()
+        .startInstance(
+            CreateInstanceRequest.newBuilder().setInstanceId("locker").setName("Locker").build());
+    GetWorkItemsRequest everything =
+        GetWorkItemsRequest.newBuilder()
+            .setMaxConcurrentOrchestrationWorkItems(4)
+            .setMaxConcurrentEntityWorkItems(4)
+            .build();
+    try (HandDrivenWorker worker = HandDrivenWorker.connect(channel, everything)) {
+      assertThat(worker.next().hasOrchestratorRequest()).isTrue();
+      sidecar.answer(
+          "locker",
+          OrchestratorAction.newBuilder()
+              .setId(0)
+              .setSendEntityMessage(
+                  SendEntityMessageAction.newBuilder()
+                      .setEntityLockRequested(
+                          EntityLockRequestedEvent.newBuilder()
+                              .setCriticalSectionId("cs-1")
+                              .addLockSet("@counter@b")
+                              .addLockSet("@counter@a")))
+              .build());
+
+      WorkItem granted = worker.next();
+      assertThat(granted.getOrchestratorRequest().getNewEventsList())
+          .anySatisfy(
+              e -> assertThat(e.getEntityLockGranted().getCriticalSectionId()).isEqualTo("cs-1"));
+      signal("@counter@a", "add", "1");
+      worker.receivesNothingWithin(Duration.ofMillis(500)); // the lock holds the signal back
+
+      sidecar.answer("locker", RawSidecar.complete(1, "\"done\""));
+
+      WorkItem released = worker.next();
+      assertThat(released.getEntityRequestV2().getInstanceId()).isEqualTo("@counter@a");
+      assertThat(operations(released.getEntityRequestV2())).containsExactly("add");
     }
   }
 

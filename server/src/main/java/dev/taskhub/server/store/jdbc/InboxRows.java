@@ -2,11 +2,14 @@ package dev.taskhub.server.store.jdbc;
 
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.server.store.EntityId;
+import dev.taskhub.server.store.InboxEvent;
 import dev.taskhub.server.store.InboxMessage;
 import dev.taskhub.server.store.InstanceKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Writes and deletes {@code inbox} rows: events waiting for an instance's next episode. */
@@ -19,6 +22,33 @@ final class InboxRows {
       """
       INSERT INTO inbox (hub, instance_id, execution_id, visible_at, event)
       SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM instances WHERE hub = ? AND instance_id = ?)""";
+
+  private static final String SELECT_VISIBLE =
+      """
+      SELECT id, execution_id, visible_at, event FROM inbox
+      WHERE hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY id""";
+
+  /** The instance's inbox rows visible at {@code now}, in arrival order. */
+  static List<InboxEvent> selectVisible(Connection connection, InstanceKey key, long now)
+      throws SQLException {
+    List<InboxEvent> events = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(SELECT_VISIBLE)) {
+      select.setString(1, key.hub());
+      select.setString(2, key.instanceId());
+      select.setLong(3, now);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          events.add(
+              new InboxEvent(
+                  rows.getLong(1),
+                  rows.getString(2),
+                  rows.getLong(3),
+                  HistoryRows.parse(rows.getBytes(4))));
+        }
+      }
+    }
+    return List.copyOf(events);
+  }
 
   /** Adds one event for the instance; false (nothing written) if there is no such instance. */
   static boolean insertIfInstanceExists(

@@ -61,10 +61,6 @@ public final class JdbcStore implements Store {
                              parent_instance_id, tags, created_at, last_updated_at,
                              scheduled_start_at, history_length)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""";
-  private static final String SELECT_VISIBLE_INBOX =
-      """
-      SELECT id, execution_id, visible_at, event FROM inbox
-      WHERE hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY id""";
   private static final String UPDATE_INSTANCE_AFTER_STEP =
       """
       UPDATE instances
@@ -203,24 +199,11 @@ public final class JdbcStore implements Store {
           String currentExecution = instance.get().executionId();
           List<InboxEvent> deliverable = new ArrayList<>();
           List<Long> stale = new ArrayList<>();
-          try (PreparedStatement select = connection.prepareStatement(SELECT_VISIBLE_INBOX)) {
-            select.setString(1, key.hub());
-            select.setString(2, key.instanceId());
-            select.setLong(3, now);
-            try (ResultSet rows = select.executeQuery()) {
-              while (rows.next()) {
-                InboxEvent event =
-                    new InboxEvent(
-                        rows.getLong(1),
-                        rows.getString(2),
-                        rows.getLong(3),
-                        HistoryRows.parse(rows.getBytes(4)));
-                if (event.executionId() == null || event.executionId().equals(currentExecution)) {
-                  deliverable.add(event);
-                } else {
-                  stale.add(event.id());
-                }
-              }
+          for (InboxEvent event : InboxRows.selectVisible(connection, key, now)) {
+            if (event.executionId() == null || event.executionId().equals(currentExecution)) {
+              deliverable.add(event);
+            } else {
+              stale.add(event.id());
             }
           }
           List<HistoryEvent> history =
@@ -520,22 +503,7 @@ public final class JdbcStore implements Store {
           if (entity.isEmpty()) {
             return Optional.empty();
           }
-          List<InboxEvent> inbox = new ArrayList<>();
-          try (PreparedStatement select = connection.prepareStatement(SELECT_VISIBLE_INBOX)) {
-            select.setString(1, key.hub());
-            select.setString(2, key.instanceId());
-            select.setLong(3, now);
-            try (ResultSet rows = select.executeQuery()) {
-              while (rows.next()) {
-                inbox.add(
-                    new InboxEvent(
-                        rows.getLong(1),
-                        rows.getString(2),
-                        rows.getLong(3),
-                        HistoryRows.parse(rows.getBytes(4))));
-              }
-            }
-          }
+          List<InboxEvent> inbox = InboxRows.selectVisible(connection, key, now);
           Set<String> named = new HashSet<>();
           if (entity.get().lockedBy() != null) {
             named.add(entity.get().lockedBy());

@@ -7,7 +7,6 @@ import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.store.ActivityTask;
-import dev.taskhub.server.store.EntityStep;
 import dev.taskhub.server.store.InstanceKey;
 import dev.taskhub.server.store.OrchestrationStep;
 import dev.taskhub.server.store.OrchestrationWorkItem;
@@ -26,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * Pushes one task hub's ready work to its connected streams and takes their completions: the I/O
  * around the hub's in-memory {@link HubWork}. It builds episodes from the store, sends work items,
  * commits workers' answers ({@link StepPlanner}), runs {@link ServerSteps} and fails poisoned items
- * ({@link PoisonControl}), then reports each outcome to {@code HubWork}, which decides what runs
- * next under its lock. Nothing here holds that lock while it reads, writes or sends.
+ * ({@link PoisonControl}), and leaves entities' steps to {@link EntitySteps}, then reports each
+ * outcome to {@code HubWork}, which decides what runs next under its lock. Nothing here holds that
+ * lock while it reads, writes or sends.
  *
  * <p>At most one episode per instance is in flight, and it carries every inbox event visible when
  * it is built; work is fed after each commit, so nothing polls. Every dispatch holds a lease; a
@@ -52,7 +52,7 @@ final class Dispatcher implements HubWork.Followups {
   private final PoisonControl poison;
   private final HistoryCache histories = new HistoryCache(MAX_CACHED_HISTORY_EVENTS);
   private final ServerSteps serverSteps;
-  private final EntityResults entityResults;
+  private final EntitySteps entitySteps;
   private final HubWork work;
 
   Dispatcher(
@@ -72,9 +72,17 @@ final class Dispatcher implements HubWork.Followups {
     this.waiters = waiters;
     this.poison = new PoisonControl(settings.poisonLimit(), planner);
     this.serverSteps = new ServerSteps(store, histories, planner);
-    this.entityResults = new EntityResults(planner.payloadLimit());
     this.work = new HubWork(hub, clock, settings.leaseTimeoutMillis(), poison, this);
     work.attach(membership.join(new ClaimedWorkQueues(work, this::dispatch)));
+    this.entitySteps =
+        new EntitySteps(
+            store,
+            clock,
+            work,
+            waiters,
+            new EntityResults(planner.payloadLimit()),
+            this::dispatch,
+            this::endStreamAfterFailedCompletion);
   }
 
   void reportTo(EngineMetrics metrics) {
@@ -217,7 +225,7 @@ final class Dispatcher implements HubWork.Followups {
    * old one would wait for their lease to expire. The stream is ended instead (a worker that still
    * reads it reconnects) and everything it held goes back to the queues.
    */
-  private void endStreamAfterFailedCompletion(WorkerStream stream, RuntimeException cause) {
+  void endStreamAfterFailedCompletion(WorkerStream stream, RuntimeException cause) {
     boolean serverFailure =
         cause instanceof TaskhubException.StoreUnavailable
             || !(cause instanceof TaskhubException)
@@ -294,7 +302,7 @@ final class Dispatcher implements HubWork.Followups {
             executor.execute(
                 () -> prepareAndSend(episode.stream(), episode.key(), episode.pinned()));
         case HubWork.Dispatch.Entity entity ->
-            executor.execute(() -> planEntity(entity.stream(), entity.key()));
+            executor.execute(() -> entitySteps.plan(entity.stream(), entity.key()));
       }
     }
     if (!round.unnamed().isEmpty()) {
@@ -373,92 +381,12 @@ final class Dispatcher implements HubWork.Followups {
   // ---------------------------------------------------------------- entities
 
   /**
-   * Plans the dispatched entity's next step: sends a batch of operations, or applies lock messages
-   * itself (then looks again), or finds nothing it may run yet.
-   */
-  private void planEntity(WorkerStream stream, InstanceKey key) {
-    long now = clock.millis();
-    EntityPlan plan;
-    try {
-      plan =
-          store
-              .loadEntityWorkItem(key, now)
-              .map(item -> EntityPlanner.plan(item, now))
-              .orElse(new EntityPlan.Idle());
-      if (plan instanceof EntityPlan.Server server) {
-        store.applyEntityStep(server.step());
-      }
-    } catch (TaskhubException.LeaseLost e) {
-      work.entityServerStepDone(stream, key, null, now);
-      work.wake(key); // another step got there first (a cleanup, say): plan again
-      dispatch();
-      return;
-    } catch (RuntimeException e) {
-      log.error("Could not plan the next batch of entity {}; retrying in 1 s", key, e);
-      work.entityReadFailed(stream, key, clock.millis() + READ_RETRY_MILLIS);
-      dispatch();
-      return;
-    }
-    switch (plan) {
-      case EntityPlan.Idle idle -> work.entityServerStepDone(stream, key, null, now);
-      case EntityPlan.Server server -> {
-        work.entityServerStepDone(stream, key, server.step(), now);
-        waiters.changed(key);
-      }
-      case EntityPlan.Batch batch -> {
-        WorkItem item = work.entityBatchReady(stream, key, batch.batch());
-        if (item != null) {
-          stream.send(item);
-          return;
-        }
-      }
-    }
-    dispatch();
-  }
-
-  /**
    * Applies a worker's answer to the entity batch its token names.
    *
-   * @throws TaskhubException.LeaseLost if no batch is out for this token (answered already, or its
-   *     lease expired and it was given back)
+   * @throws TaskhubException.LeaseLost if no batch is out for this token
    */
   void completeEntity(EntityBatchResult result) {
-    String token = result.getCompletionToken();
-    Lease lease = work.beginEntityCompletion(token);
-    if (lease == null) {
-      if (work.source().relay(token, result)) {
-        return;
-      }
-      throw new TaskhubException.LeaseLost(
-          "No entity work item with completion token '"
-              + token
-              + "' is in flight: it was completed already, or its lease expired and it was given back");
-    }
-    if (EntityResults.failedAsWhole(lease.entityBatch, result)) {
-      log.warn(
-          "The worker could not run a batch of entity {}: {}",
-          lease.key,
-          result.getFailureDetails().getErrorMessage());
-      work.entityBatchFailed(lease);
-      dispatch();
-      return;
-    }
-    long now = clock.millis();
-    EntityStep step = entityResults.apply(lease.entityBatch, result, now);
-    try {
-      store.applyEntityStep(step);
-    } catch (TaskhubException.LeaseLost e) {
-      work.stepRejected(lease);
-      dispatch();
-      throw e;
-    } catch (RuntimeException e) {
-      work.completionFailed(lease);
-      endStreamAfterFailedCompletion(lease.stream, e);
-      throw e;
-    }
-    work.entityStepCommitted(lease, step, now);
-    waiters.changed(lease.key);
-    dispatch();
+    entitySteps.complete(result);
   }
 
   private TaskhubException noOrchestrationLease(InstanceKey key) {
@@ -533,29 +461,7 @@ final class Dispatcher implements HubWork.Followups {
 
   @Override
   public void failEntityBatch(InstanceKey key, EntityBatch batch, int deliveries) {
-    executor.execute(
-        () -> {
-          long now = clock.millis();
-          EntityStep step =
-              EntityResults.fail(
-                  batch,
-                  Events.failure(
-                      "EntityBatchFailed",
-                      "A batch of entity '"
-                          + key.instanceId()
-                          + "' was given back "
-                          + deliveries
-                          + " times (its worker failed or vanished); its operations failed"),
-                  now);
-          try {
-            store.applyEntityStep(step);
-          } catch (RuntimeException e) {
-            log.error("Could not fail the poisoned batch of entity {}", key, e);
-            step = null;
-          }
-          work.poisonedEntityBatchFailed(key, step, now);
-          dispatch();
-        });
+    executor.execute(() -> entitySteps.failPoisoned(key, batch, deliveries));
   }
 
   @Override

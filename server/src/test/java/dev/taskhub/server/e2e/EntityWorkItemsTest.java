@@ -8,6 +8,7 @@ import dev.taskhub.protocol.CleanEntityStorageRequest;
 import dev.taskhub.protocol.CreateInstanceRequest;
 import dev.taskhub.protocol.EntityBatchResult;
 import dev.taskhub.protocol.EntityLockRequestedEvent;
+import dev.taskhub.protocol.EntityOperationCalledEvent;
 import dev.taskhub.protocol.EntityQuery;
 import dev.taskhub.protocol.EntityRequest;
 import dev.taskhub.protocol.GetEntityRequest;
@@ -267,6 +268,56 @@ class EntityWorkItemsTest {
       assertThat(released.getEntityRequestV2().getInstanceId()).isEqualTo("@counter@a");
       assertThat(operations(released.getEntityRequestV2())).containsExactly("add");
     }
+  }
+
+  @Test
+  void aBatchWhoseWorkersKeepVanishingFailsItsCallWithTheReasonPastThePoisonLimit()
+      throws Exception {
+    stop();
+    server = TestScheduler.builder().config(c -> c.withPoisonLimit(2)).start();
+    channel = server.channel();
+    sidecar = new RawSidecar(channel);
+    sidecar
+        .call()
+        .startInstance(
+            CreateInstanceRequest.newBuilder().setInstanceId("caller").setName("Caller").build());
+    GetWorkItemsRequest everything =
+        GetWorkItemsRequest.newBuilder()
+            .setMaxConcurrentOrchestrationWorkItems(4)
+            .setMaxConcurrentEntityWorkItems(4)
+            .build();
+    HandDrivenWorker first = HandDrivenWorker.connect(channel, everything);
+    assertThat(first.next().hasOrchestratorRequest()).isTrue();
+    sidecar.answer(
+        "caller",
+        OrchestratorAction.newBuilder()
+            .setId(0)
+            .setSendEntityMessage(
+                SendEntityMessageAction.newBuilder()
+                    .setEntityOperationCalled(
+                        EntityOperationCalledEvent.newBuilder()
+                            .setRequestId("r1")
+                            .setOperation("add")
+                            .setInput(StringValue.of("1"))
+                            .setTargetInstanceId(StringValue.of("@counter@x"))))
+            .build());
+    assertThat(first.next().hasEntityRequestV2()).isTrue();
+    first.disconnect();
+    HandDrivenWorker second = HandDrivenWorker.connect(channel, everything);
+    assertThat(second.next().hasEntityRequestV2()).isTrue();
+    second.disconnect();
+
+    try (HandDrivenWorker third = HandDrivenWorker.connect(channel, everything)) {
+      WorkItem answer = third.next();
+      assertThat(answer.getOrchestratorRequest().getNewEventsList())
+          .anySatisfy(
+              e -> {
+                assertThat(e.getEntityOperationFailed().getRequestId()).isEqualTo("r1");
+                assertThat(e.getEntityOperationFailed().getFailureDetails().getErrorType())
+                    .isEqualTo("EntityBatchFailed");
+              });
+    }
+    assertThat(entity("@counter@x").getExists()).isFalse();
   }
 
   @Test

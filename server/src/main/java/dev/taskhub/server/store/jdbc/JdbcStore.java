@@ -50,7 +50,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Over 500 lines: one method per {@link Store} operation, each a transaction that reads as one
  * piece; the row-level SQL lives in {@code InstanceRows}, {@code HistoryRows}, {@code InboxRows},
- * {@code ActivityRows} and the filtered reads in {@code InstanceQueries}.
+ * {@code ActivityRows}, {@code EntityRows} and the filtered reads in {@code InstanceQueries}.
  */
 public final class JdbcStore implements Store {
   private static final String SELECT_INSTANCE =

@@ -93,6 +93,18 @@ public record PayloadLimit(int maxBytes) {
                       action.getCreateSubOrchestration().getTagsMap());
             }
             case SENDEVENT -> check(where + " event data", action.getSendEvent().getData());
+            case SENDENTITYMESSAGE -> {
+              var message = action.getSendEntityMessage();
+              yield message.hasEntityOperationSignaled()
+                  ? check(
+                      where + " entity signal input",
+                      message.getEntityOperationSignaled().getInput())
+                  : message.hasEntityOperationCalled()
+                      ? check(
+                          where + " entity call input",
+                          message.getEntityOperationCalled().getInput())
+                      : null;
+            }
             case COMPLETEORCHESTRATION ->
                 check("orchestration output", action.getCompleteOrchestration().getResult());
             default -> null;

@@ -1412,6 +1412,21 @@ class StepPlannerTest {
               response(scheduleTask(1, "Pay", null), sendEvent(3, "shipping-3", "Paid", big)),
               "action 3 event data" + over),
           Arguments.of(
+              "entity call input",
+              response(
+                  scheduleTask(1, "Pay", null),
+                  OrchestratorAction.newBuilder()
+                      .setId(3)
+                      .setSendEntityMessage(
+                          SendEntityMessageAction.newBuilder()
+                              .setEntityOperationCalled(
+                                  EntityOperationCalledEvent.newBuilder()
+                                      .setOperation("add")
+                                      .setInput(StringValue.of(big))
+                                      .setTargetInstanceId(StringValue.of("@counter@one"))))
+                      .build()),
+              "action 3 entity call input" + over),
+          Arguments.of(
               "orchestration output",
               response(
                   scheduleTask(1, "Pay", null), complete(3, ORCHESTRATION_STATUS_COMPLETED, big)),

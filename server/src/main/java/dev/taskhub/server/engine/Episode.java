@@ -3,6 +3,7 @@ package dev.taskhub.server.engine;
 import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationTraceContext;
+import dev.taskhub.protocol.OrchestratorEntityParameters;
 import dev.taskhub.protocol.OrchestratorRequest;
 import dev.taskhub.server.store.InboxEvent;
 import dev.taskhub.server.store.OrchestrationWorkItem;
@@ -53,7 +54,13 @@ record Episode(
             .setInstanceId(workItem.instance().key().instanceId())
             .setExecutionId(StringValue.of(workItem.instance().executionId()))
             .addAllPastEvents(Events.replayable(workItem.history()))
-            .addAllNewEvents(delivered);
+            .addAllNewEvents(delivered)
+            // Announces entity support (the .NET SDK's orchestrations call entities only with it);
+            // the inbox delivers in order, so no reorder window is needed.
+            .setEntityParameters(
+                OrchestratorEntityParameters.newBuilder()
+                    .setEntityMessageReorderWindow(
+                        com.google.protobuf.Duration.getDefaultInstance()));
     OrchestrationTraceContext span = workItem.instance().traceContext();
     if (span != null && span.hasSpanID()) {
       request.setOrchestrationTraceContext(span); // the span the worker opened, for every episode

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class CounterTargets {
   private final LongAdder batches = new LongAdder();
-  private volatile Map<String, Tally> pending = Map.of();
+  // Mutable even before the first expect(): applied() removes from it (E3 expects nothing).
+  private volatile Map<String, Tally> pending = new ConcurrentHashMap<>();
   private volatile CountDownLatch reached = new CountDownLatch(0);
 
   /**

@@ -134,6 +134,12 @@ record Comparison(List<String> configurations, List<Result> results, List<Failur
     StringBuilder table = new StringBuilder();
     table.append(
         "Comparison: medians of the measured runs; CPU in ms per activity (- = not measured)\n");
+    if (byWorkload.keySet().stream().anyMatch(workload -> workload.matches("E\\d .*"))) {
+      // The entity workloads' medians share the columns: their activity is one operation.
+      table.append(
+          "E rows: activities are entity operations (E1, E2: signals; E3: orchestrations calling an"
+              + " entity)\n");
+    }
     table.append(
         String.format(
             rowFormat,

@@ -27,11 +27,17 @@ import picocli.CommandLine.Option;
         "Measures a Durable Task scheduler with a synthetic protocol-level worker or the Taskhub"
             + " SDK.")
 public final class Main implements Callable<Integer> {
-  /** The workloads of DESIGN.md section 7 that exist so far, and {@code all} of them. */
+  /**
+   * The workloads of DESIGN.md section 7 that exist so far, the entity workloads of issue #13, and
+   * {@code all} of them.
+   */
   enum Workload {
     w1,
     w2,
     w3,
+    e1,
+    e2,
+    e3,
     all
   }
 
@@ -108,6 +114,32 @@ public final class Main implements Callable<Integer> {
       description = "W3 orchestrations run one after the other. Default: ${DEFAULT-VALUE}")
   int sequentialInstances = 200;
 
+  @Option(
+      names = "--e1-signals",
+      description = "E1 signals to one entity. Default: ${DEFAULT-VALUE}")
+  int e1Signals = 10_000;
+
+  @Option(
+      names = "--e2-signals",
+      description = "E2 signals, spread over --e2-entities entities. Default: ${DEFAULT-VALUE}")
+  int e2Signals = 10_000;
+
+  @Option(
+      names = "--e2-entities",
+      description = "E2 entities (signal i goes to entity i mod this). Default: ${DEFAULT-VALUE}")
+  int e2Entities = 1_000;
+
+  @Option(
+      names = "--e3-instances",
+      description =
+          "E3 orchestrations started at once, each calling one entity. Default: ${DEFAULT-VALUE}")
+  int e3Instances = 1_000;
+
+  @Option(
+      names = "--e3-entities",
+      description = "E3 entities (instance i calls entity i mod this). Default: ${DEFAULT-VALUE}")
+  int e3Entities = 100;
+
   @Option(names = "--runs", description = "Measured runs per N. Default: ${DEFAULT-VALUE}")
   int runs = 3;
 
@@ -144,6 +176,11 @@ public final class Main implements Callable<Integer> {
           "Activity work items at once per stream. Default: 256 (synthetic), the SDK's default"
               + " (sdk)")
   Integer maxActivities;
+
+  @Option(
+      names = "--max-entities",
+      description = "sdk: entity batches at once per worker. Default: the SDK's default")
+  Integer maxEntities;
 
   @Option(
       names = "--server-pid",
@@ -198,6 +235,17 @@ public final class Main implements Callable<Integer> {
           "--n values, --runs, --w2-instances and --w3-instances must be at least 1, --warmup at"
               + " least 0");
     }
+    if (e1Signals < 1 || e2Entities < 1 || e3Entities < 1) {
+      throw invalid("--e1-signals, --e2-entities and --e3-entities must be at least 1");
+    }
+    if (e2Signals < e2Entities || e3Instances < e3Entities) {
+      throw invalid(
+          "Every entity gets at least one operation: --e2-signals must be at least --e2-entities,"
+              + " --e3-instances at least --e3-entities");
+    }
+    if (maxEntities != null && maxEntities < 1) {
+      throw invalid("--max-entities must be at least 1");
+    }
     if ((maxOrchestrations != null && maxOrchestrations < 1)
         || (maxActivities != null && maxActivities < 1)) {
       throw invalid("--max-orchestrations and --max-activities must be at least 1");
@@ -209,12 +257,16 @@ public final class Main implements Callable<Integer> {
     CpuSample.Processes measured = new CpuSample.Processes(serverPids, databasePid);
     Set<Workload> chosen =
         workloads.contains(Workload.all)
-            ? EnumSet.of(Workload.w1, Workload.w2, Workload.w3)
+            ? EnumSet.complementOf(EnumSet.of(Workload.all))
             : EnumSet.copyOf(workloads);
     Outcome outcome;
     if (worker == Worker.synthetic) {
       if (!chosen.equals(EnumSet.of(Workload.w1)) && !workloads.contains(Workload.all)) {
-        throw invalid("The synthetic worker implements W1 only; use --worker sdk for W2 and W3");
+        throw invalid(
+            "The synthetic worker implements W1 only; use --worker sdk for W2, W3 and E1-E3");
+      }
+      if (maxEntities != null) {
+        throw invalid("--max-entities is for the SDK worker");
       }
       int streamCount = streams == null ? targets.size() : streams;
       if (streamCount < targets.size()) {
@@ -244,8 +296,10 @@ public final class Main implements Callable<Integer> {
               timeout,
               maxOrchestrations,
               maxActivities,
+              maxEntities,
               workItemFilters,
               filteredNames,
+              new EntityBench.Sizes(e1Signals, e2Signals, e2Entities, e3Instances, e3Entities),
               measured);
       outcome = new SdkBench(targets, plan).run();
     }

@@ -51,9 +51,15 @@ record Medians(
         Stats.median(perRun.stream().mapToDouble(OptionalDouble::getAsDouble).toArray()));
   }
 
-  /** Headers of the three CPU columns that {@link #cpuColumns} fills. */
+  /** Headers of the three CPU columns that {@link #cpuColumns} fills, per activity. */
   static String cpuHeaders() {
-    return String.format(" %13s %13s %13s", "bench ms/act", "server ms/act", "db ms/act");
+    return cpuHeaders("act");
+  }
+
+  /** Headers of the three CPU columns, per {@code unit} ({@code act}, {@code op}). */
+  static String cpuHeaders(String unit) {
+    return String.format(
+        " %13s %13s %13s", "bench ms/" + unit, "server ms/" + unit, "db ms/" + unit);
   }
 
   /** The CPU medians in ms per activity, {@code -} where not measured. */

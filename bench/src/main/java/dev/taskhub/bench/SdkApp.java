@@ -1,5 +1,7 @@
 package dev.taskhub.bench;
 
+import dev.taskhub.sdk.entity.Entity;
+import dev.taskhub.sdk.entity.EntityInstanceId;
 import dev.taskhub.sdk.orchestration.Orchestration;
 import dev.taskhub.sdk.orchestration.Task;
 import dev.taskhub.sdk.worker.TaskhubWorker;
@@ -15,6 +17,11 @@ import java.util.stream.LongStream;
  * output proves every result arrived exactly once; a distinct {@code base} per instance also proves
  * no result went to the wrong instance. {@value #INCREMENT_ONCE} (W3): one {@value #INCREMENT}
  * activity that adds 1 to the input.
+ *
+ * <p>{@value #COUNTER} (E1-E3) is an entity whose state is a {@link Tally}: its one operation,
+ * {@value #ADD}, adds the input to the sum and 1 to the count, and returns the new tally (and
+ * reports it to the run's {@link CounterTargets}). {@value #CALL_COUNTER} (E3) calls {@value #ADD}
+ * on the counter its input names and returns what the call returned.
  */
 final class SdkApp {
   static final String FAN_OUT = "BenchSdkFanOut";
@@ -22,6 +29,12 @@ final class SdkApp {
   static final String NOOP = "noop";
   static final String AGGREGATE = "aggregate";
   static final String INCREMENT = "increment";
+  static final String COUNTER = "BenchCounter";
+  static final String ADD = "add";
+  static final String CALL_COUNTER = "BenchSdkCallCounter";
+
+  /** Input of {@value #CALL_COUNTER}: the key of the counter to call and the amount to add. */
+  record CounterCall(String key, long amount) {}
 
   /** Input of {@value #FAN_OUT}. */
   record FanOut(int n, long base) {
@@ -45,7 +58,32 @@ final class SdkApp {
   private static final Orchestration INCREMENT_ONCE_ORCHESTRATION =
       ctx -> ctx.callActivity(INCREMENT, ctx.getInput(Long.class), Long.class).await();
 
+  private static final Orchestration CALL_COUNTER_ORCHESTRATION =
+      ctx -> {
+        CounterCall input = ctx.getInput(CounterCall.class);
+        return ctx.callEntity(counter(input.key()), ADD, input.amount(), Tally.class).await();
+      };
+
   private SdkApp() {}
+
+  /** The bench counter with key {@code key}. */
+  static EntityInstanceId counter(String key) {
+    return EntityInstanceId.of(COUNTER, key);
+  }
+
+  /** The counter entity, reporting each tally it computes to {@code targets}. */
+  private static Entity counterEntity(CounterTargets targets) {
+    return operation -> {
+      if (!operation.name().equals(ADD)) {
+        throw new IllegalArgumentException(
+            "The bench counter has no operation '" + operation.name() + "'");
+      }
+      Tally now = operation.getState(Tally.class, Tally.EMPTY).add(operation.getInput(Long.class));
+      operation.setState(now);
+      targets.applied(operation.context().entityId().key(), now);
+      return now;
+    };
+  }
 
   /** The name of W2's fan-out under filtered name {@code k}. */
   static String fanOutName(int k) {
@@ -54,22 +92,34 @@ final class SdkApp {
 
   /**
    * A worker hosting the bench's orchestrations and activities, not yet started; a null limit keeps
-   * the SDK's default. It sends work-item filters for what it hosts if {@code filters}. With {@code
-   * filteredNames} > 0 it also hosts the fan-out under each of those names and sends no filters:
-   * the unfiltered stream beside the filtered workers.
+   * the SDK's default. It hosts the counter entity, which reports to {@code targets}. It sends
+   * work-item filters for what it hosts if {@code filters}. With {@code filteredNames} > 0 it also
+   * hosts the fan-out under each of those names and sends no filters: the unfiltered stream beside
+   * the filtered workers.
    */
   static TaskhubWorker worker(
       String connectionString,
       Integer maxOrchestrations,
       Integer maxActivities,
+      Integer maxEntities,
       boolean filters,
-      int filteredNames) {
+      int filteredNames,
+      CounterTargets targets) {
+    Entity counter = counterEntity(targets);
     TaskhubWorker.Builder builder =
         activities(
             TaskhubWorker.builder()
                 .connectionString(connectionString)
                 .addOrchestration(FAN_OUT, FAN_OUT_ORCHESTRATION)
-                .addOrchestration(INCREMENT_ONCE, INCREMENT_ONCE_ORCHESTRATION));
+                .addOrchestration(INCREMENT_ONCE, INCREMENT_ONCE_ORCHESTRATION)
+                .addOrchestration(CALL_COUNTER, CALL_COUNTER_ORCHESTRATION)
+                .addEntity(
+                    COUNTER,
+                    () -> {
+                      // The worker asks for an entity per batch: this counts the batches.
+                      targets.batchStarted();
+                      return counter;
+                    }));
     for (int k = 0; k < filteredNames; k++) {
       builder.addOrchestration(fanOutName(k), FAN_OUT_ORCHESTRATION);
     }
@@ -79,6 +129,9 @@ final class SdkApp {
     }
     if (maxActivities != null) {
       builder.maxConcurrentActivities(maxActivities);
+    }
+    if (maxEntities != null) {
+      builder.maxConcurrentEntities(maxEntities);
     }
     return builder.build();
   }

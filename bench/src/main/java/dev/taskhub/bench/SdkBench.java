@@ -13,26 +13,29 @@ import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
- * W1-W3 through the Taskhub SDK: a {@link TaskhubWorker} hosts {@link SdkApp} in this process and
- * an {@link SdkDriver} starts and checks the orchestrations. Each workload gets {@code warmup}
- * unmeasured runs (W1 at the largest N), then {@code runs} measured runs; every run prints one line
- * tagged {@code worker=sdk}, and a table of medians per workload follows at the end. With several
- * endpoints (the nodes of a cluster) there is one worker and one client per endpoint, and the
- * driver starts orchestrations on each client in turn.
+ * W1-W3 and E1-E3 through the Taskhub SDK: a {@link TaskhubWorker} hosts {@link SdkApp} in this
+ * process and an {@link SdkDriver} starts and checks the orchestrations ({@link EntityBench} and
+ * its {@link EntityDriver} the entity workloads). Each workload gets {@code warmup} unmeasured runs
+ * (W1 at the largest N), then {@code runs} measured runs; every run prints one line tagged {@code
+ * worker=sdk}, and a table of medians per workload follows at the end. With several endpoints (the
+ * nodes of a cluster) there is one worker and one client per endpoint, and the driver starts
+ * orchestrations on each client in turn.
  */
 final class SdkBench {
   /**
    * What to run.
    *
-   * @param workloads some of w1, w2, w3; run in that order
+   * @param workloads some of w1, w2, w3, e1, e2, e3; run in that order
    * @param sizes W1 fan-out sizes
    * @param batchInstances W2 orchestrations started at once
    * @param sequentialInstances W3 orchestrations run one after the other
    * @param maxOrchestrations worker limit, or null for the SDK default
    * @param maxActivities worker limit, or null for the SDK default
+   * @param maxEntities worker limit (entity batches at once), or null for the SDK default
    * @param workItemFilters whether the worker sends work-item filters for what it hosts
    * @param filteredNames W2's orchestration names, each hosted by a filtered worker of its own
    *     beside the unfiltered one (0: one name)
+   * @param entitySizes E1-E3's sizes
    * @param measured the processes whose CPU each run reports, besides the bench's
    */
   record Plan(
@@ -45,8 +48,10 @@ final class SdkBench {
       Duration timeout,
       Integer maxOrchestrations,
       Integer maxActivities,
+      Integer maxEntities,
       boolean workItemFilters,
       int filteredNames,
+      EntityBench.Sizes entitySizes,
       CpuSample.Processes measured) {}
 
   /** How this worker's lines and medians are told from the synthetic worker's. */
@@ -58,6 +63,7 @@ final class SdkBench {
   private final List<RunMetrics> batches = new ArrayList<>();
   private final List<SdkDriver.SequenceRun> sequences = new ArrayList<>();
   private final List<TaskhubWorker> workers = new ArrayList<>();
+  private final CounterTargets counterTargets = new CounterTargets();
 
   SdkBench(List<Endpoint> targets, Plan plan) {
     this.targets = List.copyOf(targets);
@@ -93,9 +99,20 @@ final class SdkBench {
     if (plan.workloads().contains(Main.Workload.w3)) {
       what.add("W3 " + plan.sequentialInstances() + " instances");
     }
+    EntityBench.Sizes sizes = plan.entitySizes();
+    if (plan.workloads().contains(Main.Workload.e1)) {
+      what.add("E1 " + sizes.e1Signals() + " signals to 1 entity");
+    }
+    if (plan.workloads().contains(Main.Workload.e2)) {
+      what.add("E2 " + sizes.e2Signals() + " signals to " + sizes.e2Entities() + " entities");
+    }
+    if (plan.workloads().contains(Main.Workload.e3)) {
+      what.add(
+          "E3 " + sizes.e3Instances() + " instances calling " + sizes.e3Entities() + " entities");
+    }
     System.out.printf(
         "SDK worker (work-item filters %s) against %s (task hub %s): %s; %d runs each (+%d warm-up); worker limits %s"
-            + " orchestrations / %s activities%s%n",
+            + " orchestrations / %s activities / %s entities%s%n",
         plan.filteredNames() > 0 ? "off" : plan.workItemFilters() ? "on" : "off",
         String.join(", ", targets.stream().map(Endpoint::target).toList()),
         hub,
@@ -104,9 +121,11 @@ final class SdkBench {
         plan.warmup(),
         plan.maxOrchestrations() == null ? "SDK default" : plan.maxOrchestrations(),
         plan.maxActivities() == null ? "SDK default" : plan.maxActivities(),
+        plan.maxEntities() == null ? "SDK default" : plan.maxEntities(),
         targets.size() == 1 ? "" : " (one worker per endpoint)");
     List<TaskhubClient> clients = new ArrayList<>();
     Optional<String> failure = Optional.empty();
+    EntityBench entities = null;
     try {
       for (String connection : connections) {
         workers.add(
@@ -114,8 +133,10 @@ final class SdkBench {
                     connection,
                     plan.maxOrchestrations(),
                     plan.maxActivities(),
+                    plan.maxEntities(),
                     plan.workItemFilters(),
-                    plan.filteredNames())
+                    plan.filteredNames(),
+                    counterTargets)
                 .start());
         for (int k = 0; k < plan.filteredNames(); k++) {
           workers.add(SdkApp.filteredWorker(connection, k).start());
@@ -132,6 +153,15 @@ final class SdkBench {
       if (plan.workloads().contains(Main.Workload.w3)) {
         runW3(driver);
       }
+      entities =
+          new EntityBench(
+              new EntityDriver(clients, plan.timeout(), counterTargets),
+              counterTargets,
+              this::episodes,
+              plan.runs(),
+              plan.warmup(),
+              plan.measured());
+      entities.run(plan.workloads(), sizes);
     } catch (BenchException e) {
       System.out.println("FAILED: " + e.getMessage());
       failure = Optional.of(e.getMessage());
@@ -148,6 +178,10 @@ final class SdkBench {
             : Optional.of(Medians.of("W2 instances=" + plan.batchInstances() + SDK_TAG, batches));
     batchMedians.ifPresent(medians::add);
     printMedians(fanOutMedians, batchMedians);
+    if (entities != null) {
+      medians.addAll(entities.medians());
+      entities.printMedians();
+    }
     return new Outcome(medians, failure);
   }
 

@@ -116,4 +116,24 @@ class ComparisonTest {
             ""),
         comparison.format());
   }
+
+  @Test
+  void aTableWithEntityWorkloadsSaysWhatTheirActivitiesAre() {
+    Medians e1 =
+        new Medians(
+            "E1 signals=10000 entities=1 worker=sdk",
+            3,
+            5000,
+            2000,
+            OptionalDouble.of(0.2),
+            OptionalDouble.of(0.3),
+            OptionalDouble.empty());
+
+    String table = Comparison.parse(List.of(Comparison.resultLine("sqlite, 1 node", e1))).format();
+
+    assertEquals(
+        "E rows: activities are entity operations (E1, E2: signals; E3: orchestrations calling an"
+            + " entity)",
+        table.lines().toList().get(1));
+  }
 }

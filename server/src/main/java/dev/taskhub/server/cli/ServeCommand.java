@@ -3,6 +3,7 @@ package dev.taskhub.server.cli;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.TaskhubServer;
 import dev.taskhub.server.config.OidcSettings;
+import dev.taskhub.server.config.RetentionPolicy;
 import dev.taskhub.server.config.ServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,6 +177,15 @@ final class ServeCommand implements Callable<Integer> {
   Path tlsClientCa;
 
   @Option(
+      names = "--retention",
+      paramLabel = "STATUS=DURATION,...",
+      description =
+          "How long ended instances are kept, per final status, in every task hub that sets no"
+              + " policy of its own (PUT /api/v1/hubs/{hub}/retention), e.g."
+              + " completed=7d,failed=30d,terminated=7d. Default: keep everything")
+  String retention = "";
+
+  @Option(
       names = "--metrics-open",
       description = "Serve /metrics without credentials when authentication is on.")
   boolean metricsOpen;
@@ -202,6 +212,7 @@ final class ServeCommand implements Callable<Integer> {
             .withTls(tlsCert, tlsKey, tlsClientCa);
     TaskhubServer server;
     try {
+      config = config.withRetention(RetentionPolicy.parse(retention));
       if (oidcIssuer != null || oidcAudience != null) {
         if (oidcIssuer == null || oidcAudience == null) {
           throw new IllegalArgumentException("--oidc-issuer and --oidc-audience go together");

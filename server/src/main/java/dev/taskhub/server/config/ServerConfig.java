@@ -63,7 +63,8 @@ public record ServerConfig(
     Path tlsCert,
     Path tlsKey,
     Path tlsClientCa,
-    OidcSettings oidc) {
+    OidcSettings oidc,
+    RetentionPolicy retention) {
 
   public static final String MEMORY_STORE = ":memory:";
   public static final int MAX_INSTANCE_ID_LENGTH = 100;
@@ -71,6 +72,7 @@ public record ServerConfig(
   public ServerConfig {
     Objects.requireNonNull(store, "store");
     taskHubs = List.copyOf(taskHubs);
+    Objects.requireNonNull(retention, "retention");
     if (taskHubs.isEmpty()) {
       throw new IllegalArgumentException("at least one task hub must be configured");
     }
@@ -167,6 +169,8 @@ public record ServerConfig(
         + tlsClientCa
         + ", oidc="
         + oidc
+        + ", retention="
+        + retention
         + "]";
   }
 
@@ -196,7 +200,8 @@ public record ServerConfig(
         null,
         null,
         null,
-        null);
+        null,
+        RetentionPolicy.NONE);
   }
 
   /** Defaults for tests: in-memory store, free ports. */
@@ -283,6 +288,11 @@ public record ServerConfig(
     return copy(c -> c.oidc = settings);
   }
 
+  /** How long ended instances are kept in every hub that sets no policy of its own. */
+  public ServerConfig withRetention(RetentionPolicy policy) {
+    return copy(c -> c.retention = policy);
+  }
+
   /** Whether calls must carry credentials. */
   public boolean authenticates() {
     return authTokens != null || oidc != null;
@@ -319,6 +329,7 @@ public record ServerConfig(
     Path tlsKey;
     Path tlsClientCa;
     OidcSettings oidc;
+    RetentionPolicy retention;
 
     Draft(ServerConfig config) {
       store = config.store;
@@ -343,6 +354,7 @@ public record ServerConfig(
       tlsKey = config.tlsKey;
       tlsClientCa = config.tlsClientCa;
       oidc = config.oidc;
+      retention = config.retention;
     }
 
     ServerConfig build() {
@@ -368,7 +380,8 @@ public record ServerConfig(
           tlsCert,
           tlsKey,
           tlsClientCa,
-          oidc);
+          oidc,
+          retention);
     }
   }
 

@@ -74,6 +74,7 @@ public final class Engine implements AutoCloseable {
   private final Membership membership;
   private final boolean allowHubManagement;
   private final Entities entities;
+  private final Retention retention;
 
   /** Where every hub's dispatcher reports, hubs created later included. */
   private volatile EngineMetrics metrics = EngineMetrics.NONE;
@@ -109,6 +110,7 @@ public final class Engine implements AutoCloseable {
               return dispatcher;
             });
     this.entities = new Entities(store, timers, payloadLimit, this::dispatcher);
+    this.retention = new Retention(store, clock, config.retention(), this::hubs, executor);
   }
 
   /**
@@ -122,6 +124,7 @@ public final class Engine implements AutoCloseable {
     timers.every(
         HEALTH_PING_MILLIS,
         () -> hubs.dispatchers().forEach(d -> d.pingIdleStreams(HEALTH_PING_MILLIS)));
+    retention.start(timers);
   }
 
   /** The id of this node among several sharing the store, or empty when it is alone. */
@@ -652,6 +655,11 @@ public final class Engine implements AutoCloseable {
     dispatcher(hub).abandon(completionToken, Lease.Kind.ENTITY);
   }
 
+  /** Retention policies per hub, and the purger that applies them. */
+  public Retention retention() {
+    return retention;
+  }
+
   /** Client operations on durable entities. */
   public Entities entities() {
     return entities;
@@ -761,6 +769,7 @@ public final class Engine implements AutoCloseable {
   /** Sends dispatch and completion reports of every task hub to {@code metrics}. */
   public void reportTo(EngineMetrics metrics) {
     this.metrics = metrics;
+    retention.metrics = metrics;
     hubs.dispatchers().forEach(dispatcher -> dispatcher.reportTo(metrics));
   }
 

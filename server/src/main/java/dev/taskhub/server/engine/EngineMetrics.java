@@ -1,5 +1,6 @@
 package dev.taskhub.server.engine;
 
+import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.server.store.InstanceKey;
 
 /**
@@ -22,6 +23,9 @@ public interface EngineMetrics {
 
   /** An activity's first completion was committed at {@code epochMillis}. */
   default void activityCompleted(InstanceKey key, int taskId, long epochMillis) {}
+
+  /** Retention deleted {@code count} ended instances of this status (with their children). */
+  default void retentionPurged(String hub, OrchestrationStatus status, int count) {}
 
   /** Reports to each of {@code sinks} in turn. */
   static EngineMetrics all(EngineMetrics... sinks) {
@@ -52,6 +56,13 @@ public interface EngineMetrics {
       public void activityCompleted(InstanceKey key, int taskId, long epochMillis) {
         for (EngineMetrics sink : copy) {
           sink.activityCompleted(key, taskId, epochMillis);
+        }
+      }
+
+      @Override
+      public void retentionPurged(String hub, OrchestrationStatus status, int count) {
+        for (EngineMetrics sink : copy) {
+          sink.retentionPurged(hub, status, count);
         }
       }
     };

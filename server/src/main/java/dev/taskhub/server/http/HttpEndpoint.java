@@ -132,6 +132,7 @@ public final class HttpEndpoint implements AutoCloseable {
         .register(app);
     new DurableFunctionsRoutes(engine, actions).register(app);
     new EntityRoutes(engine, actions).register(app);
+    new RetentionRoutes(engine, actions).register(app);
     new SignInRoute(config).register(app);
   }
 

@@ -59,6 +59,16 @@ public final class PrometheusMetrics implements EngineMetrics {
         .register(registry);
   }
 
+  @Override
+  public void retentionPurged(String hub, OrchestrationStatus status, int count) {
+    Counter.builder("taskhub.retention.purged")
+        .description("Ended instances retention deleted (sub-orchestrations included)")
+        .tag("hub", hub)
+        .tag("status", status.name().replace("ORCHESTRATION_STATUS_", ""))
+        .register(registry)
+        .increment(count);
+  }
+
   private Counter workItems(String what, String kind) {
     return Counter.builder("taskhub.work.items." + what)
         .description("Work items " + what + " by kind")

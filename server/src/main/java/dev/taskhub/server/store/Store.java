@@ -167,6 +167,22 @@ public interface Store extends AutoCloseable {
    */
   int deleteHub(String hub);
 
+  /**
+   * One batch of a retention purge, in one transaction: deletes up to {@code limit} ended instances
+   * matching {@code filter} (statuses other than final ones match nothing), each with its ended
+   * descendants. Sub-orchestrations match only once their parent is gone: they are kept as long as
+   * their parent's history, and go with it.
+   *
+   * @return how many instances were deleted, complete when fewer than {@code limit} matched
+   */
+  PurgeResult purgeEnded(InstanceFilter filter, int limit);
+
+  /** The retention policies set at run time, by hub, in {@code RetentionPolicy}'s text form. */
+  Map<String, String> retentionPolicies();
+
+  /** Sets a hub's retention policy (its text form), or removes it with null. */
+  void setRetentionPolicy(String hub, String policy, long now);
+
   // ---------------------------------------------------------------- durable entities
 
   /**

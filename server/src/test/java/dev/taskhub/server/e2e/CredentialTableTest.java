@@ -399,6 +399,9 @@ class CredentialTableTest {
           new Route("GET", "/runtime/webhooks/durabletask/entities/counter"),
           new Route("GET", DF_ENTITY),
           new Route("POST", DF_ENTITY + "?op=add"),
+          new Route("GET", "/api/v1/hubs/default/retention"),
+          new Route("PUT", "/api/v1/hubs/default/retention"),
+          new Route("DELETE", "/api/v1/hubs/default/retention"),
           new Route("GET", "/metrics"));
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();

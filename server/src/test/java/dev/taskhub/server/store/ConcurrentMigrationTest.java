@@ -31,7 +31,7 @@ class ConcurrentMigrationTest {
 
       assertThat(nodes.get(1).findInstance(key)).isPresent();
       assertThat(TestPostgres.query(location, "SELECT version FROM schema_version"))
-          .containsExactly("7");
+          .containsExactly("8");
       assertThat(
               TestPostgres.query(
                   location,
@@ -43,6 +43,7 @@ class ConcurrentMigrationTest {
               "instances",
               "nodes",
               "relayed_completions",
+              "retention_policies",
               "schema_version",
               "task_hubs");
     } finally {

@@ -6,12 +6,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The {@code task_hubs} rows of hubs created at run time, and deleting a hub's data. */
 final class HubRows {
   /** Every table keyed by hub, children before the instances they belong to. */
   private static final List<String> HUB_TABLES =
-      List.of("history", "inbox", "activities", "instances");
+      List.of("history", "inbox", "activities", "instances", "retention_policies");
 
   private HubRows() {}
 
@@ -61,5 +63,39 @@ final class HubRows {
       delete.executeUpdate();
     }
     return instances;
+  }
+
+  /** The retention policies set at run time, by hub. */
+  static Map<String, String> retentionPolicies(Connection connection) throws SQLException {
+    Map<String, String> policies = new TreeMap<>();
+    try (PreparedStatement select =
+            connection.prepareStatement("SELECT hub, policy FROM retention_policies");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        policies.put(rows.getString(1), rows.getString(2));
+      }
+    }
+    return policies;
+  }
+
+  /** Replaces the hub's policy, or removes it when {@code policy} is null. */
+  static void setRetentionPolicy(Connection connection, String hub, String policy, long now)
+      throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM retention_policies WHERE hub = ?")) {
+      delete.setString(1, hub);
+      delete.executeUpdate();
+    }
+    if (policy == null) {
+      return;
+    }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO retention_policies (hub, policy, updated_at) VALUES (?, ?, ?)")) {
+      insert.setString(1, hub);
+      insert.setString(2, policy);
+      insert.setLong(3, now);
+      insert.executeUpdate();
+    }
   }
 }

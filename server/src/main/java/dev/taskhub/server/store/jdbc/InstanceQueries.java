@@ -115,7 +115,22 @@ final class InstanceQueries {
   /** The ids of up to {@code limit} matching instances, in no particular order. */
   static List<String> ids(Connection connection, InstanceFilter filter, int limit)
       throws SQLException {
+    return ids(connection, filter, limit, false);
+  }
+
+  /**
+   * As {@link #ids(Connection, InstanceFilter, int)}; with {@code rootsOnly} only instances that
+   * are no sub-orchestration, or whose parent is gone.
+   */
+  static List<String> ids(
+      Connection connection, InstanceFilter filter, int limit, boolean rootsOnly)
+      throws SQLException {
     Where where = Where.matching(filter);
+    if (rootsOnly) {
+      where.add(
+          "(parent_instance_id IS NULL OR NOT EXISTS (SELECT 1 FROM instances p"
+              + " WHERE p.hub = instances.hub AND p.instance_id = instances.parent_instance_id))");
+    }
     String sql = "SELECT instance_id FROM instances WHERE " + where.sql() + " LIMIT " + limit;
     List<String> ids = new ArrayList<>();
     try (PreparedStatement select = where.prepare(connection, sql);

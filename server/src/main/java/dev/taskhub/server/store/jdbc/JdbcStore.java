@@ -435,6 +435,50 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public PurgeResult purgeEnded(InstanceFilter filter, int limit) {
+    Set<OrchestrationStatus> purgeable = EnumSet.copyOf(Statuses.TERMINAL);
+    purgeable.retainAll(filter.statuses());
+    if (purgeable.isEmpty()) {
+      return new PurgeResult(0, true);
+    }
+    InstanceFilter ended =
+        new InstanceFilter(
+            filter.hub(),
+            purgeable,
+            filter.created(),
+            filter.completed(),
+            filter.instanceIdPrefix(),
+            filter.namePrefix(),
+            filter.tags(),
+            filter.versions());
+    PurgeBatch batch =
+        transactions.write(
+            connection -> {
+              List<String> ids = InstanceQueries.ids(connection, ended, limit, true);
+              int deleted = 0;
+              for (String id : ids) {
+                deleted += delete(connection, new InstanceKey(filter.hub(), id), true);
+              }
+              return new PurgeBatch(ids.size(), deleted);
+            });
+    return new PurgeResult(batch.deleted(), batch.matched() < limit);
+  }
+
+  @Override
+  public Map<String, String> retentionPolicies() {
+    return transactions.read(HubRows::retentionPolicies);
+  }
+
+  @Override
+  public void setRetentionPolicy(String hub, String policy, long now) {
+    transactions.write(
+        connection -> {
+          HubRows.setRetentionPolicy(connection, hub, policy, now);
+          return null;
+        });
+  }
+
+  @Override
   public void discardInbox(InstanceKey key, List<Long> inboxIds) {
     if (inboxIds.isEmpty()) {
       return;

@@ -28,7 +28,8 @@ public final class SqliteTransactions implements Transactions {
           "V3__orchestration_trace_context.sql",
           "V4__activity_names.sql",
           "V5__task_hubs.sql",
-          "V6__entities.sql");
+          "V6__entities.sql",
+          "V7__retention_policies.sql");
   private static final int READERS = 4;
 
   private final GroupCommitWriter writer;

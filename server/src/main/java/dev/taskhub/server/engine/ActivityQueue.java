@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -21,13 +22,23 @@ import java.util.function.Predicate;
 final class ActivityQueue {
   private final ReadyLines<PendingActivity> ready = new ReadyLines<>();
   private final Map<InstanceKey, Map<Integer, PendingActivity>> byInstance = new HashMap<>();
+  private final LongSupplier now;
+
+  ActivityQueue() {
+    this(() -> 0);
+  }
+
+  /** A queue that stamps each activity with {@code now} as it is queued. */
+  ActivityQueue(LongSupplier now) {
+    this.now = now;
+  }
 
   /** Queues a task, unless the instance already has an outstanding task with its id. */
   void add(ActivityTask task) {
     Map<Integer, PendingActivity> tasks =
         byInstance.computeIfAbsent(task.key(), key -> new HashMap<>());
     if (!tasks.containsKey(task.taskId())) {
-      PendingActivity pending = new PendingActivity(task);
+      PendingActivity pending = new PendingActivity(task, now.getAsLong());
       tasks.put(task.taskId(), pending);
       ready.add(pending.name, pending);
     }
@@ -111,6 +122,17 @@ final class ActivityQueue {
   /** Queued entries per activity name and version, counting done ones not yet dropped. */
   Map<WorkName, Integer> queuedByName() {
     return ready.counts();
+  }
+
+  /** When the longest-waiting queued activity was queued (epoch ms), or 0 when none waits. */
+  long oldestQueuedAt() {
+    long oldest = 0;
+    for (PendingActivity pending : ready.heads()) {
+      if (!pending.done && (oldest == 0 || pending.queuedAt < oldest)) {
+        oldest = pending.queuedAt;
+      }
+    }
+    return oldest;
   }
 
   /** Queued entries, counting done ones not yet skipped (an upper bound, for metrics). */

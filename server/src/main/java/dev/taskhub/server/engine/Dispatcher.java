@@ -15,6 +15,7 @@ import dev.taskhub.server.store.WorkName;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -174,11 +175,40 @@ final class Dispatcher implements HubWork.Followups {
       throw e;
     }
     work.stepCommitted(lease, step, now);
+    reportActions(step);
     if (StepPlanner.processedEvents(lease.episode, response) < lease.episode.newEvents().size()) {
       work.wake(key); // the events the worker left go out with the next episode
     }
     waiters.changed(key);
     dispatch();
+  }
+
+  /**
+   * Counts the actions a committed step applied, by kind, as the DTS's TotalActions does: from the
+   * events it recorded, so actions an SDK sends again (the Java SDK 1.5.0 does) count once.
+   */
+  private void reportActions(OrchestrationStep step) {
+    Map<String, Integer> kinds = new java.util.TreeMap<>();
+    for (HistoryEvent event : step.history()) {
+      String kind = actionKind(event);
+      if (kind != null) {
+        kinds.merge(kind, 1, Integer::sum);
+      }
+    }
+    kinds.forEach((kind, count) -> work.metrics.actionsApplied(hub(), kind, count));
+  }
+
+  private static String actionKind(HistoryEvent event) {
+    return switch (event.getEventTypeCase()) {
+      case TASKSCHEDULED -> "scheduleTask";
+      case SUBORCHESTRATIONINSTANCECREATED -> "createSubOrchestration";
+      case TIMERCREATED -> "createTimer";
+      case EVENTSENT -> "sendEvent";
+      case EXECUTIONCOMPLETED -> "completeOrchestration";
+      case ENTITYOPERATIONSIGNALED, ENTITYOPERATIONCALLED, ENTITYLOCKREQUESTED, ENTITYUNLOCKSENT ->
+          "sendEntityMessage";
+      default -> null;
+    };
   }
 
   /** Records a worker's activity result (a repeated or late one changes nothing). */
@@ -254,6 +284,7 @@ final class Dispatcher implements HubWork.Followups {
   void expireLeases(long now) {
     List<Lease> expired = work.expire(now);
     for (Lease lease : expired) {
+      work.metrics.leaseExpired(hub(), lease.kind.name().toLowerCase(java.util.Locale.ROOT));
       log.warn(
           "Lease on {} work item of {} held by {} expired; gave it back",
           lease.kind,
@@ -287,6 +318,11 @@ final class Dispatcher implements HubWork.Followups {
 
   List<WaitingWork> waiting() {
     return work.waiting();
+  }
+
+  /** Since when each kind's longest-waiting ready item has waited (epoch ms). */
+  Map<String, Long> oldestReady() {
+    return work.oldestReady();
   }
 
   // ---------------------------------------------------------------- dispatch
@@ -443,6 +479,7 @@ final class Dispatcher implements HubWork.Followups {
 
   @Override
   public void failOrchestration(InstanceKey key, Episode episode, int deliveries) {
+    work.metrics.poisoned(hub(), "orchestration");
     executor.execute(
         () -> {
           long now = clock.millis();
@@ -461,6 +498,7 @@ final class Dispatcher implements HubWork.Followups {
 
   @Override
   public void failEntityBatch(InstanceKey key, EntityBatch batch, int deliveries) {
+    work.metrics.poisoned(hub(), "entity");
     executor.execute(() -> entitySteps.failPoisoned(key, batch, deliveries));
   }
 
@@ -476,6 +514,7 @@ final class Dispatcher implements HubWork.Followups {
 
   @Override
   public void failActivity(PendingActivity pending) {
+    work.metrics.poisoned(hub(), "activity");
     executor.execute(
         () -> {
           ActivityTask task = pending.task;

@@ -10,6 +10,7 @@ import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.config.ServerConfig;
+import dev.taskhub.server.store.CommitListener;
 import dev.taskhub.server.store.EntityId;
 import dev.taskhub.server.store.InstanceFilter;
 import dev.taskhub.server.store.InstanceIdPage;
@@ -770,12 +771,27 @@ public final class Engine implements AutoCloseable {
   public void reportTo(EngineMetrics metrics) {
     this.metrics = metrics;
     retention.metrics = metrics;
+    store.reportCommitsTo(
+        metrics == EngineMetrics.NONE ? CommitListener.NONE : metrics::storeCommitted);
     hubs.dispatchers().forEach(dispatcher -> dispatcher.reportTo(metrics));
   }
 
   /** Instances matching {@code filter} by status; statuses with none are absent. */
   public Map<OrchestrationStatus, Long> countByStatus(InstanceFilter filter) {
     return store.countInstancesByStatus(filter);
+  }
+
+  /**
+   * How long the longest-waiting ready item of each kind has waited in the hub, in ms; kinds with
+   * nothing ready are absent.
+   */
+  public Map<String, Long> backlogAge(String hub) {
+    long now = clock.millis();
+    Map<String, Long> ages = new java.util.TreeMap<>();
+    dispatcher(hub)
+        .oldestReady()
+        .forEach((kind, since) -> ages.put(kind, Math.max(0, now - since)));
+    return ages;
   }
 
   /** What waits for a worker in {@code hub} on this node, per kind and name. */

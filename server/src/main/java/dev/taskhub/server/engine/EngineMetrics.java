@@ -27,6 +27,18 @@ public interface EngineMetrics {
   /** Retention deleted {@code count} ended instances of this status (with their children). */
   default void retentionPurged(String hub, OrchestrationStatus status, int count) {}
 
+  /** A worker's answer applied {@code count} actions of one kind (entity operations included). */
+  default void actionsApplied(String hub, String kind, int count) {}
+
+  /** A lease of this kind ({@code orchestration}, {@code activity}, {@code entity}) expired. */
+  default void leaseExpired(String hub, String kind) {}
+
+  /** A work item of this kind was given back past the poison limit and failed for good. */
+  default void poisoned(String hub, String kind) {}
+
+  /** The store committed {@code units} units of work in one transaction, taking {@code nanos}. */
+  default void storeCommitted(int units, long nanos) {}
+
   /** Reports to each of {@code sinks} in turn. */
   static EngineMetrics all(EngineMetrics... sinks) {
     EngineMetrics[] copy = sinks.clone();
@@ -56,6 +68,34 @@ public interface EngineMetrics {
       public void activityCompleted(InstanceKey key, int taskId, long epochMillis) {
         for (EngineMetrics sink : copy) {
           sink.activityCompleted(key, taskId, epochMillis);
+        }
+      }
+
+      @Override
+      public void actionsApplied(String hub, String kind, int count) {
+        for (EngineMetrics sink : copy) {
+          sink.actionsApplied(hub, kind, count);
+        }
+      }
+
+      @Override
+      public void leaseExpired(String hub, String kind) {
+        for (EngineMetrics sink : copy) {
+          sink.leaseExpired(hub, kind);
+        }
+      }
+
+      @Override
+      public void poisoned(String hub, String kind) {
+        for (EngineMetrics sink : copy) {
+          sink.poisoned(hub, kind);
+        }
+      }
+
+      @Override
+      public void storeCommitted(int units, long nanos) {
+        for (EngineMetrics sink : copy) {
+          sink.storeCommitted(units, nanos);
         }
       }
 

@@ -134,6 +134,10 @@ final class EntitySteps {
       throw e;
     }
     work.entityStepCommitted(lease, step, now);
+    work.metrics.actionsApplied(
+        lease.key.hub(),
+        "entityOperation",
+        Math.min(result.getResultsCount(), lease.entityBatch.operations().size()));
     waiters.changed(lease.key);
     dispatch.run();
   }

@@ -93,7 +93,7 @@ final class HubWork {
   private final Followups followups;
   private final StreamRoster streams = new StreamRoster();
   private final InstanceSlots instances = new InstanceSlots();
-  private final ActivityQueue activities = new ActivityQueue();
+  private final ActivityQueue activities;
   private final LeaseBook leases = new LeaseBook();
   private WorkSource source;
 
@@ -105,6 +105,7 @@ final class HubWork {
     this.leaseMillis = leaseMillis;
     this.poison = poison;
     this.followups = followups;
+    this.activities = new ActivityQueue(clock::millis);
   }
 
   /** Sets where the hub's work comes from; called once, before any other method. */
@@ -191,6 +192,24 @@ final class HubWork {
 
   synchronized int readyActivityCount() {
     return activities.queued();
+  }
+
+  /**
+   * Since when the longest-waiting ready item of each kind ({@code orchestration}, {@code entity},
+   * {@code activity}) has waited (epoch ms); kinds with nothing ready are absent.
+   */
+  synchronized Map<String, Long> oldestReady() {
+    Map<String, Long> oldest = new java.util.TreeMap<>();
+    instances
+        .oldestQueuedAtByName()
+        .forEach(
+            (name, since) ->
+                oldest.merge(name.entity() ? "entity" : "orchestration", since, Math::min));
+    long activity = activities.oldestQueuedAt();
+    if (activity > 0) {
+      oldest.put("activity", activity);
+    }
+    return oldest;
   }
 
   /** What waits here per kind and name, and how many connected streams take each. */

@@ -24,8 +24,16 @@ final class PendingActivity {
   /** Set when the task was completed or dropped while queued: the queue skips it. */
   boolean done;
 
+  /** When it was first queued here (epoch ms): how long the backlog has waited. */
+  final long queuedAt;
+
   PendingActivity(ActivityTask task) {
+    this(task, 0);
+  }
+
+  PendingActivity(ActivityTask task, long queuedAt) {
     this.task = task;
+    this.queuedAt = queuedAt;
     this.name = WorkName.of(task.request().getName(), task.request().getVersion());
   }
 

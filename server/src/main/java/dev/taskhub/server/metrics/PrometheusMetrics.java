@@ -7,6 +7,7 @@ import dev.taskhub.server.engine.EngineMetrics;
 import dev.taskhub.server.store.InstanceFilter;
 import dev.taskhub.server.store.InstanceKey;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -34,6 +35,9 @@ public final class PrometheusMetrics implements EngineMetrics {
   private final Timer stepLatency;
   private final MultiGauge instancesByStatus;
   private final MultiGauge queueDepth;
+  private final MultiGauge backlogAge;
+  private final Timer commitLatency;
+  private final DistributionSummary commitUnits;
 
   public PrometheusMetrics(Engine engine) {
     this.engine = engine;
@@ -54,9 +58,62 @@ public final class PrometheusMetrics implements EngineMetrics {
         MultiGauge.builder("taskhub.queue.depth")
             .description("Work items ready and waiting for a worker")
             .register(registry);
+    backlogAge =
+        MultiGauge.builder("taskhub.backlog.age")
+            .description("How long the longest-waiting ready work item of each kind has waited")
+            .baseUnit("seconds")
+            .register(registry);
+    commitLatency =
+        Timer.builder("taskhub.store.commit.latency")
+            .description("Time from a commit's first statement to durable")
+            .publishPercentileHistogram()
+            .register(registry);
+    commitUnits =
+        DistributionSummary.builder("taskhub.store.commit.units")
+            .description("Units of work per commit (group commit batches them on SQLite)")
+            .publishPercentileHistogram()
+            .register(registry);
+    engine.nodeId().ifPresent(node -> registry.config().commonTags("node", node));
     Gauge.builder("taskhub.workers.connected", engine, Engine::connectedWorkers)
         .description("Connected GetWorkItems streams")
         .register(registry);
+  }
+
+  @Override
+  public void actionsApplied(String hub, String kind, int count) {
+    Counter.builder("taskhub.actions")
+        .description(
+            "Actions applied, by kind, as the DTS counts them (entity operations included)")
+        .tag("hub", hub)
+        .tag("kind", kind)
+        .register(registry)
+        .increment(count);
+  }
+
+  @Override
+  public void leaseExpired(String hub, String kind) {
+    Counter.builder("taskhub.lease.expiries")
+        .description("Leases that expired (the worker stopped answering) and were given back")
+        .tag("hub", hub)
+        .tag("kind", kind)
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void poisoned(String hub, String kind) {
+    Counter.builder("taskhub.poison.failures")
+        .description("Work items failed for good after the poison limit of deliveries")
+        .tag("hub", hub)
+        .tag("kind", kind)
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void storeCommitted(int units, long nanos) {
+    commitLatency.record(nanos, TimeUnit.NANOSECONDS);
+    commitUnits.record(units);
   }
 
   @Override
@@ -83,6 +140,7 @@ public final class PrometheusMetrics implements EngineMetrics {
   public String scrape() {
     List<MultiGauge.Row<?>> depths = new ArrayList<>();
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    List<MultiGauge.Row<?>> ages = new ArrayList<>();
     for (String hub : engine.hubs()) {
       try {
         depths.add(
@@ -91,6 +149,12 @@ public final class PrometheusMetrics implements EngineMetrics {
         depths.add(
             MultiGauge.Row.of(
                 Tags.of("hub", hub, "kind", "activity"), engine.readyActivityCount(hub)));
+        engine
+            .backlogAge(hub)
+            .forEach(
+                (kind, millis) ->
+                    ages.add(
+                        MultiGauge.Row.of(Tags.of("hub", hub, "kind", kind), millis / 1000.0)));
       } catch (TaskhubException.NotFound deletedMeanwhile) {
         continue;
       }
@@ -105,6 +169,7 @@ public final class PrometheusMetrics implements EngineMetrics {
                       count)));
     }
     queueDepth.register(depths, true);
+    backlogAge.register(ages, true);
     instancesByStatus.register(rows, true);
     return registry.scrape();
   }

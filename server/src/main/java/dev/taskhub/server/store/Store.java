@@ -233,6 +233,9 @@ public interface Store extends AutoCloseable {
       int batch,
       long now);
 
+  /** Reports every commit from now on to {@code listener} (replacing the one before). */
+  default void reportCommitsTo(CommitListener listener) {}
+
   /** Closes connections; pending writes finish first. */
   @Override
   void close();

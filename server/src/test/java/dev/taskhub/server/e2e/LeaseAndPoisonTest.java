@@ -14,10 +14,15 @@ import dev.taskhub.server.testing.TestScheduler;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +42,7 @@ class LeaseAndPoisonTest {
   void start() {
     server =
         TestScheduler.builder()
+            .http()
             .config(
                 config ->
                     config.withLeaseTimeout(Duration.ofMillis(300)).withPoisonLimit(POISON_LIMIT))
@@ -108,5 +114,39 @@ class LeaseAndPoisonTest {
         }
       }
     }
+    assertThat(metrics())
+        .contains("taskhub_poison_failures_total{hub=\"default\",kind=\"orchestration\"} 1.0");
+  }
+
+  @Test
+  void anExpiredLeaseAndTheWorkItWaitsForShowInTheMetrics() throws Exception {
+    client.startInstance(
+        CreateInstanceRequest.newBuilder().setInstanceId("held").setName("never_answered").build());
+    try (Context.CancellableContext context = Context.current().withCancellation()) {
+      assertThat(silentWorker(context).poll(10, TimeUnit.SECONDS)).isNotNull();
+
+      // The lease lapses; the stream that stopped answering gets nothing new, so it waits.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  metrics()
+                      .contains(
+                          "taskhub_lease_expiries_total{hub=\"default\",kind=\"orchestration\"} 1.0"));
+      assertThat(metrics())
+          .containsPattern(
+              "taskhub_backlog_age_seconds\\{hub=\"default\",kind=\"orchestration\"} [0-9.]+");
+    }
+  }
+
+  private String metrics() throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + server.httpPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return response.body();
   }
 }

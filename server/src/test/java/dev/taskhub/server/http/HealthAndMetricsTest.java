@@ -50,6 +50,12 @@ class HealthAndMetricsTest {
     assertThat(text).contains("taskhub_queue_depth{hub=\"default\",kind=\"activity\"} 0.0");
     assertThat(text).contains("taskhub_queue_depth{hub=\"default\",kind=\"orchestration\"} 0.0");
     assertThat(text).contains("taskhub_workers_connected 1.0");
+    // The seed's fan-out: three activities and the aggregate, then the completion.
+    assertThat(text).contains("taskhub_actions_total{hub=\"default\",kind=\"scheduleTask\"} 4.0");
+    assertThat(text)
+        .contains("taskhub_actions_total{hub=\"default\",kind=\"completeOrchestration\"} 1.0");
+    assertThat(text).containsPattern("taskhub_store_commit_latency_seconds_count [1-9]");
+    assertThat(text).containsPattern("taskhub_store_commit_units_sum [1-9]");
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.ChildInstance;
+import dev.taskhub.server.store.CommitListener;
 import dev.taskhub.server.store.EntityCleanup;
 import dev.taskhub.server.store.EntityFilter;
 import dev.taskhub.server.store.EntityPage;
@@ -648,6 +649,11 @@ public final class JdbcStore implements Store {
           String next = entities.size() < batch ? null : entities.getLast().key().instanceId();
           return new EntityCleanup(removed, List.copyOf(released), next);
         });
+  }
+
+  @Override
+  public void reportCommitsTo(CommitListener listener) {
+    transactions.reportCommitsTo(listener);
   }
 
   @Override

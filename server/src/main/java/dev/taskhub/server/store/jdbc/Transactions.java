@@ -1,6 +1,7 @@
 package dev.taskhub.server.store.jdbc;
 
 import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.store.CommitListener;
 
 /**
  * How a database runs units of work. Implementations decide connection handling and batching; the
@@ -33,6 +34,9 @@ public interface Transactions extends AutoCloseable {
    * @throws TaskhubException.StoreUnavailable if the database failed
    */
   <T> T read(SqlWork<T> work);
+
+  /** Reports every commit from now on to {@code listener}. */
+  default void reportCommitsTo(CommitListener listener) {}
 
   @Override
   void close();

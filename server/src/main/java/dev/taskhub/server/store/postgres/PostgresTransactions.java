@@ -3,6 +3,7 @@ package dev.taskhub.server.store.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.store.CommitListener;
 import dev.taskhub.server.store.jdbc.Migrator;
 import dev.taskhub.server.store.jdbc.SqlWork;
 import dev.taskhub.server.store.jdbc.Transactions;
@@ -57,6 +58,7 @@ import org.slf4j.LoggerFactory;
  * lock, so nodes that start at the same moment apply each migration once.
  */
 public final class PostgresTransactions implements Transactions {
+  private volatile CommitListener commits = CommitListener.NONE;
   private static final Logger log = LoggerFactory.getLogger(PostgresTransactions.class);
 
   static final List<String> MIGRATIONS =
@@ -200,6 +202,11 @@ public final class PostgresTransactions implements Transactions {
     return writeOn(committedWriters, work);
   }
 
+  @Override
+  public void reportCommitsTo(CommitListener listener) {
+    commits = listener;
+  }
+
   private <T> T writeOn(HikariDataSource pool, SqlWork<T> work) {
     boolean interrupted = Thread.interrupted();
     Lock running = enter();
@@ -208,7 +215,10 @@ public final class PostgresTransactions implements Transactions {
       int reconnects = 0;
       for (int attempt = 1; ; attempt++) {
         try {
-          return runOnce(pool, work, true);
+          long started = System.nanoTime();
+          T result = runOnce(pool, work, true);
+          commits.committed(1, System.nanoTime() - started);
+          return result;
         } catch (SQLException e) {
           boolean lostRace = isSerializationFailure(e);
           boolean concurrentInsert =

@@ -1,6 +1,7 @@
 package dev.taskhub.server.store.sqlite;
 
 import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.store.CommitListener;
 import dev.taskhub.server.store.jdbc.SqlWork;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,6 +29,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private final BlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closing;
+  volatile CommitListener commits = CommitListener.NONE;
 
   GroupCommitWriter(Connection connection) {
     this.connection = connection;
@@ -90,6 +92,7 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void commit(List<Unit<?>> batch) {
+    long started = System.nanoTime();
     try (Statement statement = connection.createStatement()) {
       for (Unit<?> unit : batch) {
         statement.execute("SAVEPOINT unit");
@@ -116,6 +119,7 @@ final class GroupCommitWriter implements AutoCloseable {
       }
       return;
     }
+    commits.committed(batch.size(), System.nanoTime() - started);
     for (Unit<?> unit : batch) {
       unit.finish();
     }

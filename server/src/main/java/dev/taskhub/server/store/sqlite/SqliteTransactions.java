@@ -1,6 +1,7 @@
 package dev.taskhub.server.store.sqlite;
 
 import dev.taskhub.server.TaskhubException;
+import dev.taskhub.server.store.CommitListener;
 import dev.taskhub.server.store.jdbc.Migrator;
 import dev.taskhub.server.store.jdbc.SqlWork;
 import dev.taskhub.server.store.jdbc.Transactions;
@@ -126,6 +127,11 @@ public final class SqliteTransactions implements Transactions {
     } catch (SQLException ignored) {
       // A reader that cannot end its snapshot will fail its next read, which reports the cause.
     }
+  }
+
+  @Override
+  public void reportCommitsTo(CommitListener listener) {
+    writer.commits = listener;
   }
 
   @Override

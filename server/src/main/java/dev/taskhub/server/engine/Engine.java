@@ -429,6 +429,9 @@ public final class Engine implements AutoCloseable {
    * @throws TaskhubException.FailedPrecondition if it has not ended
    */
   public int purge(String hub, String instanceId, boolean recursive) {
+    if (EntityId.isEntityId(instanceId)) {
+      return 0; // no orchestration has such an id; entities go with CleanEntityStorage
+    }
     InstanceKey key = new InstanceKey(hub, instanceId);
     int purged = store.purgeInstance(key, recursive);
     waiters.changed(key);

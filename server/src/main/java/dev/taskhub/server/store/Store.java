@@ -40,7 +40,10 @@ public interface Store extends AutoCloseable {
    */
   void enqueueEvent(InstanceKey key, String executionId, HistoryEvent event, long visibleAt);
 
-  /** Returns the instance's summary row, or empty if there is none. */
+  /**
+   * Returns the orchestration instance's summary row, or empty if there is none (or it names an
+   * entity).
+   */
   Optional<InstanceRecord> findInstance(InstanceKey key);
 
   /**

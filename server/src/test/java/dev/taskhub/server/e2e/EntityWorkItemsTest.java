@@ -13,12 +13,15 @@ import dev.taskhub.protocol.EntityQuery;
 import dev.taskhub.protocol.EntityRequest;
 import dev.taskhub.protocol.GetEntityRequest;
 import dev.taskhub.protocol.GetEntityResponse;
+import dev.taskhub.protocol.GetInstanceRequest;
 import dev.taskhub.protocol.GetWorkItemsRequest;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OperationResult;
 import dev.taskhub.protocol.OperationResultSuccess;
 import dev.taskhub.protocol.OrchestratorAction;
+import dev.taskhub.protocol.PurgeInstancesRequest;
 import dev.taskhub.protocol.QueryEntitiesRequest;
+import dev.taskhub.protocol.RaiseEventRequest;
 import dev.taskhub.protocol.SendEntityMessageAction;
 import dev.taskhub.protocol.SignalEntityRequest;
 import dev.taskhub.protocol.TaskFailureDetails;
@@ -318,6 +321,48 @@ class EntityWorkItemsTest {
               });
     }
     assertThat(entity("@counter@x").getExists()).isFalse();
+  }
+
+  @Test
+  void anEntityIsNoOrchestrationToTheInstanceRpcs() {
+    signal("@counter@one", "add", "1");
+
+    assertThat(
+            sidecar
+                .call()
+                .getInstance(GetInstanceRequest.newBuilder().setInstanceId("@counter@one").build())
+                .getExists())
+        .isFalse();
+    assertThatThrownBy(
+            () ->
+                sidecar
+                    .call()
+                    .raiseEvent(
+                        RaiseEventRequest.newBuilder()
+                            .setInstanceId("@counter@one")
+                            .setName("go")
+                            .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    assertThat(
+            sidecar
+                .call()
+                .purgeInstances(
+                    PurgeInstancesRequest.newBuilder().setInstanceId("@counter@one").build())
+                .getDeletedInstanceCount())
+        .isZero();
+    assertThat(
+            sidecar
+                .call()
+                .queryEntities(
+                    QueryEntitiesRequest.newBuilder()
+                        .setQuery(EntityQuery.newBuilder().setIncludeTransient(true))
+                        .build())
+                .getEntitiesList())
+        .singleElement()
+        .satisfies(
+            e -> assertThat(e.getBacklogQueueSize()).as("the signal, still queued").isEqualTo(1));
   }
 
   @Test

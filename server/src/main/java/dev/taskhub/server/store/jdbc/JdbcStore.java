@@ -8,6 +8,7 @@ import dev.taskhub.server.store.ChildInstance;
 import dev.taskhub.server.store.CommitListener;
 import dev.taskhub.server.store.EntityCleanup;
 import dev.taskhub.server.store.EntityFilter;
+import dev.taskhub.server.store.EntityId;
 import dev.taskhub.server.store.EntityPage;
 import dev.taskhub.server.store.EntityRecord;
 import dev.taskhub.server.store.EntityStep;
@@ -177,6 +178,9 @@ public final class JdbcStore implements Store {
 
   @Override
   public Optional<InstanceRecord> findInstance(InstanceKey key) {
+    if (EntityId.isEntityId(key.instanceId())) {
+      return Optional.empty(); // an entity's row is no orchestration: findEntity reads it
+    }
     return transactions.read(connection -> selectInstance(connection, key));
   }
 

@@ -213,6 +213,35 @@ class EntityWorkItemsTest {
   }
 
   @Test
+  void aStreamHoldsNoMoreEntityBatchesThanItsCreditAndAFilterNamingOtherEntitiesGetsNone()
+      throws Exception {
+    signal("@counter@a", "add", "1");
+    signal("@counter@b", "add", "1");
+    GetWorkItemsRequest otherEntities =
+        GetWorkItemsRequest.newBuilder()
+            .setMaxConcurrentEntityWorkItems(4)
+            .setWorkItemFilters(
+                WorkItemFilters.newBuilder()
+                    .addEntities(dev.taskhub.protocol.EntityFilter.newBuilder().setName("account")))
+            .build();
+    try (HandDrivenWorker accounts = HandDrivenWorker.connect(channel, otherEntities);
+        HandDrivenWorker oneAtATime =
+            HandDrivenWorker.connect(
+                channel,
+                GetWorkItemsRequest.newBuilder().setMaxConcurrentEntityWorkItems(1).build())) {
+      WorkItem first = oneAtATime.next();
+      oneAtATime.receivesNothingWithin(Duration.ofMillis(500));
+      sidecar.call().completeEntityTask(answer(first, "1", 1));
+
+      WorkItem second = oneAtATime.next();
+      assertThat(List.of(first, second))
+          .extracting(item -> item.getEntityRequestV2().getInstanceId())
+          .containsExactlyInAnyOrder("@counter@a", "@counter@b");
+      accounts.receivesNothingWithin(Duration.ofMillis(200));
+    }
+  }
+
+  @Test
   void aSignalScheduledForLaterIsSentNoEarlier() throws Exception {
     long at = System.currentTimeMillis() + 700;
     sidecar

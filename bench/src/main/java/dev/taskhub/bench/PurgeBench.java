@@ -25,8 +25,10 @@ import java.util.concurrent.TimeUnit;
  *       if the purger did what its side says: nothing purged during an idle run, something during a
  *       purging run; a pair with a run that does not count is left out, and printed so.
  *   <li>Then the policy stays, and the purger removes the rest at its own pace (a pass every 10 s
- *       of at most 50 x 100 instances per hub and status), timed until none are left or {@code
- *       drainLimit} has passed, then W1 runs {@code runs} times more on the emptied store.
+ *       of at most 50 x 100 instances per hub and status). Once the pass the change started has
+ *       ended, W1 runs {@code runs} times back to back (<em>own pace</em>: each run shows whether a
+ *       pass overlapped it), then the purge is timed until none are left or {@code drainLimit} has
+ *       passed, then W1 runs {@code runs} times more on the emptied store.
  * </ol>
  *
  * The counts come from {@code /metrics} ({@code taskhub_instances}), scraped between runs, never
@@ -60,7 +62,9 @@ final class PurgeBench {
   private final Plan plan;
   private final List<RunMetrics> idle = new ArrayList<>();
   private final List<RunMetrics> purging = new ArrayList<>();
+  private final List<RunMetrics> ownPace = new ArrayList<>();
   private final List<RunMetrics> emptied = new ArrayList<>();
+  private int ownPaceOverlaps;
   private long purgedDuringRuns;
   private long purgingNanos;
 
@@ -102,7 +106,19 @@ final class PurgeBench {
             break;
           }
         }
-        if (drain(kept)) {
+        http.setRetention(plan.policy());
+        long drainBegin = System.nanoTime();
+        CpuSample drainCpu = CpuSample.take(plan.measured());
+        long drainStart = http.instances(TERMINATED) - kept;
+        quietCount(); // the pass the change started: from here on, only the 10 s timer's
+        for (int run = 1; run <= plan.runs(); run++) {
+          long before = http.instances(TERMINATED);
+          ownPace.add(measure(driver, worker, "own-pace run=" + run));
+          long purged = before - http.instances(TERMINATED);
+          ownPaceOverlaps += purged > 0 ? 1 : 0;
+          System.out.printf("  old=%d purged during the run=%d%n", before - kept, purged);
+        }
+        if (drain(kept, drainBegin, drainCpu, drainStart)) {
           for (int run = 1; run <= plan.runs(); run++) {
             emptied.add(measure(driver, worker, "emptied run=" + run));
           }
@@ -198,14 +214,14 @@ final class PurgeBench {
     }
   }
 
-  /** Lets the purger remove the rest at its own pace; true if it did within the limit. */
-  private boolean drain(long kept) throws InterruptedException {
-    http.setRetention(plan.policy());
-    long begin = System.nanoTime();
+  /**
+   * Lets the purger remove the rest at its own pace, from {@code begin} when the policy was set
+   * with {@code start} old instances left; true if it did within the limit.
+   */
+  private boolean drain(long kept, long begin, CpuSample before, long start)
+      throws InterruptedException {
     CpuSample.Processes processes = plan.measured();
-    CpuSample before = CpuSample.take(processes);
-    long start = http.instances(TERMINATED) - kept;
-    long left = start;
+    long left = http.instances(TERMINATED) - kept;
     long deadline = begin + plan.drainLimit().toNanos();
     while (left > 0 && System.nanoTime() < deadline) {
       Thread.sleep(DRAIN_POLL_MILLIS);
@@ -287,6 +303,14 @@ final class PurgeBench {
       System.out.printf(
           "purged during the purging runs: %d instances, %.0f/s%n",
           purgedDuringRuns, purgedDuringRuns / (purgingNanos / 1e9));
+    }
+    if (!idle.isEmpty() && !ownPace.isEmpty()) {
+      System.out.printf(
+          "own pace / idle activities/s: medians %s; %d of %d own-pace runs overlapped a purge"
+              + " pass%n",
+          Slowdown.describe(Slowdown.of(idle, ownPace).medianRatio()),
+          ownPaceOverlaps,
+          ownPace.size());
     }
     return medians;
   }

@@ -279,6 +279,7 @@ final class PurgeBench {
         List.of(
             Map.entry("idle", idle),
             Map.entry("purging", purging),
+            Map.entry("own pace", ownPace),
             Map.entry("emptied", emptied))) {
       if (phase.getValue().isEmpty()) {
         continue;

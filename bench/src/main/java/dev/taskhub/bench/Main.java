@@ -183,6 +183,38 @@ public final class Main implements Callable<Integer> {
   Integer maxEntities;
 
   @Option(
+      names = "--while-purging",
+      paramLabel = "COUNT",
+      description =
+          "synthetic, W1: fill the hub with COUNT terminated instances, then compare W1 on that"
+              + " idle store with W1 while the retention purger deletes them (needs a Taskhub"
+              + " scheduler with HTTP on: --http-endpoint; one --n).")
+  Integer whilePurging;
+
+  @Option(
+      names = "--http-endpoint",
+      paramLabel = "HOST:PORT",
+      description =
+          "The scheduler's HTTP API (plaintext), for --while-purging: its retention policy and"
+              + " /metrics.")
+  String httpEndpoint;
+
+  @Option(
+      names = "--purge-policy",
+      paramLabel = "POLICY",
+      description =
+          "--while-purging: the hub's retention policy while it purges. Default: ${DEFAULT-VALUE}")
+  String purgePolicy = "terminated=1s";
+
+  @Option(
+      names = "--drain-limit",
+      paramLabel = "DURATION",
+      description =
+          "--while-purging: how long to wait, after the measured pairs, for the purger to remove"
+              + " the rest at its own pace (ISO-8601). Default: ${DEFAULT-VALUE}")
+  Duration drainLimit = Duration.ofMinutes(10);
+
+  @Option(
       names = "--server-pid",
       split = ",",
       paramLabel = "PID",
@@ -260,7 +292,9 @@ public final class Main implements Callable<Integer> {
             ? EnumSet.complementOf(EnumSet.of(Workload.all))
             : EnumSet.copyOf(workloads);
     Outcome outcome;
-    if (worker == Worker.synthetic) {
+    if (whilePurging != null) {
+      outcome = whilePurging(targets, measured);
+    } else if (worker == Worker.synthetic) {
       if (!chosen.equals(EnumSet.of(Workload.w1)) && !workloads.contains(Workload.all)) {
         throw invalid(
             "The synthetic worker implements W1 only; use --worker sdk for W2, W3 and E1-E3");
@@ -305,6 +339,44 @@ public final class Main implements Callable<Integer> {
     }
     writeSummary(outcome);
     return outcome.exitStatus();
+  }
+
+  private Outcome whilePurging(List<Endpoint> targets, CpuSample.Processes measured)
+      throws InterruptedException {
+    if (whilePurging < 1) {
+      throw invalid("--while-purging must be at least 1");
+    }
+    if (worker != Worker.synthetic || !workloads.equals(List.of(Workload.w1))) {
+      throw invalid("--while-purging runs W1 with the synthetic worker only");
+    }
+    if (httpEndpoint == null || httpEndpoint.isBlank()) {
+      throw invalid("--while-purging needs --http-endpoint (the scheduler's HTTP API)");
+    }
+    if (targets.size() != 1 || (streams != null && streams != 1)) {
+      throw invalid("--while-purging measures one scheduler node with one worker stream");
+    }
+    if (sizes != null && sizes.size() != 1) {
+      throw invalid("--while-purging takes one --n");
+    }
+    if (drainLimit.isNegative()) {
+      throw invalid("--drain-limit must not be negative");
+    }
+    SyntheticWorker.Settings settings =
+        new SyntheticWorker.Settings(
+            1,
+            maxOrchestrations == null ? 32 : maxOrchestrations,
+            maxActivities == null ? 256 : maxActivities);
+    PurgeBench.Plan plan =
+        new PurgeBench.Plan(
+            whilePurging,
+            sizes == null ? 10_000 : sizes.getFirst(),
+            runs,
+            warmup,
+            timeout,
+            purgePolicy,
+            drainLimit,
+            measured);
+    return new PurgeBench(targets.getFirst(), httpEndpoint.strip(), settings, plan).run();
   }
 
   private void writeSummary(Outcome outcome) {

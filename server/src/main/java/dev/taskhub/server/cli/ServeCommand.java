@@ -13,9 +13,12 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code taskhub serve}: runs the scheduler until SIGTERM or Ctrl-C. */
+/**
+ * {@code taskhub serve}: runs the scheduler until SIGTERM or Ctrl-C. Public so that the command
+ * line of module {@code cli} can offer it beside the client commands.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the scheduler.")
-final class ServeCommand implements Callable<Integer> {
+public final class ServeCommand implements Callable<Integer> {
   private static final ServerConfig DEFAULTS = ServerConfig.defaults();
 
   @Option(

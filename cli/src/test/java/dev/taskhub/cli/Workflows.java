@@ -57,38 +57,38 @@ final class Workflows {
 
   /** A started worker hosting all of the above, stopped with the scheduler. */
   static TaskhubWorker startWorker(TestScheduler scheduler) {
-    TaskhubWorker worker =
-        TaskhubWorker.builder()
-            .connection(ConnectionSettings.plaintext("localhost", scheduler.grpcPort()))
-            .closeTimeout(Duration.ofSeconds(5))
-            .addOrchestration("FanOutFanIn", FAN_OUT_FAN_IN)
-            .addActivity(
-                "ProcessItem", String.class, item -> new ItemResult(item, 10 * item.length()))
-            .addActivity("Aggregate", ItemResult[].class, Workflows::aggregate)
-            .addOrchestration("Approval", APPROVAL)
-            .addOrchestration("Flaky", FLAKY)
-            .addActivity(
-                "MaybeFail",
-                context -> {
-                  if (FAILING.get()) {
-                    throw new IllegalStateException("the database is down");
+    return scheduler.register(worker(scheduler.grpcPort()).build()).start();
+  }
+
+  /** A worker builder for a scheduler on {@code localhost:port}, hosting all of the above. */
+  static TaskhubWorker.Builder worker(int port) {
+    return TaskhubWorker.builder()
+        .connection(ConnectionSettings.plaintext("localhost", port))
+        .closeTimeout(Duration.ofSeconds(5))
+        .addOrchestration("FanOutFanIn", FAN_OUT_FAN_IN)
+        .addActivity("ProcessItem", String.class, item -> new ItemResult(item, 10 * item.length()))
+        .addActivity("Aggregate", ItemResult[].class, Workflows::aggregate)
+        .addOrchestration("Approval", APPROVAL)
+        .addOrchestration("Flaky", FLAKY)
+        .addActivity(
+            "MaybeFail",
+            context -> {
+              if (FAILING.get()) {
+                throw new IllegalStateException("the database is down");
+              }
+              return "fine";
+            })
+        .addEntity(
+            "Counter",
+            op ->
+                switch (op.name()) {
+                  case "add" -> {
+                    int value = op.getState(int.class, 0) + op.getInput(int.class);
+                    op.setState(value);
+                    yield value;
                   }
-                  return "fine";
-                })
-            .addEntity(
-                "Counter",
-                op ->
-                    switch (op.name()) {
-                      case "add" -> {
-                        int value = op.getState(int.class, 0) + op.getInput(int.class);
-                        op.setState(value);
-                        yield value;
-                      }
-                      case "get" -> op.getState(int.class, 0);
-                      default ->
-                          throw new IllegalArgumentException("unknown operation " + op.name());
-                    })
-            .build();
-    return scheduler.register(worker).start();
+                  case "get" -> op.getState(int.class, 0);
+                  default -> throw new IllegalArgumentException("unknown operation " + op.name());
+                });
   }
 }

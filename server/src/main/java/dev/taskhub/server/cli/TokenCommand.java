@@ -22,7 +22,12 @@ import picocli.CommandLine.Spec;
     name = "token",
     mixinStandardHelpOptions = true,
     description = "Make tokens for --auth-tokens.",
-    subcommands = {TokenCommand.New.class})
+    subcommands = {TokenCommand.New.class},
+    footer = {
+      "",
+      "Example:",
+      "  taskhub token new ci-worker --roles worker,contributor --hubs default"
+    })
 public final class TokenCommand {
   /** {@code taskhub token new NAME --roles … --hubs …}. */
   @Command(

@@ -53,11 +53,11 @@ import picocli.CommandLine.Command;
     footer = {
       "",
       "Examples:",
-      "  taskhub serve                                   # the scheduler on :8080, dashboard on :8082",
+      "  taskhub serve",
       "  taskhub start FanOutFanIn --input '[\"a\",\"b\"]' --wait",
       "  taskhub list --status running",
       "  taskhub purge --status completed --older-than 7d",
-      "  taskhub <command> --help                        # each command's options and examples"
+      "  taskhub COMMAND --help      (its options and examples)"
     })
 public final class Main {
   /** Commands whose log lines are their output; the client commands log nothing. */

@@ -20,7 +20,7 @@ taskhub_find_jdk() {
     major=$(taskhub_java_major "$home")
     seen="$seen $home (Java ${major:-?})"
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
-      export JAVA_HOME="$home"
+      export JAVA_HOME="$home" TASKHUB_JAVA_MAJOR="$major"
       return 0
     fi
   done

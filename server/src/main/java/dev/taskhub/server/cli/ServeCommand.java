@@ -14,9 +14,22 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code taskhub serve}: runs the scheduler until SIGTERM or Ctrl-C. */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the scheduler.")
-final class ServeCommand implements Callable<Integer> {
+/**
+ * {@code taskhub serve}: runs the scheduler until SIGTERM or Ctrl-C. Public so that the command
+ * line of module {@code cli} can offer it beside the client commands.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Run the scheduler.",
+    footer = {
+      "",
+      "Examples:",
+      "  taskhub serve",
+      "  taskhub serve --store postgresql://taskhub@db:5432/taskhub --task-hubs default,staging",
+      "  taskhub serve --auth-tokens tokens.txt --tls-cert server.crt --tls-key server.key"
+    })
+public final class ServeCommand implements Callable<Integer> {
   private static final ServerConfig DEFAULTS = ServerConfig.defaults();
 
   @Option(

@@ -14,13 +14,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code taskhub token}: makes tokens for {@code --auth-tokens}. */
+/**
+ * {@code taskhub token}: makes tokens for {@code --auth-tokens}. Public so that the command line of
+ * module {@code cli} can offer it beside the client commands.
+ */
 @Command(
     name = "token",
     mixinStandardHelpOptions = true,
     description = "Make tokens for --auth-tokens.",
-    subcommands = {TokenCommand.New.class})
-final class TokenCommand {
+    subcommands = {TokenCommand.New.class},
+    footer = {
+      "",
+      "Example:",
+      "  taskhub token new ci-worker --roles worker,contributor --hubs default"
+    })
+public final class TokenCommand {
   /** {@code taskhub token new NAME --roles … --hubs …}. */
   @Command(
       name = "new",

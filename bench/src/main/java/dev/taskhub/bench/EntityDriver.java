@@ -190,17 +190,7 @@ final class EntityDriver {
   }
 
   private OrchestrationMetadata awaitCompletion(TaskhubClient client, String id, long deadline) {
-    long left = deadline - System.nanoTime();
-    if (left <= 0) {
-      throw new BenchException("Instance " + id + " did not complete within " + timeout);
-    }
-    try {
-      return client.waitForCompletion(id, Duration.ofNanos(left));
-    } catch (TaskhubException.Timeout e) {
-      throw new BenchException("Instance " + id + " did not complete within " + timeout, e);
-    } catch (TaskhubException e) {
-      throw new BenchException("Waiting for instance " + id + " failed: " + e.getMessage(), e);
-    }
+    return SdkDriver.awaitCompletion(client, id, deadline, timeout);
   }
 
   /**

@@ -141,6 +141,15 @@ final class SdkDriver {
   }
 
   private OrchestrationMetadata awaitCompletion(TaskhubClient client, String id, long deadline) {
+    return awaitCompletion(client, id, deadline, timeout);
+  }
+
+  /**
+   * Waits for the instance until {@code deadline} ({@link System#nanoTime()}); the bench fails,
+   * naming {@code timeout}, if it has not completed by then.
+   */
+  static OrchestrationMetadata awaitCompletion(
+      TaskhubClient client, String id, long deadline, Duration timeout) {
     long left = deadline - System.nanoTime();
     if (left <= 0) {
       throw new BenchException("Instance " + id + " did not complete within " + timeout);

@@ -1,7 +1,5 @@
 package dev.taskhub.server.engine;
 
-import com.google.protobuf.StringValue;
-import dev.taskhub.protocol.EntityOperationSignaledEvent;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.SignalEntityRequest;
 import dev.taskhub.server.TaskhubException;
@@ -66,21 +64,16 @@ public final class Entities {
     long now = clock.millis();
     long visibleAt =
         request.hasScheduledTime() ? Math.max(now, Events.millis(request.getScheduledTime())) : now;
-    EntityOperationSignaledEvent.Builder signal =
-        EntityOperationSignaledEvent.newBuilder()
-            .setRequestId(
-                request.getRequestId().isEmpty()
-                    ? UUID.randomUUID().toString()
-                    : request.getRequestId())
-            .setOperation(request.getName())
-            .setTargetInstanceId(StringValue.of(id.instanceId()));
-    if (request.hasInput()) {
-      signal.setInput(request.getInput());
-    }
-    if (request.hasScheduledTime()) {
-      signal.setScheduledTime(request.getScheduledTime());
-    }
-    HistoryEvent event = Events.event(now).setEntityOperationSignaled(signal).build();
+    HistoryEvent event =
+        Events.entitySignal(
+            request.getRequestId().isEmpty()
+                ? UUID.randomUUID().toString()
+                : request.getRequestId(),
+            request.getName(),
+            id.instanceId(),
+            request.hasInput() ? request.getInput() : null,
+            request.hasScheduledTime() ? request.getScheduledTime() : null,
+            now);
     InstanceKey key = new InstanceKey(hub, id.instanceId());
     store.sendToEntity(key, event, visibleAt, now);
     Dispatcher dispatcher = dispatchers.apply(hub);

@@ -1,11 +1,9 @@
 package dev.taskhub.server.engine;
 
-import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.EntityBatchResult;
 import dev.taskhub.protocol.EntityOperationCalledEvent;
 import dev.taskhub.protocol.EntityOperationCompletedEvent;
 import dev.taskhub.protocol.EntityOperationFailedEvent;
-import dev.taskhub.protocol.EntityOperationSignaledEvent;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OperationAction;
 import dev.taskhub.protocol.OperationResult;
@@ -186,20 +184,16 @@ final class EntityResults {
       log.warn("Entity {} signalled a malformed entity id; dropped: {}", from, e.getMessage());
       return;
     }
-    EntityOperationSignaledEvent.Builder signaled =
-        EntityOperationSignaledEvent.newBuilder()
-            .setRequestId(UUID.randomUUID().toString())
-            .setOperation(signal.getName())
-            .setTargetInstanceId(StringValue.of(target.instanceId()));
-    if (signal.hasInput()) {
-      signaled.setInput(signal.getInput());
-    }
-    long visibleAt = now;
-    if (signal.hasScheduledTime()) {
-      signaled.setScheduledTime(signal.getScheduledTime());
-      visibleAt = Math.max(now, Events.millis(signal.getScheduledTime()));
-    }
-    HistoryEvent event = Events.event(now).setEntityOperationSignaled(signaled).build();
+    long visibleAt =
+        signal.hasScheduledTime() ? Math.max(now, Events.millis(signal.getScheduledTime())) : now;
+    HistoryEvent event =
+        Events.entitySignal(
+            UUID.randomUUID().toString(),
+            signal.getName(),
+            target.instanceId(),
+            signal.hasInput() ? signal.getInput() : null,
+            signal.hasScheduledTime() ? signal.getScheduledTime() : null,
+            now);
     messages.add(
         new InboxMessage(new InstanceKey(from.hub(), target.instanceId()), null, visibleAt, event));
   }

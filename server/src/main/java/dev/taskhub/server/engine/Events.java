@@ -2,6 +2,7 @@ package dev.taskhub.server.engine;
 
 import com.google.protobuf.StringValue;
 import com.google.protobuf.Timestamp;
+import dev.taskhub.protocol.EntityOperationSignaledEvent;
 import dev.taskhub.protocol.EventRaisedEvent;
 import dev.taskhub.protocol.ExecutionResumedEvent;
 import dev.taskhub.protocol.ExecutionSuspendedEvent;
@@ -121,6 +122,34 @@ public final class Events {
       resumed.setInput(reason);
     }
     return event(now).setExecutionResumed(resumed).build();
+  }
+
+  /**
+   * The message a signal puts into an entity's inbox (from a client, an orchestration's action or
+   * another entity).
+   *
+   * @param input null for none
+   * @param scheduledTime null to run as soon as possible
+   */
+  static HistoryEvent entitySignal(
+      String requestId,
+      String operation,
+      String targetInstanceId,
+      StringValue input,
+      Timestamp scheduledTime,
+      long now) {
+    EntityOperationSignaledEvent.Builder signal =
+        EntityOperationSignaledEvent.newBuilder()
+            .setRequestId(requestId)
+            .setOperation(operation)
+            .setTargetInstanceId(StringValue.of(targetInstanceId));
+    if (input != null) {
+      signal.setInput(input);
+    }
+    if (scheduledTime != null) {
+      signal.setScheduledTime(scheduledTime);
+    }
+    return event(now).setEntityOperationSignaled(signal).build();
   }
 
   public static TaskFailureDetails failure(String type, String message) {

@@ -17,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +33,7 @@ public final class PrometheusMetrics implements EngineMetrics {
   private final Counter activitiesDispatched;
   private final Counter orchestrationsCompleted;
   private final Counter activitiesCompleted;
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Timer stepLatency;
   private final MultiGauge instancesByStatus;
   private final MultiGauge queueDepth;
@@ -81,32 +83,31 @@ public final class PrometheusMetrics implements EngineMetrics {
 
   @Override
   public void actionsApplied(String hub, String kind, int count) {
-    Counter.builder("taskhub.actions")
-        .description(
-            "Actions applied, by kind, as the DTS counts them (entity operations included)")
-        .tag("hub", hub)
-        .tag("kind", kind)
-        .register(registry)
+    perHubAndKind(
+            "taskhub.actions",
+            "Actions applied, by kind, as the DTS counts them (entity operations included)",
+            hub,
+            kind)
         .increment(count);
   }
 
   @Override
   public void leaseExpired(String hub, String kind) {
-    Counter.builder("taskhub.lease.expiries")
-        .description("Leases that expired (the worker stopped answering) and were given back")
-        .tag("hub", hub)
-        .tag("kind", kind)
-        .register(registry)
+    perHubAndKind(
+            "taskhub.lease.expiries",
+            "Leases that expired (the worker stopped answering) and were given back",
+            hub,
+            kind)
         .increment();
   }
 
   @Override
   public void poisoned(String hub, String kind) {
-    Counter.builder("taskhub.poison.failures")
-        .description("Work items failed for good after the poison limit of deliveries")
-        .tag("hub", hub)
-        .tag("kind", kind)
-        .register(registry)
+    perHubAndKind(
+            "taskhub.poison.failures",
+            "Work items failed for good after the poison limit of deliveries",
+            hub,
+            kind)
         .increment();
   }
 
@@ -124,6 +125,21 @@ public final class PrometheusMetrics implements EngineMetrics {
         .tag("status", status.name().replace("ORCHESTRATION_STATUS_", ""))
         .register(registry)
         .increment(count);
+  }
+
+  /**
+   * The counter of one hub and kind, registered on first use and kept here: action counts are
+   * reported on every committed step, and a registry lookup per report builds an id each time.
+   */
+  private Counter perHubAndKind(String name, String description, String hub, String kind) {
+    return counters.computeIfAbsent(
+        name + '\n' + hub + '\n' + kind,
+        key ->
+            Counter.builder(name)
+                .description(description)
+                .tag("hub", hub)
+                .tag("kind", kind)
+                .register(registry));
   }
 
   private Counter workItems(String what, String kind) {

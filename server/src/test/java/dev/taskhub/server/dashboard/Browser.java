@@ -7,12 +7,15 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -91,6 +94,18 @@ final class Browser implements AutoCloseable {
 
   Object script(String javascript, Object... arguments) {
     return ((JavascriptExecutor) driver).executeScript(javascript, arguments);
+  }
+
+  /** Clicks the element, retrying for up to 10 s while the page (re-)renders it. */
+  void click(By locator) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptionsInstanceOf(WebDriverException.class)
+        .until(
+            () -> {
+              driver.findElement(locator).click();
+              return true;
+            });
   }
 
   /** Saves a PNG of the viewport under target/screenshots and returns its path. */

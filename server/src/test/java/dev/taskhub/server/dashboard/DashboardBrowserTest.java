@@ -85,14 +85,7 @@ class DashboardBrowserTest {
 
   /** Clicks {@code css}, retrying while live updates re-render it. */
   private static void click(String css) {
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptionsInstanceOf(WebDriverException.class)
-        .until(
-            () -> {
-              browser.driver.findElement(By.cssSelector(css)).click();
-              return true;
-            });
+    browser.click(By.cssSelector(css));
   }
 
   @Test

@@ -194,14 +194,7 @@ class DashboardOidcSignInBrowserTest {
     signInThroughTheIssuer();
     assertThat(text("#caller-name")).isEqualTo("Signed in as grace@example.com (contributor)");
     browser.driver.get(instancePage);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptionsInstanceOf(WebDriverException.class)
-        .until(
-            () -> {
-              browser.driver.findElement(By.cssSelector("button[data-action='terminate']")).click();
-              return true;
-            });
+    browser.click(By.cssSelector("button[data-action='terminate']"));
     browser.driver.findElement(By.id("dialog-confirm")).click();
     await()
         .atMost(Duration.ofSeconds(10))

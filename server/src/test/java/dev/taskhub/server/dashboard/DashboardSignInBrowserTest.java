@@ -116,14 +116,7 @@ class DashboardSignInBrowserTest {
     signIn(CONTRIBUTOR);
     assertThat(text("#caller-name")).isEqualTo("Signed in as editor (contributor)");
     browser.driver.get(base + "#/hubs/default/instances/waiting-1");
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptionsInstanceOf(WebDriverException.class)
-        .until(
-            () -> {
-              browser.driver.findElement(By.cssSelector("button[data-action='terminate']")).click();
-              return true;
-            });
+    browser.click(By.cssSelector("button[data-action='terminate']"));
     browser.driver.findElement(By.id("dialog-confirm")).click();
 
     await()

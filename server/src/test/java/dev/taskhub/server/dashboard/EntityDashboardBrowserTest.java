@@ -56,14 +56,7 @@ class EntityDashboardBrowserTest {
   }
 
   private static void click(By locator) {
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptionsInstanceOf(WebDriverException.class)
-        .until(
-            () -> {
-              browser.driver.findElement(locator).click();
-              return true;
-            });
+    browser.click(locator);
   }
 
   @Test

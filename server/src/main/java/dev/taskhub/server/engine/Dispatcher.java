@@ -166,8 +166,9 @@ final class Dispatcher implements HubWork.Followups {
     }
     long now = clock.millis();
     OrchestrationStep step;
-    int processed = StepPlanner.processedEvents(lease.episode, response);
+    int processed;
     try {
+      processed = StepPlanner.processedEvents(lease.episode, response); // refuses a negative count
       long planStarted = System.nanoTime();
       step = planner.plan(lease.episode, response, now);
       store.applyStep(step);

@@ -1,5 +1,6 @@
 package dev.taskhub.sdk.orchestration;
 
+import com.google.protobuf.Value;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestratorRequest;
 import dev.taskhub.protocol.OrchestratorResponse;
@@ -34,6 +35,17 @@ import java.util.concurrent.atomic.LongAdder;
  * episodes of one instance at once; if it did, the second would simply replay cold.
  */
 public final class OrchestrationExecutor implements AutoCloseable {
+  /**
+   * The request property with which a scheduler leaves out the past events this worker has seen:
+   * the past events sent start at this index of the history. The scheduler does it only for workers
+   * that send the {@code taskhub-warm-runs} header; a run that cannot continue from there is
+   * answered with {@code requiresHistory}, and the scheduler sends the whole history.
+   */
+  public static final String PAST_EVENTS_FROM = "taskhub.pastEventsFrom";
+
+  /** The header with which a worker tells the scheduler how many runs it keeps warm. */
+  public static final String WARM_RUNS_HEADER = "taskhub-warm-runs";
+
   private final Map<String, Orchestration> orchestrations;
   private final DataConverter converter;
   private final int cacheSize;
@@ -45,6 +57,8 @@ public final class OrchestrationExecutor implements AutoCloseable {
   private final LongAdder replayedEvents = new LongAdder();
   private final LongAdder newEvents = new LongAdder();
   private final LongAdder executionNanos = new LongAdder();
+  private final LongAdder trimmedEpisodes = new LongAdder();
+  private final LongAdder historyRequests = new LongAdder();
 
   /**
    * @param orchestrations orchestrators by name
@@ -85,7 +99,18 @@ public final class OrchestrationExecutor implements AutoCloseable {
     List<HistoryEvent> past = request.getPastEventsList();
     OrchestrationRun run = takeWarm(instanceId);
     OrchestrationRun.Outcome outcome = null;
-    if (run != null && run.canContinue(executionId, past)) {
+    Value pastEventsFrom = request.getPropertiesMap().get(PAST_EVENTS_FROM);
+    if (pastEventsFrom != null) {
+      outcome = continueFrom(run, executionId, (int) pastEventsFrom.getNumberValue(), request);
+      if (outcome == null) {
+        historyRequests.increment();
+        return OrchestratorResponse.newBuilder()
+            .setInstanceId(instanceId)
+            .setRequiresHistory(true)
+            .build();
+      }
+      run = outcome.phase() == OrchestrationRun.Phase.YIELDED ? run : null;
+    } else if (run != null && run.canContinue(executionId, past)) {
       warmResumes.increment();
       outcome = advance(run, past.subList(run.historyPosition(), past.size()), request);
       if (outcome.phase() == OrchestrationRun.Phase.STALE) {
@@ -99,7 +124,7 @@ public final class OrchestrationExecutor implements AutoCloseable {
       run = new OrchestrationRun(instanceId, executionId, orchestrations, converter);
       outcome = advance(run, past, request);
     }
-    if (outcome.phase() == OrchestrationRun.Phase.YIELDED) {
+    if (outcome.phase() == OrchestrationRun.Phase.YIELDED && run != null) {
       keepWarm(instanceId, run);
     }
     OrchestratorResponse.Builder response =
@@ -110,6 +135,26 @@ public final class OrchestrationExecutor implements AutoCloseable {
       response.setCustomStatus(outcome.customStatus());
     }
     return response.build();
+  }
+
+  /**
+   * Continues a warm run with a request that carries only the history after {@code from}: null if
+   * the run cannot (none kept, another execution or position, or the new history contradicts it),
+   * and the scheduler must send the whole history.
+   */
+  private OrchestrationRun.Outcome continueFrom(
+      OrchestrationRun run, String executionId, int from, OrchestratorRequest request) {
+    if (run == null) {
+      return null;
+    }
+    if (!run.canContinueFrom(executionId, from)) {
+      run.abort();
+      return null;
+    }
+    warmResumes.increment();
+    trimmedEpisodes.increment();
+    OrchestrationRun.Outcome outcome = advance(run, request.getPastEventsList(), request);
+    return outcome.phase() == OrchestrationRun.Phase.STALE ? null : outcome;
   }
 
   private OrchestrationRun.Outcome advance(
@@ -160,7 +205,9 @@ public final class OrchestrationExecutor implements AutoCloseable {
         warmResumes.sum(),
         replayedEvents.sum(),
         newEvents.sum(),
-        executionNanos.sum() / 1000);
+        executionNanos.sum() / 1000,
+        trimmedEpisodes.sum(),
+        historyRequests.sum());
   }
 
   /** Unwinds every warm run; runs that yield later are not kept. */

@@ -98,6 +98,17 @@ final class OrchestrationRun {
         && pastEvents.subList(lastFreshStart, historyPosition).equals(lastFresh);
   }
 
+  /**
+   * Whether this run can go on with a request whose past events start at index {@code from} of the
+   * history (the scheduler left out those before it, this worker having seen them).
+   */
+  boolean canContinueFrom(String requestExecutionId, int from) {
+    return phase == Phase.YIELDED
+        && executionId.equals(requestExecutionId)
+        && historyPosition > 0
+        && historyPosition == from;
+  }
+
   /** How many of the instance's history events this run has applied. */
   int historyPosition() {
     return historyPosition;

@@ -9,6 +9,10 @@ package dev.taskhub.sdk.orchestration;
  * @param replayedEvents history events applied while replaying (the cost of replay)
  * @param newEvents new events applied
  * @param executionMicros time spent executing episodes (replay and orchestrator code), in µs
+ * @param trimmedEpisodes episodes whose request carried only the history this worker had not seen
+ *     (a warm run continued from it)
+ * @param historyRequests episodes answered with {@code requiresHistory}: their request left out
+ *     history this worker no longer had a run for
  */
 public record ReplayStatistics(
     long episodes,
@@ -16,4 +20,6 @@ public record ReplayStatistics(
     long warmResumes,
     long replayedEvents,
     long newEvents,
-    long executionMicros) {}
+    long executionMicros,
+    long trimmedEpisodes,
+    long historyRequests) {}

@@ -98,10 +98,17 @@ public final class TaskhubWorker implements AutoCloseable {
               builder.entities.keySet(),
               builder.versioning));
     }
+    // A worker that keeps runs warm says so, and is sent only the history it has not seen.
+    CallHeaders streamHeaders =
+        builder.orchestrationCacheSize > 0
+            ? interceptor.with(
+                OrchestrationExecutor.WARM_RUNS_HEADER,
+                Integer.toString(builder.orchestrationCacheSize))
+            : interceptor;
     this.stream =
         new WorkItemStream(
             TaskHubSidecarServiceGrpc.newStub(channel)
-                .withInterceptors(interceptor)
+                .withInterceptors(streamHeaders)
                 .withMaxInboundMessageSize(ConnectionSettings.MAX_INBOUND_MESSAGE_BYTES),
             TaskHubSidecarServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor),
             request.build(),
@@ -382,7 +389,9 @@ public final class TaskhubWorker implements AutoCloseable {
 
     /**
      * How many orchestration runs stay warm between episodes so the next one need not replay
-     * history (default 1000; 0 replays every episode from the start).
+     * history (default 1000; 0 replays every episode from the start). With warm runs, a Taskhub
+     * scheduler sends an instance's next episode with only the history this worker has not seen; a
+     * run evicted meanwhile is answered with {@code requiresHistory} and sent the whole.
      */
     public Builder orchestrationCacheSize(int size) {
       if (size < 0) {

@@ -52,6 +52,7 @@ final class Dispatcher implements HubWork.Followups {
   private final Waiters waiters;
   private final PoisonControl poison;
   private final HistoryCache histories = new HistoryCache(MAX_CACHED_HISTORY_EVENTS);
+  private final WarmRuns warmRuns = new WarmRuns(WarmRuns.MAX_ENTRIES);
   private final ServerSteps serverSteps;
   private final EntitySteps entitySteps;
   private final HubWork work;
@@ -156,16 +157,27 @@ final class Dispatcher implements HubWork.Followups {
       }
       throw noOrchestrationLease(key);
     }
+    if (response.getRequiresHistory()) {
+      warmRuns.forget(key);
+      log.debug("Worker {} asked for the whole history of {}", lease.stream, key);
+      work.historyRequired(lease);
+      dispatch();
+      return;
+    }
     long now = clock.millis();
     OrchestrationStep step;
+    int processed;
     try {
+      processed = StepPlanner.processedEvents(lease.episode, response); // refuses a negative count
       long planStarted = System.nanoTime();
       step = planner.plan(lease.episode, response, now);
       store.applyStep(step);
       work.metrics.orchestrationCompleted(System.nanoTime() - planStarted);
       histories.applied(lease.episode.workItem().history(), step);
+      warmRuns.answered(lease, step, processed);
     } catch (TaskhubException.LeaseLost e) {
       histories.forget(key);
+      warmRuns.forget(key);
       work.stepRejected(lease);
       endStreamAfterFailedCompletion(lease.stream, e);
       throw e;
@@ -176,7 +188,7 @@ final class Dispatcher implements HubWork.Followups {
     }
     work.stepCommitted(lease, step, now);
     reportActions(step);
-    if (StepPlanner.processedEvents(lease.episode, response) < lease.episode.newEvents().size()) {
+    if (processed < lease.episode.newEvents().size()) {
       work.wake(key); // the events the worker left go out with the next episode
     }
     waiters.changed(key);
@@ -380,7 +392,7 @@ final class Dispatcher implements HubWork.Followups {
     if (episode == null) {
       work.noEpisode(stream, key);
     } else {
-      item = work.episodeReady(stream, key, episode);
+      item = work.episodeReady(stream, key, episode, warmRuns.requestFor(stream, key, episode));
     }
     if (item != null) {
       stream.send(item);
@@ -466,6 +478,7 @@ final class Dispatcher implements HubWork.Followups {
     executor.execute(
         () -> {
           long now = clock.millis();
+          warmRuns.forget(key); // a server step may rewrite the history (rewind)
           OrchestrationStep step = serverSteps.apply(key, pending.step(), now);
           work.serverStepRan(key, step, now);
           waiters.changed(key);
@@ -486,6 +499,7 @@ final class Dispatcher implements HubWork.Followups {
           OrchestrationStep step = poison.failOrchestration(key, episode, deliveries, now);
           try {
             histories.forget(key);
+            warmRuns.forget(key);
             store.applyStep(step);
           } catch (RuntimeException e) {
             log.error("Could not fail poisoned instance {}", key, e);

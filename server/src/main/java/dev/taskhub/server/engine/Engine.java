@@ -546,13 +546,26 @@ public final class Engine implements AutoCloseable {
 
   // ---------------------------------------------------------------- worker operations
 
+  /** Registers a stream of a worker that does not keep orchestrations warm. */
+  public WorkerStream connect(
+      String hub, GetWorkItemsRequest request, WorkItemSink sink, String userAgent) {
+    return connect(hub, request, sink, userAgent, false);
+  }
+
   /**
    * Registers a {@code GetWorkItems} stream with the credit its request asks for.
    *
    * @param userAgent the client's gRPC user agent, used to tell whether it understands HealthPing
+   * @param keepsRunsWarm whether the worker said it keeps orchestrations warm (the Taskhub SDK's
+   *     {@code taskhub-warm-runs} header), so that episodes may carry only the history it has not
+   *     seen
    */
   public WorkerStream connect(
-      String hub, GetWorkItemsRequest request, WorkItemSink sink, String userAgent) {
+      String hub,
+      GetWorkItemsRequest request,
+      WorkItemSink sink,
+      String userAgent,
+      boolean keepsRunsWarm) {
     int fallback = settings.defaultStreamConcurrency();
     int orchestrations = request.getMaxConcurrentOrchestrationWorkItems();
     int activities = request.getMaxConcurrentActivityWorkItems();
@@ -575,6 +588,7 @@ public final class Engine implements AutoCloseable {
             Math.max(total + Math.max(request.getMaxConcurrentEntityWorkItems(), 0), 1),
             WorkFilter.of(request),
             understandsHealthPings(request, userAgent));
+    stream.keepsRunsWarm = keepsRunsWarm;
     dispatcher(hub).addStream(stream);
     return stream;
   }

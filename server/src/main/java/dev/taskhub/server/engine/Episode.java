@@ -13,12 +13,44 @@ import java.util.Optional;
 
 /**
  * One orchestrator episode as dispatched: the work item it was built from, the new events it
- * delivers ({@code OrchestratorStarted} first) and the request sent to the worker. An episode is
- * frozen once built: if its lease is lost it is sent again unchanged, so any worker's answer to it,
- * early or late, describes the same input.
+ * delivers ({@code OrchestratorStarted} first) and the request sent to the worker, without its past
+ * events ({@link #base}), which each send adds: all of them ({@link #fullRequest}), or only those
+ * after what a warm worker has seen ({@link #requestFrom}). An episode is frozen once built: if its
+ * lease is lost it is sent again unchanged, so any worker's answer to it, early or late, describes
+ * the same input.
  */
 record Episode(
-    OrchestrationWorkItem workItem, List<HistoryEvent> newEvents, OrchestratorRequest request) {
+    OrchestrationWorkItem workItem, List<HistoryEvent> newEvents, OrchestratorRequest base) {
+
+  /**
+   * The request property that marks a request whose past events start at this index of the
+   * instance's history (the ones before it omitted, the worker having seen them); absent, the past
+   * events are the whole history.
+   */
+  static final String PAST_EVENTS_FROM = "taskhub.pastEventsFrom";
+
+  /** The request with the instance's whole history as past events. */
+  EpisodeRequest fullRequest() {
+    List<HistoryEvent> past = Events.replayable(workItem.history());
+    return new EpisodeRequest(base.toBuilder().addAllPastEvents(past).build(), past.size(), false);
+  }
+
+  /**
+   * The request for a worker that has seen the history up to {@code historyIndex} (of the stored
+   * history, which is {@code pastEventIndex} in the past events it was sent): only what follows.
+   */
+  EpisodeRequest requestFrom(int historyIndex, int pastEventIndex) {
+    List<HistoryEvent> history = workItem.history();
+    List<HistoryEvent> unseen = Events.replayable(history.subList(historyIndex, history.size()));
+    OrchestratorRequest request =
+        base.toBuilder()
+            .addAllPastEvents(unseen)
+            .putProperties(
+                PAST_EVENTS_FROM,
+                com.google.protobuf.Value.newBuilder().setNumberValue(pastEventIndex).build())
+            .build();
+    return new EpisodeRequest(request, pastEventIndex + unseen.size(), true);
+  }
 
   /**
    * Builds the next episode of an instance, or empty if nothing can be delivered yet (an instance
@@ -53,7 +85,6 @@ record Episode(
         OrchestratorRequest.newBuilder()
             .setInstanceId(workItem.instance().key().instanceId())
             .setExecutionId(StringValue.of(workItem.instance().executionId()))
-            .addAllPastEvents(Events.replayable(workItem.history()))
             .addAllNewEvents(delivered)
             // Announces entity support (the .NET SDK's orchestrations call entities only with it);
             // the inbox delivers in order, so no reorder window is needed.

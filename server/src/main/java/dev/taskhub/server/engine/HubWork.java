@@ -453,18 +453,20 @@ final class HubWork {
    * @return the work item to send, or null if the stream went away meanwhile (the episode waits
    *     pinned for the next stream)
    */
-  synchronized WorkItem episodeReady(WorkerStream stream, InstanceKey key, Episode episode) {
+  synchronized WorkItem episodeReady(
+      WorkerStream stream, InstanceKey key, Episode episode, EpisodeRequest sent) {
     if (stream.closed) {
       instances.notSent(key, episode, clock.millis());
       return null;
     }
     Lease lease =
-        Lease.orchestration(source.newToken(), stream, key, episode, clock.millis() + leaseMillis);
+        Lease.orchestration(
+            source.newToken(), stream, key, episode, sent, clock.millis() + leaseMillis);
     leases.hold(lease);
     instances.sent(key, episode);
     metrics.orchestrationDispatched();
     return WorkItem.newBuilder()
-        .setOrchestratorRequest(episode.request())
+        .setOrchestratorRequest(sent.request())
         .setCompletionToken(lease.token)
         .build();
   }
@@ -495,6 +497,27 @@ final class HubWork {
     instances.stepCommitted(lease.key);
     afterStep(step, now);
     endFlight(lease.key);
+  }
+
+  /**
+   * The worker answered that it needs the history it was not sent ({@code requiresHistory}): the
+   * episode goes out again at once, unchanged (nothing failed, so no delivery is counted), and the
+   * dispatcher sends it with the whole history. A worker that asks though it was sent the whole
+   * history is answered like an abandon, after a backoff, so a faulty one cannot spin.
+   */
+  synchronized void historyRequired(Lease lease) {
+    leases.release(lease);
+    long now = clock.millis();
+    if (lease.sent.trimmed()) {
+      instances.notSent(lease.key, lease.episode, now);
+      return;
+    }
+    long retryAt = now + AbandonBackoff.delayMillis(instances.abandoned(lease.key, lease.stream));
+    if (retryAt <= now) {
+      instances.wake(lease.key, now);
+    } else {
+      followups.wakeAt(lease.key, retryAt);
+    }
   }
 
   /** The step answering {@code lease} was rejected: the instance moved on without it. */

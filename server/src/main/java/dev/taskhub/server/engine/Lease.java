@@ -19,6 +19,10 @@ final class Lease {
   final Kind kind;
   final InstanceKey key;
   final Episode episode;
+
+  /** How the episode was sent on this dispatch. */
+  final EpisodeRequest sent;
+
   final PendingActivity activity;
   final EntityBatch entityBatch;
   final long expiresAt;
@@ -30,6 +34,7 @@ final class Lease {
       Kind kind,
       InstanceKey key,
       Episode episode,
+      EpisodeRequest sent,
       PendingActivity activity,
       EntityBatch entityBatch,
       long expiresAt) {
@@ -38,24 +43,30 @@ final class Lease {
     this.kind = kind;
     this.key = key;
     this.episode = episode;
+    this.sent = sent;
     this.activity = activity;
     this.entityBatch = entityBatch;
     this.expiresAt = expiresAt;
   }
 
   static Lease orchestration(
-      String token, WorkerStream stream, InstanceKey key, Episode episode, long expiresAt) {
-    return new Lease(token, stream, Kind.ORCHESTRATION, key, episode, null, null, expiresAt);
+      String token,
+      WorkerStream stream,
+      InstanceKey key,
+      Episode episode,
+      EpisodeRequest sent,
+      long expiresAt) {
+    return new Lease(token, stream, Kind.ORCHESTRATION, key, episode, sent, null, null, expiresAt);
   }
 
   static Lease activity(
       String token, WorkerStream stream, PendingActivity activity, long expiresAt) {
     return new Lease(
-        token, stream, Kind.ACTIVITY, activity.task.key(), null, activity, null, expiresAt);
+        token, stream, Kind.ACTIVITY, activity.task.key(), null, null, activity, null, expiresAt);
   }
 
   static Lease entity(
       String token, WorkerStream stream, InstanceKey key, EntityBatch batch, long expiresAt) {
-    return new Lease(token, stream, Kind.ENTITY, key, null, null, batch, expiresAt);
+    return new Lease(token, stream, Kind.ENTITY, key, null, null, null, batch, expiresAt);
   }
 }

@@ -212,7 +212,13 @@ final class StepPlanner {
     final List<ActivityTask> activities = new ArrayList<>();
     final List<InboxMessage> messages = new ArrayList<>();
     final List<ChildInstance> children = new ArrayList<>();
-    final Set<Integer> recordedActionIds = new HashSet<>();
+
+    /**
+     * The ids of the actions the history records, read on the first action answered: most episodes
+     * of a fan-in answer none, and the history can hold 100,000 of them.
+     */
+    private Set<Integer> recordedActionIds;
+
     boolean recursiveTermination;
     OrchestrationStatus status;
 
@@ -232,11 +238,7 @@ final class StepPlanner {
       this.consumedInboxIds = episode.consumedInboxIds(processed);
       this.history = new ArrayList<>(delivered);
       this.status = instance.status();
-      for (HistoryEvent event : episode.workItem().history()) {
-        recordActionId(event);
-      }
       for (HistoryEvent event : delivered) {
-        recordActionId(event);
         switch (event.getEventTypeCase()) {
           case EXECUTIONSTARTED -> {
             if (status == OrchestrationStatus.ORCHESTRATION_STATUS_PENDING
@@ -266,6 +268,11 @@ final class StepPlanner {
     }
 
     boolean alreadyRecorded(int actionId) {
+      if (recordedActionIds == null) {
+        recordedActionIds = new HashSet<>();
+        episode.workItem().history().forEach(this::recordActionId);
+        delivered.forEach(this::recordActionId);
+      }
       return !recordedActionIds.add(actionId);
     }
 

@@ -42,6 +42,12 @@ public final class WorkerStream {
    */
   final boolean healthPings;
 
+  /**
+   * Whether the worker keeps orchestrations it ran warm, so that their next episodes may carry only
+   * the history it has not seen ({@link WarmRuns}); set once, before the stream is added.
+   */
+  boolean keepsRunsWarm;
+
   private volatile long lastSentAt;
 
   WorkerStream(

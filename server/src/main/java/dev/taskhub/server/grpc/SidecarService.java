@@ -507,7 +507,8 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
                   request
                       .getCapabilitiesList()
                       .contains(WorkerCapability.WORKER_CAPABILITY_HISTORY_STREAMING)),
-              TaskHubInterceptor.USER_AGENT.get());
+              TaskHubInterceptor.USER_AGENT.get(),
+              Boolean.TRUE.equals(TaskHubInterceptor.WARM_RUNS.get()));
     } catch (RuntimeException e) {
       observer.onError(Errors.toStatus("GetWorkItems", e));
       return;

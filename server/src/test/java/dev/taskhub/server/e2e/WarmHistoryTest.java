@@ -13,6 +13,7 @@ import dev.taskhub.protocol.OrchestratorRequest;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.protocol.RaiseEventRequest;
 import dev.taskhub.protocol.WorkItem;
+import dev.taskhub.server.store.TestPostgres;
 import dev.taskhub.server.testing.TestScheduler;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
@@ -52,6 +53,10 @@ class WarmHistoryTest {
   }
 
   private HandDrivenWorker connect(boolean keepsRunsWarm) {
+    return connect(channel, keepsRunsWarm);
+  }
+
+  private static HandDrivenWorker connect(ManagedChannel channel, boolean keepsRunsWarm) {
     Channel target = channel;
     if (keepsRunsWarm) {
       Metadata headers = new Metadata();
@@ -156,6 +161,38 @@ class WarmHistoryTest {
       assertThat(pastEventsFrom(third)).isEqualTo(5);
       assertThat(kinds(third.getPastEventsList()))
           .containsExactly(HistoryEvent.EventTypeCase.TIMERCREATED);
+    }
+  }
+
+  @Test
+  void anInstanceThatMovesToAnotherNodeIsSentItsWholeHistoryThere() throws Exception {
+    stop();
+    String store = TestPostgres.newSchema();
+    server = TestScheduler.builder().postgres(store).nodeLease(Duration.ofSeconds(2)).start();
+    channel = server.channel();
+    sidecar = new RawSidecar(channel);
+    try (HandDrivenWorker worker = connect(true)) {
+      WorkItem trimmed = secondEpisode(worker, "moves");
+      assertThat(pastEventsFrom(trimmed.getOrchestratorRequest())).isEqualTo(2);
+      answer(trimmed, timer(1));
+    }
+    stop();
+
+    server = TestScheduler.builder().postgres(store).nodeLease(Duration.ofSeconds(2)).start();
+    channel = server.channel();
+    sidecar = new RawSidecar(channel);
+    try (HandDrivenWorker worker = connect(true)) {
+      raise("moves", "b");
+      OrchestratorRequest there = worker.next(Duration.ofSeconds(20)).getOrchestratorRequest();
+      assertThat(pastEventsFrom(there)).isNull();
+      assertThat(kinds(there.getPastEventsList()))
+          .containsExactly(
+              HistoryEvent.EventTypeCase.ORCHESTRATORSTARTED,
+              HistoryEvent.EventTypeCase.EXECUTIONSTARTED,
+              HistoryEvent.EventTypeCase.TIMERCREATED,
+              HistoryEvent.EventTypeCase.ORCHESTRATORSTARTED,
+              HistoryEvent.EventTypeCase.EVENTRAISED,
+              HistoryEvent.EventTypeCase.TIMERCREATED);
     }
   }
 

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * The warm-history path over the raw protocol: a stream that says it keeps runs warm ({@code
  * taskhub-warm-runs}) is sent an instance's next episode with only the history added since its last
  * one, marked with {@code taskhub.pastEventsFrom}; when it answers {@code requiresHistory} the
- * episode comes again at once with the whole history; other streams always get the whole history.
+ * episode comes again at once with the whole history; other streams, and a node that did not send
+ * the instance's last episode, always send the whole history.
  */
 class WarmHistoryTest {
   private static final String PAST_EVENTS_FROM = "taskhub.pastEventsFrom";

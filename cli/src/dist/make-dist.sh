@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # Makes the self-contained distribution, TARGET/NAME-PLATFORM.tar.gz, holding
-#   NAME/bin/taskhub   the launcher (runs NAME/runtime with NAME/lib)
-#   NAME/runtime/      a Java runtime trimmed by jlink to the modules the jars need
-#   NAME/lib/          the command line's jar and its runtime dependencies
-# for the platform of the JDK that runs the build (jlink links that JDK's own modules).
-# Called by Maven in cli's package phase: make-dist.sh TARGET JAR NAME JAVA_HOME
+#   NAME/bin/taskhub     the launcher (runs NAME/runtime with NAME/lib, in a fixed class path order)
+#   NAME/runtime/        a Java runtime trimmed by jlink to the modules the jars need
+#   NAME/lib/            the command line's jar and its runtime dependencies
+#   NAME/lib/serve.aot   serve's ahead-of-time class cache (JDK 25, JEP 483/514/515), made here by a
+#                        training run of this very folder's serve
+# and TARGET/NAME-PLATFORM-azure.tar.gz, NAME/lib/azure/: the Azure identity libraries that
+# Authentication=DefaultAzure & co. need, unpacked over the first when wanted (13 MB that only DTS
+# in the cloud uses); for the platform of the JDK that runs the build (jlink links that JDK's own
+# modules). Called by Maven in cli's package phase: make-dist.sh TARGET JAR NAME JAVA_HOME
 set -euo pipefail
 target=$1 jar=$2 name=$3 jdk=$4
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
+# the natives kept of the jars that carry them for every platform: sqlite-jdbc's folders (OS/arch)
+# and grpc-netty-shaded's file names (its BoringSSL and epoll libraries)
 case "$(uname -s)-$(uname -m)" in
-  Linux-x86_64) platform=linux-x64 sqlite_natives=(Linux/x86_64 Linux-Musl/x86_64) ;;
-  Linux-aarch64) platform=linux-aarch64 sqlite_natives=(Linux/aarch64 Linux-Musl/aarch64) ;;
-  Darwin-x86_64) platform=macos-x64 sqlite_natives=(Mac/x86_64) ;;
-  Darwin-arm64) platform=macos-aarch64 sqlite_natives=(Mac/aarch64) ;;
+  Linux-x86_64) platform=linux-x64 sqlite_natives=('Linux/x86_64/*' 'Linux-Musl/x86_64/*')
+    netty_natives=('*_linux_x86_64.so' '*_epoll_x86_64.so') ;;
+  Linux-aarch64) platform=linux-aarch64 sqlite_natives=('Linux/aarch64/*' 'Linux-Musl/aarch64/*')
+    netty_natives=('*_linux_aarch_64.so' '*_epoll_aarch_64.so') ;;
+  Darwin-x86_64) platform=macos-x64 sqlite_natives=('Mac/x86_64/*') netty_natives=('*_osx_x86_64.jnilib') ;;
+  Darwin-arm64) platform=macos-aarch64 sqlite_natives=('Mac/aarch64/*') netty_natives=('*_osx_aarch_64.jnilib') ;;
   *) echo "make-dist.sh: no distribution for $(uname -s)-$(uname -m)" >&2; exit 1 ;;
 esac
 
@@ -24,6 +32,11 @@ esac
 # for java.beans before it uses it) and which would add 15 MB. jdk.crypto.ec: elliptic-curve TLS.
 modules=java.base,java.logging,java.management,java.naming,java.net.http,java.security.jgss
 modules+=,java.sql,java.xml,jdk.crypto.ec,jdk.httpserver,jdk.jfr,jdk.management,jdk.unsupported
+
+# The jars only azure-identity brings (`./mvnw dependency:tree -pl cli` shows them under it): the
+# Azure SDK, MSAL, Reactor and the plain netty that azure-core-http-netty uses (gRPC has its own,
+# shaded), JNA for MSAL's token cache. DistributionIT runs serve and the client commands without them.
+azure_jars=('azure-*.jar' 'msal4j-*.jar' 'reactor-*.jar' 'reactive-streams-*.jar' 'netty-*.jar' 'jna-*.jar')
 
 work="$target/dist"
 stage="$work/$name"
@@ -40,29 +53,56 @@ fi
 
 cp "$target/$jar" "$target"/lib/*.jar "$stage/lib/"
 
-# sqlite-jdbc carries its native library for twenty platforms (14 MB); keep this platform's.
-sqlite=$(ls "$stage"/lib/sqlite-jdbc-*.jar)
-unpacked="$work/sqlite"
-mkdir -p "$unpacked"
-(cd "$unpacked" && "$jdk/bin/jar" xf "$sqlite")
-mkdir -p "$work/keep"
-for native in "${sqlite_natives[@]}"; do
-  if [ -d "$unpacked/org/sqlite/native/$native" ]; then
-    mkdir -p "$work/keep/$native"
-    cp -R "$unpacked/org/sqlite/native/$native/." "$work/keep/$native/"
-  fi
-done
-rm -rf "$unpacked/org/sqlite/native"
-mkdir -p "$unpacked/org/sqlite/native"
-cp -R "$work/keep/." "$unpacked/org/sqlite/native/"
-rm "$sqlite"
-"$jdk/bin/jar" --create --file "$sqlite" --manifest "$unpacked/META-INF/MANIFEST.MF" \
-  -C "$unpacked" .
-rm -rf "$unpacked" "$work/keep"
+# keep_natives JAR FOLDER PATTERN...: JAR again without the files under FOLDER whose path there
+# matches no PATTERN (a shell glob)
+keep_natives() {
+  local jar=$1 folder=$2
+  shift 2
+  local unpacked="$work/unpacked"
+  rm -rf "$unpacked"
+  mkdir -p "$unpacked"
+  (cd "$unpacked" && "$jdk/bin/jar" xf "$jar")
+  (
+    cd "$unpacked/$folder"
+    find . -type f | while read -r file; do
+      local keep=no pattern
+      for pattern in "$@"; do
+        # shellcheck disable=SC2254 # the pattern is a glob on purpose
+        case "${file#./}" in $pattern) keep=yes ;; esac
+      done
+      if [ $keep = no ]; then rm "$file"; fi
+    done
+  )
+  find "$unpacked/$folder" -type d -empty -delete
+  rm "$jar"
+  "$jdk/bin/jar" --create --file "$jar" --manifest "$unpacked/META-INF/MANIFEST.MF" -C "$unpacked" .
+  rm -rf "$unpacked"
+}
 
-cp "$here/bin/taskhub" "$stage/bin/taskhub"
+# sqlite-jdbc carries its native library for twenty platforms (14 MB), grpc-netty-shaded BoringSSL
+# for five (15 MB): keep this platform's.
+keep_natives "$(ls "$stage"/lib/sqlite-jdbc-*.jar)" org/sqlite/native "${sqlite_natives[@]}"
+keep_natives "$(ls "$stage"/lib/grpc-netty-shaded-*.jar)" META-INF/native "${netty_natives[@]}"
+
+azure="$work/azure/$name/lib/azure"
+mkdir -p "$azure"
+# shellcheck disable=SC2068 # the names are globs on purpose
+(cd "$stage/lib" && mv ${azure_jars[@]} "$azure/")
+
+# bin/taskhub names every jar, in this order: an AOT cache is only used with the class path it was
+# made with (a lib/* wildcard is in the order the file system lists the folder, not a fixed one)
+classpath=""
+for file in "$stage"/lib/*.jar; do
+  classpath+="${classpath:+:}\$home/lib/$(basename "$file")"
+done
+sed "s|@CLASSPATH@|$classpath|" "$here/bin/taskhub" >"$stage/bin/taskhub"
 chmod 755 "$stage/bin/taskhub"
+
+"$here/train-aot-cache.sh" "$stage" "$work/training"
 
 archive="$target/$name-$platform.tar.gz"
 tar -C "$work" -czf "$archive" "$name"
-echo "Distribution: $archive ($(du -sh "$stage" | cut -f1) unpacked)"
+tar -C "$work/azure" -czf "$target/$name-$platform-azure.tar.gz" "$name"
+echo "Distribution: $archive ($(du -sh "$stage" | cut -f1) unpacked, of which lib/serve.aot" \
+  "$(du -sh "$stage/lib/serve.aot" | cut -f1)); Azure identity: $name-$platform-azure.tar.gz" \
+  "($(du -sh "$azure" | cut -f1))"

@@ -32,7 +32,13 @@ final class HistoryCommand extends ClientCommand {
       events.forEach(event -> out().println(Json.line(event)));
       return ExitCodes.OK;
     }
-    Instant start = events.isEmpty() ? null : instant(events.get(0).getTimestamp());
+    // from the earliest event, which need not be the first: an instance that no worker ran and that
+    // was terminated starts its history with the OrchestratorStarted of the termination
+    Instant start =
+        events.stream()
+            .map(event -> instant(event.getTimestamp()))
+            .min(Instant::compareTo)
+            .orElse(null);
     Map<Integer, String> tasks = new HashMap<>();
     Table table = new Table("#", "AFTER", "EVENT", "DETAIL");
     for (int i = 0; i < events.size(); i++) {

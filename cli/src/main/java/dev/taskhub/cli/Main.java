@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
@@ -79,15 +80,44 @@ public final class Main {
             Clock.systemUTC());
     PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    int code = commandLine(session, out, err).execute(args);
+    int code = execute(session, out, err, args);
     out.flush();
     System.exit(code);
   }
 
+  /**
+   * Runs {@code taskhub args…} in a session, writing to {@code out} and {@code err}: its exit code.
+   */
+  static int execute(Session session, PrintWriter out, PrintWriter err, String... args) {
+    if (args.length > 0 && args[0].equals("serve")) {
+      return serveCommandLine(session, out, err).execute(Arrays.copyOfRange(args, 1, args.length));
+    }
+    return commandLine(session, out, err).execute(args);
+  }
+
   /** The root command line for a session, writing to {@code out} and {@code err}. */
   static CommandLine commandLine(Session session, PrintWriter out, PrintWriter err) {
+    return configure(new CommandLine(new Main(), new CommandFactory(session)), session, out, err);
+  }
+
+  /**
+   * {@code taskhub serve} alone, for what the root would run as {@code serve ARGS}: without the
+   * model of every other command, which picocli builds up front from their annotations, by
+   * reflection, in its own classes — built for Java 5, those are verified the slow way and cannot
+   * be in serve's AOT cache; with the rest from the cache, building all seventeen commands took
+   * more of serve's start-up than anything else (a class-loading log's timeline showed it).
+   */
+  private static CommandLine serveCommandLine(Session session, PrintWriter out, PrintWriter err) {
+    CommandLine serve =
+        configure(
+            new CommandLine(new ServeCommand(), new CommandFactory(session)), session, out, err);
+    serve.setCommandName("taskhub serve");
+    return serve;
+  }
+
+  private static CommandLine configure(
+      CommandLine commandLine, Session session, PrintWriter out, PrintWriter err) {
     ExitCodes exitCodes = new ExitCodes();
-    CommandLine commandLine = new CommandLine(new Main(), new CommandFactory(session));
     commandLine
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setOut(out)

@@ -66,8 +66,11 @@ final class Cli {
     Session session =
         new Session(terminal, env, new BufferedReader(new StringReader(stdin)), Clock.systemUTC());
     int code =
-        Main.commandLine(session, new PrintWriter(out, true), new PrintWriter(err, true))
-            .execute(all.toArray(String[]::new));
+        Main.execute(
+            session,
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            all.toArray(String[]::new));
     return new Result(code, out.toString(), err.toString());
   }
 

@@ -84,6 +84,21 @@ class InstanceCommandsTest {
   }
 
   @Test
+  void historyTimesCountFromTheEarliestEventEvenWhenItIsNotTheFirst() {
+    // no worker hosts it: terminated while pending, its history begins with the termination's
+    // OrchestratorStarted, after the events it carries
+    cli.run("start", "NobodyHostsIt", "--id", "unhosted-1");
+    assertThat(cli.run("raise", "unhosted-1", "Ping", "{}").code()).isZero();
+    assertThat(cli.run("terminate", "unhosted-1").code()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> cli.run("status", "unhosted-1").out().contains("TERMINATED"));
+    Cli.Result history = cli.run("history", "unhosted-1");
+    assertThat(history.code()).isZero();
+    assertThat(history.out()).contains("ExecutionStarted").doesNotContain("+-");
+  }
+
+  @Test
   void startWithWaitFollowsItAndJsonEndsWithTheInstance() {
     Cli.Result result =
         cli.run(

@@ -1,11 +1,6 @@
 package dev.taskhub.sdk;
 
 import com.azure.core.credential.TokenCredential;
-import com.azure.identity.AzureCliCredentialBuilder;
-import com.azure.identity.DefaultAzureCredentialBuilder;
-import com.azure.identity.EnvironmentCredentialBuilder;
-import com.azure.identity.ManagedIdentityCredentialBuilder;
-import com.azure.identity.WorkloadIdentityCredentialBuilder;
 import java.util.List;
 import java.util.Locale;
 
@@ -14,7 +9,12 @@ import java.util.Locale;
  * Authentication=DefaultAzure}, {@code ManagedIdentity}, {@code WorkloadIdentity}, {@code
  * Environment}, {@code AzureCli}) with its {@code ClientID}, {@code TenantId}, {@code
  * TokenFilePath} and {@code AdditionallyAllowedTenants}; the credential comes from Azure's own
- * identity library.
+ * identity library ({@code com.azure:azure-identity}), which an application may leave out when it
+ * never uses these (the taskhub distribution ships it apart): this record refuses to exist without
+ * it, so that a connection string naming one of these modes fails at once, saying what is missing.
+ *
+ * <p>Nothing here but {@link #credential()}'s return type names an Azure class, so that this record
+ * loads without the library; {@link AzureCredentials} builds the credentials.
  */
 public record AzureAuthentication(
     Mode mode,
@@ -48,55 +48,33 @@ public record AzureAuthentication(
     }
   }
 
+  /** The class whose presence says that azure-identity is on the class path. */
+  private static final String LIBRARY_CLASS = "com.azure.identity.DefaultAzureCredentialBuilder";
+
+  /**
+   * @throws TaskhubException.InvalidConfiguration if azure-identity is not on the class path
+   */
   public AzureAuthentication {
+    requireLibrary(mode);
     additionallyAllowedTenants =
         additionallyAllowedTenants == null ? List.of() : List.copyOf(additionallyAllowedTenants);
   }
 
   /** The credential, built as the DTS SDKs build it for this mode. */
   public TokenCredential credential() {
-    return switch (mode) {
-      case DEFAULT_AZURE -> {
-        DefaultAzureCredentialBuilder builder = new DefaultAzureCredentialBuilder();
-        if (clientId != null) {
-          builder.managedIdentityClientId(clientId).workloadIdentityClientId(clientId);
-        }
-        if (tenantId != null) {
-          builder.tenantId(tenantId);
-        }
-        if (!additionallyAllowedTenants.isEmpty()) {
-          builder.additionallyAllowedTenants(additionallyAllowedTenants);
-        }
-        yield builder.build();
-      }
-      case MANAGED_IDENTITY -> {
-        ManagedIdentityCredentialBuilder builder = new ManagedIdentityCredentialBuilder();
-        if (clientId != null) {
-          builder.clientId(clientId);
-        }
-        yield builder.build();
-      }
-      case WORKLOAD_IDENTITY -> {
-        WorkloadIdentityCredentialBuilder builder = new WorkloadIdentityCredentialBuilder();
-        if (clientId != null) {
-          builder.clientId(clientId);
-        }
-        if (tenantId != null) {
-          builder.tenantId(tenantId);
-        }
-        if (tokenFilePath != null) {
-          builder.tokenFilePath(tokenFilePath);
-        }
-        yield builder.build();
-      }
-      case ENVIRONMENT -> new EnvironmentCredentialBuilder().build();
-      case AZURE_CLI -> {
-        AzureCliCredentialBuilder builder = new AzureCliCredentialBuilder();
-        if (tenantId != null) {
-          builder.tenantId(tenantId);
-        }
-        yield builder.build();
-      }
-    };
+    return AzureCredentials.of(this);
+  }
+
+  private static void requireLibrary(Mode mode) {
+    try {
+      Class.forName(LIBRARY_CLASS, false, AzureAuthentication.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new TaskhubException.InvalidConfiguration(
+          "Authentication="
+              + (mode == null ? "" : mode.keyword)
+              + " needs the Azure identity library (com.azure:azure-identity), which is not on the"
+              + " class path; for the taskhub distribution, unpack its"
+              + " taskhub-<version>-<platform>-azure.tar.gz where you unpacked the distribution");
+    }
   }
 }

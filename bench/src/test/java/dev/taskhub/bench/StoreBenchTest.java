@@ -1,0 +1,42 @@
+package dev.taskhub.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreBenchTest {
+  @Test
+  void fillsListsFetchesTheHistoryAndPurgesEverything(@TempDir Path dir) throws Exception {
+    try (SchedulerProcess scheduler = TestSchedulers.start(dir)) {
+      Endpoint target = scheduler.endpoint(null);
+      StoreBench bench =
+          new StoreBench(
+              target,
+              Main.connectionString(target),
+              new StoreBench.Plan(
+                  300,
+                  200,
+                  2,
+                  3,
+                  Duration.ofSeconds(30),
+                  new SyntheticWorker.Settings(1, 64, 256),
+                  TestSchedulers.unmeasured()));
+
+      Outcome outcome = bench.run();
+
+      assertEquals(Optional.empty(), outcome.failure());
+      StoreBench.Figures figures = bench.figures();
+      assertEquals(300, figures.filled());
+      assertTrue(figures.historyEvents() >= 200, figures.toString());
+      // 300 filled and the history's instance; a query afterwards found none (or the run fails).
+      assertEquals(301, figures.purged());
+      // 2 pages for each of the 4 filters, but FAILED has only 30 instances: one page.
+      assertEquals(7, figures.pages());
+    }
+  }
+}

@@ -47,7 +47,7 @@ import java.util.function.Predicate;
  *       again and again: p50 and p99.
  *   <li><b>purge</b>: {@code PurgeInstances} with a filter matching every ended instance, repeated
  *       while the scheduler answers that it is not complete: time and instances/s; then a query
- *       must find none.
+ *       must find none (instances earlier workloads of the bench left in the hub are purged too).
  * </ul>
  *
  * Each phase line has the scheduler's CPU and peak RSS during it.
@@ -201,7 +201,10 @@ final class StoreBench {
     System.out.printf(
         "W6 fill: %d instances started in %.1f s and ended in %.1f s (%.0f/s)%s%n",
         count, (started - begin) / 1e9, seconds, count / seconds, probe.describe(used));
-    return new Window(created(blocking, count / 4), created(blocking, count * 3 / 4));
+    // Starts run concurrently, so instance count/4 may have been created after instance 3count/4.
+    Instant first = created(blocking, count / 4);
+    Instant last = created(blocking, count * 3 / 4);
+    return first.isAfter(last) ? new Window(last, first) : new Window(first, last);
   }
 
   /**
@@ -404,20 +407,21 @@ final class StoreBench {
             QueryInstancesRequest.newBuilder()
                 .setQuery(InstanceQuery.newBuilder().setMaxInstanceCount(1))
                 .build());
-    if (deleted != expected || left.getOrchestrationStateCount() != 0) {
-      throw new BenchException(
-          "The purge deleted "
-              + deleted
-              + " instances, expected "
-              + expected
-              + "; "
-              + (left.getOrchestrationStateCount() == 0 ? "none" : "some")
-              + " left");
-    }
     purged = deleted;
     System.out.printf(
         "W6 purge of all: %d instances in %.1f s (%.0f/s, %d call%s)%s%n",
         deleted, seconds, deleted / seconds, calls, calls == 1 ? "" : "s", probe.describe(used));
+    // Earlier workloads of this bench (W4) may have left instances in the hub: they go too.
+    if (deleted < expected || left.getOrchestrationStateCount() != 0) {
+      throw new BenchException(
+          "The purge deleted "
+              + deleted
+              + " instances, expected at least "
+              + expected
+              + ", and "
+              + (left.getOrchestrationStateCount() == 0 ? "none" : "some")
+              + " are left");
+    }
   }
 
   private static Timestamp timestamp(Instant instant) {

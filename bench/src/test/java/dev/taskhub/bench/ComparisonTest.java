@@ -40,6 +40,21 @@ class ComparisonTest {
   }
 
   @Test
+  void thePeakRssOfAWorkloadIsTheLargestOfItsRunsAndNeedsEveryRunMeasured() {
+    CpuSample cpu = new CpuSample(Duration.ZERO, Optional.empty(), Optional.empty());
+    RunMetrics small = new RunMetrics(1_000_000, 10, cpu, OptionalLong.of(100L << 20));
+    RunMetrics large = new RunMetrics(1_000_000, 10, cpu, OptionalLong.of(300L << 20));
+    RunMetrics unmeasured = new RunMetrics(1_000_000, 10, cpu);
+
+    Medians measured = Medians.of("W1 N=10", List.of(small, large, small));
+    assertEquals(OptionalLong.of(300L << 20), measured.serverPeakRssBytes());
+    assertEquals("300", measured.usageColumns().strip().split(" +")[3]);
+    assertEquals(
+        OptionalLong.empty(),
+        Medians.of("W1 N=10", List.of(large, unmeasured)).serverPeakRssBytes());
+  }
+
+  @Test
   void summaryLinesReadBackAsWritten() {
     Medians medians =
         new Medians(

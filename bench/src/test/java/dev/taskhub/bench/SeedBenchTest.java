@@ -21,8 +21,8 @@ class SeedBenchTest {
                   2,
                   1,
                   Duration.ofSeconds(30),
-                  Duration.ofMillis(300),
                   Duration.ofMillis(400),
+                  Duration.ofMillis(500),
                   TestSchedulers.unmeasured()));
 
       Outcome outcome = bench.run();
@@ -31,10 +31,10 @@ class SeedBenchTest {
       List<SeedBench.Run> runs = bench.measured();
       assertEquals(2, runs.size());
       for (SeedBench.Run run : runs) {
-        // Each item works 300-400 ms: one after the other they would take at least 900 ms.
-        assertTrue(run.slowestMillis() >= 300 && run.slowestMillis() < 500, run.toString());
+        // Each item works 400-500 ms: one after the other they would take at least 1,200 ms.
+        assertTrue(run.slowestMillis() >= 400 && run.slowestMillis() < 600, run.toString());
         assertTrue(run.wallMillis() >= run.slowestMillis(), run.toString());
-        assertTrue(run.wallMillis() < 900, run.toString());
+        assertTrue(run.wallMillis() < 1200, run.toString());
         assertEquals(run.wallMillis() - run.slowestMillis(), run.overheadMillis(), 1e-9);
       }
     }

@@ -2,7 +2,9 @@ package dev.taskhub.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskhub.samples.fanout.AggregateResults;
 import dev.taskhub.samples.fanout.FanOutFanInApp;
+import dev.taskhub.samples.fanout.ProcessWorkItem;
 import dev.taskhub.samples.fanout.SampleConfig;
 import dev.taskhub.samples.fanout.WorkSimulator;
 import dev.taskhub.sdk.TaskhubException;
@@ -52,8 +54,11 @@ final class SeedBench {
       Duration maxWork,
       CpuSample.Processes measured) {}
 
-  /** One checked run; {@code probed} is its CPU and RSS as the result line shows them. */
-  record Run(long wallNanos, long slowestNanos, RunMetrics usage, String probed) {
+  /**
+   * One checked run; {@code steps} are read from its history after the wall time was taken, {@code
+   * probed} is its CPU and RSS as the result line shows them.
+   */
+  record Run(long wallNanos, long slowestNanos, SeedSteps steps, RunMetrics usage, String probed) {
     double wallMillis() {
       return wallNanos / 1e6;
     }
@@ -106,12 +111,13 @@ final class SeedBench {
         String label = i <= 0 ? "warmup=" + (i + plan.warmup()) : "run=" + i;
         Run run = once(app, http);
         System.out.printf(
-            "W4 items=%d %s wall=%.0f ms slowest item=%.0f ms overhead=%.1f ms%s%n",
+            "W4 items=%d %s wall=%.0f ms slowest item=%.0f ms overhead=%.1f ms%s%s%n",
             ITEMS,
             label,
             run.wallMillis(),
             run.slowestMillis(),
             run.overheadMillis(),
+            run.steps().describe(),
             run.probed());
         if (i > 0) {
           measured.add(run);
@@ -136,8 +142,16 @@ final class SeedBench {
     long wall = System.nanoTime() - begin;
     CpuSample used = probe.finish();
     check(done);
+    SeedSteps steps;
+    try {
+      steps =
+          SeedSteps.of(
+              app.client().history(instanceId), ProcessWorkItem.NAME, AggregateResults.NAME);
+    } catch (TaskhubException e) {
+      throw new BenchException("The history of " + instanceId + ": " + e.getMessage(), e);
+    }
     return new Run(
-        wall, slowest.get(), new RunMetrics(wall, ITEMS, used, probe), probe.describe(used));
+        wall, slowest.get(), steps, new RunMetrics(wall, ITEMS, used, probe), probe.describe(used));
   }
 
   /** The seed's curl: POST {} to the trigger; the 202's body names the instance. */
@@ -201,13 +215,21 @@ final class SeedBench {
     }
     Medians usage = Medians.of("W4", measured.stream().map(Run::usage).toList());
     System.out.printf(
-        "%nW4 medians%n%6s %6s %10s %11s %12s %13s %15s%n%6d %6d %10.0f %11.0f %12.1f %13.1f %15s%n",
+        "%nW4 medians (history steps in ms: start to fan-out, last item's dispatch and answer beyond"
+            + " its work, to aggregate, aggregate, to end)%n"
+            + "%6s %6s %10s %11s %12s %13s %7s %7s %7s %7s %7s %15s%n"
+            + "%6d %6d %10.0f %11.0f %12.1f %13.1f %7.0f %7.0f %7.0f %7.0f %7.0f %15s%n",
         "items",
         "runs",
         "wall ms",
         "slowest ms",
         "overhead ms",
         "max overhead",
+        "fan-out",
+        "item+",
+        "to agg",
+        "agg",
+        "to end",
         Medians.PEAK_HEADER,
         ITEMS,
         measured.size(),
@@ -215,6 +237,11 @@ final class SeedBench {
         median(Run::slowestMillis),
         median(Run::overheadMillis),
         measured.stream().mapToDouble(Run::overheadMillis).max().orElse(0),
+        median(run -> run.steps().toFanOutMillis()),
+        median(run -> run.steps().lastItemMillis() - run.slowestMillis()),
+        median(run -> run.steps().toAggregateMillis()),
+        median(run -> run.steps().aggregateMillis()),
+        median(run -> run.steps().toEndMillis()),
         PeakRss.mebibytes(usage.serverPeakRssBytes()));
   }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -58,7 +59,10 @@ record Comparison(List<String> configurations, List<Result> results, List<Failur
         String.format(Locale.ROOT, "%.3f", medians.activitiesPerSecond()),
         number(medians.benchMillisPerActivity()),
         number(medians.serverMillisPerActivity()),
-        number(medians.databaseMillisPerActivity()));
+        number(medians.databaseMillisPerActivity()),
+        medians.serverPeakRssBytes().isPresent()
+            ? Long.toString(medians.serverPeakRssBytes().getAsLong())
+            : NONE);
   }
 
   /** The summary line of a configuration that stopped early. */
@@ -89,7 +93,7 @@ record Comparison(List<String> configurations, List<Result> results, List<Failur
       if (fields.length > 1) {
         configurations.add(fields[1]);
       }
-      if (fields[0].equals(RESULT) && fields.length == 9) {
+      if (fields[0].equals(RESULT) && fields.length == 10) {
         try {
           Medians medians =
               new Medians(
@@ -99,7 +103,10 @@ record Comparison(List<String> configurations, List<Result> results, List<Failur
                   Double.parseDouble(fields[5]),
                   optional(fields[6]),
                   optional(fields[7]),
-                  optional(fields[8]));
+                  optional(fields[8]),
+                  fields[9].equals(NONE)
+                      ? OptionalLong.empty()
+                      : OptionalLong.of(Long.parseLong(fields[9])));
           results.add(new Result(fields[1], medians));
           continue;
         } catch (NumberFormatException e) {
@@ -133,7 +140,8 @@ record Comparison(List<String> configurations, List<Result> results, List<Failur
 
     StringBuilder table = new StringBuilder();
     table.append(
-        "Comparison: medians of the measured runs; CPU in ms per activity (- = not measured)\n");
+        "Comparison: medians of the measured runs; CPU in ms per activity; the scheduler's peak RSS"
+            + " over the runs (- = not measured)\n");
     if (byWorkload.keySet().stream().anyMatch(workload -> workload.matches("E\\d .*"))) {
       // The entity workloads' medians share the columns: their activity is one operation.
       table.append(
@@ -146,7 +154,7 @@ record Comparison(List<String> configurations, List<Result> results, List<Failur
             "workload",
             "configuration",
             String.format("%4s %10s %12s", "runs", "wall ms", "activities/s")
-                + Medians.cpuHeaders()));
+                + Medians.usageHeaders()));
     byWorkload.forEach(
         (workload, medians) -> {
           String label = workload;
@@ -158,7 +166,7 @@ record Comparison(List<String> configurations, List<Result> results, List<Failur
                     : String.format(
                             "%4d %10.0f %12.0f",
                             row.runs(), row.wallMillis(), row.activitiesPerSecond())
-                        + row.cpuColumns();
+                        + row.usageColumns();
             table.append(String.format(rowFormat, label, configuration, values));
             label = "";
           }

@@ -19,7 +19,7 @@ final class CompletionSender {
 
   private final int limit;
   private final Consumer<Throwable> onFailure;
-  private final Queue<Call> waiting = new ConcurrentLinkedQueue<>();
+  private final Queue<Pending> waiting = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
 
   CompletionSender(int limit, Consumer<Throwable> onFailure) {
@@ -27,8 +27,16 @@ final class CompletionSender {
     this.onFailure = onFailure;
   }
 
+  /** A call not started yet, and what to run when the scheduler acknowledges it. */
+  private record Pending(Call call, Runnable acknowledged) {}
+
   void send(Call call) {
-    waiting.add(call);
+    send(call, () -> {});
+  }
+
+  /** Sends {@code call}; runs {@code acknowledged} if the scheduler answers it without an error. */
+  void send(Call call, Runnable acknowledged) {
+    waiting.add(new Pending(call, acknowledged));
     drain();
   }
 
@@ -45,16 +53,22 @@ final class CompletionSender {
       if (!inFlight.compareAndSet(current, current + 1)) {
         continue;
       }
-      Call call = waiting.poll();
-      if (call == null) {
+      Pending pending = waiting.poll();
+      if (pending == null) {
         inFlight.decrementAndGet();
         continue;
       }
-      call.accept(new Done());
+      pending.call().accept(new Done(pending.acknowledged()));
     }
   }
 
   private final class Done implements StreamObserver<CompleteTaskResponse> {
+    private final Runnable acknowledged;
+
+    Done(Runnable acknowledged) {
+      this.acknowledged = acknowledged;
+    }
+
     @Override
     public void onNext(CompleteTaskResponse response) {}
 
@@ -67,6 +81,7 @@ final class CompletionSender {
 
     @Override
     public void onCompleted() {
+      acknowledged.run();
       inFlight.decrementAndGet();
       drain();
     }

@@ -117,7 +117,7 @@ final class EntityBench {
       if (i > 0) {
         results
             .computeIfAbsent(shape, k -> new ArrayList<>())
-            .add(new RunMetrics(run.wallNanos(), run.operations(), used));
+            .add(new RunMetrics(run.wallNanos(), run.operations(), used, probe));
       }
     }
   }
@@ -143,13 +143,13 @@ final class EntityBench {
               "runs",
               "wall ms",
               shape.rate(),
-              Medians.cpuHeaders("op"),
+              Medians.usageHeaders("op"),
               shape.count(),
               shape.entities(),
               row.runs(),
               row.wallMillis(),
               row.activitiesPerSecond(),
-              row.cpuColumns());
+              row.usageColumns());
         });
   }
 }

@@ -47,7 +47,11 @@ final class FanOutDriver {
    *     finishes other than COMPLETED with the expected result
    */
   Run run(int n) {
-    String instanceId = "bench-w1-" + n + "-" + UUID.randomUUID();
+    return run("bench-w1-" + n + "-" + UUID.randomUUID(), n);
+  }
+
+  /** {@link #run(int)} with the instance id {@code instanceId}. */
+  Run run(String instanceId, int n) {
     CreateInstanceRequest start =
         CreateInstanceRequest.newBuilder()
             .setInstanceId(instanceId)

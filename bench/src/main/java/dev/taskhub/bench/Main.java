@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
             + " SDK.")
 public final class Main implements Callable<Integer> {
   /**
-   * The workloads of DESIGN.md section 7 that exist so far, the entity workloads of issue #13, and
-   * {@code all} of them.
+   * The workloads of DESIGN.md section 7, the entity workloads of issue #13, and {@code all}: W1-W3
+   * and E1-E3 (W4-W6 run only when named: W4 and W5 bring workers of their own, W5 its own
+   * schedulers, and W6 fills the store with 100,000 instances).
    */
   enum Workload {
     w1,
@@ -38,8 +39,15 @@ public final class Main implements Callable<Integer> {
     e1,
     e2,
     e3,
+    w4,
+    w5,
+    w6,
     all
   }
+
+  /** The workloads that {@code --worker} runs; W4-W6 choose their workers themselves. */
+  private static final Set<Workload> WORKER_WORKLOADS =
+      EnumSet.of(Workload.w1, Workload.w2, Workload.w3, Workload.e1, Workload.e2, Workload.e3);
 
   /** Who answers the work items. */
   enum Worker {
@@ -139,6 +147,60 @@ public final class Main implements Callable<Integer> {
       names = "--e3-entities",
       description = "E3 entities (instance i calls entity i mod this). Default: ${DEFAULT-VALUE}")
   int e3Entities = 100;
+
+  @Option(
+      names = "--w4-work",
+      split = ",",
+      paramLabel = "DURATION",
+      description =
+          "W4: the shortest and longest work of an item (ISO-8601), drawn at random in between."
+              + " Default: the seed's PT0.5S,PT2S")
+  List<Duration> seedWork = new ArrayList<>(List.of(Duration.ofMillis(500), Duration.ofSeconds(2)));
+
+  @Option(
+      names = "--w5-n",
+      description = "W5: the fan-out killed in the middle. Default: ${DEFAULT-VALUE}")
+  int crashFanOut = 1_000;
+
+  @Option(
+      names = "--w6-instances",
+      description = "W6: finished instances to fill the store with. Default: ${DEFAULT-VALUE}")
+  int storeInstances = 100_000;
+
+  @Option(
+      names = "--w6-history-events",
+      description =
+          "W6: events (at least) in the history that is fetched. Default: ${DEFAULT-VALUE}")
+  int historyEvents = 10_000;
+
+  @Option(
+      names = "--w6-pages",
+      description = "W6: list pages (of 100) walked per filter. Default: ${DEFAULT-VALUE}")
+  int listPages = 50;
+
+  @Option(
+      names = "--w6-fetches",
+      description = "W6: measured fetches of the history. Default: ${DEFAULT-VALUE}")
+  int historyFetches = 20;
+
+  @Option(
+      names = "--scheduler-classpath",
+      paramLabel = "CLASSPATH",
+      description =
+          "W5: the server's class path, to start schedulers of its own (bench/run passes it).")
+  String schedulerClassPath;
+
+  @Option(
+      names = "--scheduler-arg",
+      paramLabel = "ARG",
+      description = "W5: one more argument for the 'serve' it starts; repeatable.")
+  List<String> schedulerArgs = new ArrayList<>();
+
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      description = "W5: where its SQLite files go. Default: the temporary directory")
+  Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
 
   @Option(names = "--runs", description = "Measured runs per N. Default: ${DEFAULT-VALUE}")
   int runs = 3;
@@ -245,7 +307,16 @@ public final class Main implements Callable<Integer> {
       description = "The configuration's name in the --summary file. Default: the endpoints")
   String label;
 
+  /**
+   * The bench's logging configuration: the SDK's warnings only. It has a name of its own because
+   * the seed sample's jar (W4) brings a {@code logback.xml} that logs every activity.
+   */
+  static final String LOGGING = "bench-logback.xml";
+
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LOGGING);
+    }
     System.exit(
         new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
@@ -287,14 +358,124 @@ public final class Main implements Callable<Integer> {
     }
     List<Endpoint> targets = endpoints.stream().map(e -> new Endpoint(e.strip(), taskHub)).toList();
     CpuSample.Processes measured = new CpuSample.Processes(serverPids, databasePid);
-    Set<Workload> chosen =
-        workloads.contains(Workload.all)
-            ? EnumSet.complementOf(EnumSet.of(Workload.all))
-            : EnumSet.copyOf(workloads);
-    Outcome outcome;
+    Set<Workload> chosen = EnumSet.noneOf(Workload.class);
+    workloads.forEach(w -> chosen.addAll(w == Workload.all ? WORKER_WORKLOADS : Set.of(w)));
+    Set<Workload> ofWorker = EnumSet.copyOf(chosen);
+    ofWorker.retainAll(WORKER_WORKLOADS);
+    List<Outcome> outcomes = new ArrayList<>();
     if (whilePurging != null) {
-      outcome = whilePurging(targets, measured);
-    } else if (worker == Worker.synthetic) {
+      outcomes.add(whilePurging(targets, measured));
+    } else if (!ofWorker.isEmpty()) {
+      outcomes.add(workerWorkloads(targets, measured, ofWorker, fanOutSizes));
+    }
+    if (outcomes.stream().allMatch(o -> o.failure().isEmpty())) {
+      outcomes.addAll(ownWorkloads(targets, measured, chosen));
+    }
+    Outcome outcome =
+        new Outcome(
+            outcomes.stream().flatMap(o -> o.medians().stream()).toList(),
+            outcomes.stream().flatMap(o -> o.failure().stream()).findFirst());
+    writeSummary(outcome);
+    return outcome.exitStatus();
+  }
+
+  /** W4, W5, W6 in that order, those chosen; stops after the first that fails. */
+  private List<Outcome> ownWorkloads(
+      List<Endpoint> targets, CpuSample.Processes measured, Set<Workload> chosen)
+      throws InterruptedException {
+    if (whilePurging != null
+        && (chosen.contains(Workload.w4)
+            || chosen.contains(Workload.w5)
+            || chosen.contains(Workload.w6))) {
+      throw invalid("--while-purging runs W1 only");
+    }
+    if (chosen.contains(Workload.w4)
+        && (seedWork.size() != 2
+            || seedWork.get(0).isNegative()
+            || seedWork.get(1).compareTo(seedWork.get(0)) < 0)) {
+      throw invalid("--w4-work takes the shortest and the longest work, in that order");
+    }
+    if (chosen.contains(Workload.w5) && (schedulerClassPath == null || crashFanOut < 2)) {
+      throw invalid(
+          "W5 starts schedulers of its own: it needs --scheduler-classpath (bench/run passes it)"
+              + " and --w5-n of at least 2");
+    }
+    if (chosen.contains(Workload.w6)
+        && (storeInstances < 1 || historyEvents < 2 || listPages < 1 || historyFetches < 1)) {
+      throw invalid(
+          "--w6-instances, --w6-pages and --w6-fetches must be at least 1, --w6-history-events at"
+              + " least 2");
+    }
+    String connection = connectionString(targets.getFirst());
+    SyntheticWorker.Settings settings =
+        new SyntheticWorker.Settings(
+            1,
+            maxOrchestrations == null ? 32 : maxOrchestrations,
+            maxActivities == null ? 256 : maxActivities);
+    List<Outcome> outcomes = new ArrayList<>();
+    if (chosen.contains(Workload.w4)) {
+      outcomes.add(
+          new SeedBench(
+                  new SeedBench.Plan(
+                      connection,
+                      runs,
+                      warmup,
+                      timeout,
+                      seedWork.get(0),
+                      seedWork.get(1),
+                      measured))
+              .run());
+    }
+    if (chosen.contains(Workload.w5) && outcomes.stream().allMatch(o -> o.failure().isEmpty())) {
+      outcomes.add(
+          new CrashBench(
+                  new CrashBench.Plan(
+                      crashFanOut,
+                      runs,
+                      warmup,
+                      timeout,
+                      taskHub,
+                      settings,
+                      new SchedulerProcess.Launcher(schedulerClassPath, schedulerArgs),
+                      workDir))
+              .run());
+    }
+    if (chosen.contains(Workload.w6) && outcomes.stream().allMatch(o -> o.failure().isEmpty())) {
+      outcomes.add(
+          new StoreBench(
+                  targets.getFirst(),
+                  connection,
+                  new StoreBench.Plan(
+                      storeInstances,
+                      historyEvents,
+                      listPages,
+                      historyFetches,
+                      timeout,
+                      new SyntheticWorker.Settings(
+                          1,
+                          maxOrchestrations == null ? 256 : maxOrchestrations,
+                          maxActivities == null ? 256 : maxActivities),
+                      measured))
+              .run());
+    }
+    return outcomes;
+  }
+
+  /** The SDK's connection string for {@code target}; the SDK always names a hub. */
+  static String connectionString(Endpoint target) {
+    String hub =
+        target.taskHub() == null || target.taskHub().isEmpty() ? "default" : target.taskHub();
+    return "Endpoint=http://" + target.target() + ";Authentication=None;TaskHub=" + hub;
+  }
+
+  private Outcome workerWorkloads(
+      List<Endpoint> targets,
+      CpuSample.Processes measured,
+      Set<Workload> chosen,
+      List<Integer> fanOutSizes)
+      throws InterruptedException {
+    Outcome outcome;
+    if (worker == Worker.synthetic) {
       if (!chosen.equals(EnumSet.of(Workload.w1)) && !workloads.contains(Workload.all)) {
         throw invalid(
             "The synthetic worker implements W1 only; use --worker sdk for W2, W3 and E1-E3");
@@ -337,8 +518,7 @@ public final class Main implements Callable<Integer> {
               measured);
       outcome = new SdkBench(targets, plan).run();
     }
-    writeSummary(outcome);
-    return outcome.exitStatus();
+    return outcome;
   }
 
   private Outcome whilePurging(List<Endpoint> targets, CpuSample.Processes measured)

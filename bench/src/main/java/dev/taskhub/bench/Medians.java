@@ -4,16 +4,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
  * Medians over the measured runs of one workload: wall time, activities/s and the CPU each process
- * group used per activity. A CPU median is present only when every run measured that CPU.
+ * group used per activity; and the highest peak RSS the scheduler nodes reached in any of the runs.
+ * A CPU median or the peak is present only when every run measured it.
  *
  * @param workload what ran, e.g. {@code "W1 N=10000 worker=sdk"}
  * @param benchMillisPerActivity CPU of the bench process (with the SDK worker, for worker=sdk)
  * @param serverMillisPerActivity CPU of all scheduler nodes together
  * @param databaseMillisPerActivity CPU of the database's process tree
+ * @param serverPeakRssBytes the largest of the runs' peak RSS of the scheduler nodes (summed over
+ *     the nodes)
  */
 record Medians(
     String workload,
@@ -22,7 +26,8 @@ record Medians(
     double activitiesPerSecond,
     OptionalDouble benchMillisPerActivity,
     OptionalDouble serverMillisPerActivity,
-    OptionalDouble databaseMillisPerActivity) {
+    OptionalDouble databaseMillisPerActivity,
+    OptionalLong serverPeakRssBytes) {
 
   /**
    * The medians of {@code runs}.
@@ -37,7 +42,15 @@ record Medians(
         Stats.median(runs.stream().mapToDouble(RunMetrics::activitiesPerSecond).toArray()),
         cpuMedian(runs, cpu -> Optional.of(cpu.bench())),
         cpuMedian(runs, CpuSample::servers),
-        cpuMedian(runs, CpuSample::database));
+        cpuMedian(runs, CpuSample::database),
+        peak(runs));
+  }
+
+  private static OptionalLong peak(List<RunMetrics> runs) {
+    if (runs.isEmpty() || runs.stream().anyMatch(run -> run.serverPeakRssBytes().isEmpty())) {
+      return OptionalLong.empty();
+    }
+    return runs.stream().mapToLong(run -> run.serverPeakRssBytes().getAsLong()).max();
   }
 
   private static OptionalDouble cpuMedian(
@@ -51,25 +64,33 @@ record Medians(
         Stats.median(perRun.stream().mapToDouble(OptionalDouble::getAsDouble).toArray()));
   }
 
-  /** Headers of the three CPU columns that {@link #cpuColumns} fills, per activity. */
-  static String cpuHeaders() {
-    return cpuHeaders("act");
+  /**
+   * Headers of the three CPU columns and the peak RSS column that {@link #usageColumns} fills, per
+   * activity.
+   */
+  static String usageHeaders() {
+    return usageHeaders("act");
   }
 
-  /** Headers of the three CPU columns, per {@code unit} ({@code act}, {@code op}). */
-  static String cpuHeaders(String unit) {
+  /** Headers of the three CPU columns, per {@code unit} ({@code act}, {@code op}), and the peak. */
+  static String usageHeaders(String unit) {
     return String.format(
-        " %13s %13s %13s", "bench ms/" + unit, "server ms/" + unit, "db ms/" + unit);
+        " %13s %13s %13s %15s",
+        "bench ms/" + unit, "server ms/" + unit, "db ms/" + unit, PEAK_HEADER);
   }
 
-  /** The CPU medians in ms per activity, {@code -} where not measured. */
-  String cpuColumns() {
+  /** The CPU medians in ms per activity and the server's peak RSS, {@code -} where not measured. */
+  String usageColumns() {
     return String.format(
-        " %13s %13s %13s",
+        " %13s %13s %13s %15s",
         format(benchMillisPerActivity),
         format(serverMillisPerActivity),
-        format(databaseMillisPerActivity));
+        format(databaseMillisPerActivity),
+        PeakRss.mebibytes(serverPeakRssBytes));
   }
+
+  /** The peak RSS column's header. */
+  static final String PEAK_HEADER = "server peak MiB";
 
   /** {@code 0.123}, or {@code -} when empty. */
   static String format(OptionalDouble millis) {

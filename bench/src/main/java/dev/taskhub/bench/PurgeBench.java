@@ -266,7 +266,7 @@ final class PurgeBench {
         run.activitiesPerSecond(),
         worker.orchestrationItems() - episodesBefore,
         probe.describe(used));
-    return new RunMetrics(run.wallNanos(), plan.n(), used);
+    return new RunMetrics(run.wallNanos(), plan.n(), used, probe);
   }
 
   private List<Medians> printMedians() {
@@ -274,7 +274,7 @@ final class PurgeBench {
     String workload = "W1 N=" + plan.n() + " old=" + plan.old();
     System.out.printf(
         "%nW1 medians, N=%d, %d old instances%n%-10s %6s %10s %14s%s%n",
-        plan.n(), plan.old(), "store", "runs", "wall ms", "activities/s", Medians.cpuHeaders());
+        plan.n(), plan.old(), "store", "runs", "wall ms", "activities/s", Medians.usageHeaders());
     for (Map.Entry<String, List<RunMetrics>> phase :
         List.of(
             Map.entry("idle", idle),
@@ -292,7 +292,7 @@ final class PurgeBench {
           row.runs(),
           row.wallMillis(),
           row.activitiesPerSecond(),
-          row.cpuColumns());
+          row.usageColumns());
     }
     if (!idle.isEmpty()) {
       Slowdown slowdown = Slowdown.of(idle, purging);

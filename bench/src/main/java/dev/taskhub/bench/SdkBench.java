@@ -62,6 +62,7 @@ final class SdkBench {
   private final Map<Integer, List<RunMetrics>> fanOuts = new LinkedHashMap<>();
   private final List<RunMetrics> batches = new ArrayList<>();
   private final List<SdkDriver.SequenceRun> sequences = new ArrayList<>();
+  private final List<RunMetrics> sequenceUsage = new ArrayList<>();
   private final List<TaskhubWorker> workers = new ArrayList<>();
   private final CounterTargets counterTargets = new CounterTargets();
 
@@ -211,7 +212,7 @@ final class SdkBench {
         run.activitiesPerSecond(),
         episodes() - episodes,
         probe.describe(used));
-    return new RunMetrics(run.wallNanos(), n, used);
+    return new RunMetrics(run.wallNanos(), n, used, probe);
   }
 
   private void runW2(SdkDriver driver) throws InterruptedException {
@@ -231,7 +232,8 @@ final class SdkBench {
           probe.describe(used));
       if (i > 0) {
         batches.add(
-            new RunMetrics(run.wallNanos(), (long) SdkDriver.W2_FAN_OUT * run.instances(), used));
+            new RunMetrics(
+                run.wallNanos(), (long) SdkDriver.W2_FAN_OUT * run.instances(), used, probe));
       }
     }
   }
@@ -254,6 +256,7 @@ final class SdkBench {
           probe.describe(used));
       if (i > 0) {
         sequences.add(run);
+        sequenceUsage.add(new RunMetrics(run.wallNanos(), run.instances(), used, probe));
       }
     }
   }
@@ -266,12 +269,12 @@ final class SdkBench {
     if (!fanOutMedians.isEmpty()) {
       System.out.printf(
           "%nW1 medians worker=sdk%n%8s %6s %10s %14s%s%n",
-          "N", "runs", "wall ms", "activities/s", Medians.cpuHeaders());
+          "N", "runs", "wall ms", "activities/s", Medians.usageHeaders());
       fanOutMedians.forEach(
           (n, row) ->
               System.out.printf(
                   "%8d %6d %10.0f %14.0f%s%n",
-                  n, row.runs(), row.wallMillis(), row.activitiesPerSecond(), row.cpuColumns()));
+                  n, row.runs(), row.wallMillis(), row.activitiesPerSecond(), row.usageColumns()));
     }
     if (batchMedians.isPresent()) {
       Medians row = batchMedians.get();
@@ -281,24 +284,26 @@ final class SdkBench {
           "runs",
           "wall ms",
           "orchestrations/s",
-          Medians.cpuHeaders(),
+          Medians.usageHeaders(),
           plan.batchInstances(),
           row.runs(),
           row.wallMillis(),
           median(batches, run -> plan.batchInstances() / (run.wallNanos() / 1e9)),
-          row.cpuColumns());
+          row.usageColumns());
     }
     if (!sequences.isEmpty()) {
       System.out.printf(
-          "%nW3 medians worker=sdk%n%9s %6s %10s %10s%n%9d %6d %10.1f %10.1f%n",
+          "%nW3 medians worker=sdk%n%9s %6s %10s %10s %15s%n%9d %6d %10.1f %10.1f %15s%n",
           "instances",
           "runs",
           "p50 ms",
           "p99 ms",
+          Medians.PEAK_HEADER,
           plan.sequentialInstances(),
           sequences.size(),
           median(sequences, SdkDriver.SequenceRun::p50Millis),
-          median(sequences, SdkDriver.SequenceRun::p99Millis));
+          median(sequences, SdkDriver.SequenceRun::p99Millis),
+          PeakRss.mebibytes(Medians.of("W3", sequenceUsage).serverPeakRssBytes()));
     }
   }
 

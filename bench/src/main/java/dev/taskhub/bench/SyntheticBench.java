@@ -105,7 +105,7 @@ final class SyntheticBench {
         run.activitiesPerSecond(),
         worker.orchestrationItems() - episodesBefore,
         probe.describe(used));
-    return new RunMetrics(run.wallNanos(), n, used);
+    return new RunMetrics(run.wallNanos(), n, used, probe);
   }
 
   private static void printMedians(Map<Integer, Medians> medians) {
@@ -114,11 +114,11 @@ final class SyntheticBench {
     }
     System.out.printf(
         "%nW1 medians%n%8s %6s %10s %14s%s%n",
-        "N", "runs", "wall ms", "activities/s", Medians.cpuHeaders());
+        "N", "runs", "wall ms", "activities/s", Medians.usageHeaders());
     medians.forEach(
         (n, row) ->
             System.out.printf(
                 "%8d %6d %10.0f %14.0f%s%n",
-                n, row.runs(), row.wallMillis(), row.activitiesPerSecond(), row.cpuColumns()));
+                n, row.runs(), row.wallMillis(), row.activitiesPerSecond(), row.usageColumns()));
   }
 }

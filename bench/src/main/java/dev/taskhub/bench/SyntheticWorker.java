@@ -2,6 +2,7 @@ package dev.taskhub.bench;
 
 import dev.taskhub.protocol.ActivityRequest;
 import dev.taskhub.protocol.GetWorkItemsRequest;
+import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.OrchestratorRequest;
 import dev.taskhub.protocol.OrchestratorResponse;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
@@ -14,14 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A protocol-level worker with no SDK: opens {@code streams} {@code GetWorkItems} streams, each on
  * its own channel (spread over the endpoints), and answers every work item at once with {@link
- * FanOutScript}, so that a run measures the scheduler rather than a worker. Completions echo the
- * work item's completion token and go out asynchronously on the channel the item came from.
+ * FanOutScript} (W1) or {@link OneEpisodeScript} (W6's filling), so that a run measures the
+ * scheduler rather than a worker. Completions echo the work item's completion token and go out
+ * asynchronously on the channel the item came from.
  *
  * <p>Failures (a stream that ends, a rejected completion, an unexpected work item) are recorded,
  * not thrown: the driver checks {@link #failure} after each run.
@@ -43,17 +46,33 @@ final class SyntheticWorker implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<WorkItemStream> streams = new ArrayList<>();
   private final LongAdder orchestrationItems = new LongAdder();
+  private final LongAdder activitiesAnswered = new LongAdder();
+  private final LongAdder activitiesAcknowledged = new LongAdder();
+  private final LongAdder instancesEnded = new LongAdder();
+  private final AtomicLong answersLeft;
   private final AtomicReference<String> failure = new AtomicReference<>();
   private volatile boolean closing;
 
-  private SyntheticWorker() {}
+  private SyntheticWorker(long activityAnswers) {
+    this.answersLeft = new AtomicLong(activityAnswers);
+  }
 
   /**
    * Connects the worker's streams, stream i to endpoint i modulo their number (so that each node of
    * a cluster gets its share); work starts arriving as soon as the server registers them.
    */
   static SyntheticWorker connect(List<Endpoint> endpoints, Settings settings) {
-    SyntheticWorker worker = new SyntheticWorker();
+    return connect(endpoints, settings, Long.MAX_VALUE);
+  }
+
+  /**
+   * Connects a worker that answers only the first {@code activityAnswers} activity work items and
+   * holds every later one unanswered, as if it were still running (W5 kills the scheduler while
+   * they are held).
+   */
+  static SyntheticWorker connect(
+      List<Endpoint> endpoints, Settings settings, long activityAnswers) {
+    SyntheticWorker worker = new SyntheticWorker(activityAnswers);
     GetWorkItemsRequest request =
         GetWorkItemsRequest.newBuilder()
             .setMaxConcurrentOrchestrationWorkItems(settings.maxOrchestrations())
@@ -73,6 +92,24 @@ final class SyntheticWorker implements AutoCloseable {
   /** Orchestration work items (episodes) received so far. */
   long orchestrationItems() {
     return orchestrationItems.sum();
+  }
+
+  /** Activity work items answered (sent) so far. */
+  long activitiesAnswered() {
+    return activitiesAnswered.sum();
+  }
+
+  /** Activity answers the scheduler acknowledged (so committed) so far. */
+  long activitiesAcknowledged() {
+    return activitiesAcknowledged.sum();
+  }
+
+  /**
+   * Answers that ended an instance ({@link OneEpisodeScript}'s, or W1's last) that the scheduler
+   * acknowledged, so committed, so far.
+   */
+  long instancesEnded() {
+    return instancesEnded.sum();
   }
 
   /** The first failure seen, if any. */
@@ -138,18 +175,30 @@ final class SyntheticWorker implements AutoCloseable {
 
     private void orchestrate(OrchestratorRequest request, String token) {
       orchestrationItems.increment();
+      List<OrchestratorAction> actions =
+          OneEpisodeScript.handles(request)
+              ? OneEpisodeScript.decide(request)
+              : FanOutScript.decide(request);
       OrchestratorResponse response =
           OrchestratorResponse.newBuilder()
               .setInstanceId(request.getInstanceId())
-              .addAllActions(FanOutScript.decide(request))
+              .addAllActions(actions)
               .setCompletionToken(token)
               .build();
-      completions.send(done -> stub.completeOrchestratorTask(response, done));
+      boolean ends = actions.stream().anyMatch(OrchestratorAction::hasCompleteOrchestration);
+      completions.send(
+          done -> stub.completeOrchestratorTask(response, done),
+          ends ? instancesEnded::increment : () -> {});
     }
 
     private void runActivity(ActivityRequest request, String token) {
+      if (answersLeft.getAndDecrement() <= 0) {
+        return; // held: never answered by this worker
+      }
+      activitiesAnswered.increment();
       var response = FanOutScript.runActivity(request).setCompletionToken(token).build();
-      completions.send(done -> stub.completeActivityTask(response, done));
+      completions.send(
+          done -> stub.completeActivityTask(response, done), activitiesAcknowledged::increment);
     }
 
     @Override

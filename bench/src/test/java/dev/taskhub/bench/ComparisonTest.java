@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class ComparisonTest {
@@ -34,7 +35,23 @@ class ComparisonTest {
 
     Medians partly = Medians.of("W1 N=1000", List.of(run(1000, 100, 500L), run(1000, 100, null)));
     assertEquals(OptionalDouble.empty(), partly.databaseMillisPerActivity());
-    assertEquals(" %13s %13s %13s".formatted("0.100", "0.100", "-"), partly.cpuColumns());
+    assertEquals(
+        " %13s %13s %13s %15s".formatted("0.100", "0.100", "-", "-"), partly.usageColumns());
+  }
+
+  @Test
+  void thePeakRssOfAWorkloadIsTheLargestOfItsRunsAndNeedsEveryRunMeasured() {
+    CpuSample cpu = new CpuSample(Duration.ZERO, Optional.empty(), Optional.empty());
+    RunMetrics small = new RunMetrics(1_000_000, 10, cpu, OptionalLong.of(100L << 20));
+    RunMetrics large = new RunMetrics(1_000_000, 10, cpu, OptionalLong.of(300L << 20));
+    RunMetrics unmeasured = new RunMetrics(1_000_000, 10, cpu);
+
+    Medians measured = Medians.of("W1 N=10", List.of(small, large, small));
+    assertEquals(OptionalLong.of(300L << 20), measured.serverPeakRssBytes());
+    assertEquals("300", measured.usageColumns().strip().split(" +")[3]);
+    assertEquals(
+        OptionalLong.empty(),
+        Medians.of("W1 N=10", List.of(large, unmeasured)).serverPeakRssBytes());
   }
 
   @Test
@@ -47,7 +64,8 @@ class ComparisonTest {
             413.7,
             OptionalDouble.of(0.66),
             OptionalDouble.of(1.7134),
-            OptionalDouble.empty());
+            OptionalDouble.empty(),
+            OptionalLong.of(412L << 20));
     List<String> lines =
         List.of(
             Comparison.resultLine("sqlite, 1 node", medians),
@@ -82,7 +100,8 @@ class ComparisonTest {
             2263,
             OptionalDouble.of(0.2),
             OptionalDouble.of(0.35),
-            OptionalDouble.empty());
+            OptionalDouble.empty(),
+            OptionalLong.empty());
     Medians postgres =
         new Medians(
             "W1 N=10000 worker=sdk",
@@ -91,7 +110,8 @@ class ComparisonTest {
             1667,
             OptionalDouble.of(0.2),
             OptionalDouble.of(0.5),
-            OptionalDouble.of(0.25));
+            OptionalDouble.of(0.25),
+            OptionalLong.empty());
     Comparison comparison =
         Comparison.parse(
             List.of(
@@ -101,17 +121,18 @@ class ComparisonTest {
 
     String header =
         "workload               configuration      runs    wall ms activities/s  bench ms/act"
-            + " server ms/act     db ms/act";
+            + " server ms/act     db ms/act server peak MiB";
     assertEquals(
         String.join(
             "\n",
-            "Comparison: medians of the measured runs; CPU in ms per activity (- = not measured)",
+            "Comparison: medians of the measured runs; CPU in ms per activity; the scheduler's peak RSS"
+                + " over the runs (- = not measured)",
             header,
             "W1 N=10000 worker=sdk  sqlite, 1 node        3       4419         2263         0.200"
-                + "         0.350             -",
+                + "         0.350             -               -",
             "                       postgres, 1 node   no result",
             "                       postgres, 2 nodes     3       6000         1667         0.200"
-                + "         0.500         0.250",
+                + "         0.500         0.250               -",
             "FAILED postgres, 1 node: did not complete within PT2M",
             ""),
         comparison.format());
@@ -127,7 +148,8 @@ class ComparisonTest {
             2000,
             OptionalDouble.of(0.2),
             OptionalDouble.of(0.3),
-            OptionalDouble.empty());
+            OptionalDouble.empty(),
+            OptionalLong.empty());
 
     String table = Comparison.parse(List.of(Comparison.resultLine("sqlite, 1 node", e1))).format();
 

@@ -90,6 +90,10 @@ final class Dispatcher implements HubWork.Followups {
     work.metrics = metrics;
   }
 
+  void traceTo(Tracing tracing) {
+    work.tracing = tracing;
+  }
+
   // ---------------------------------------------------------------- inputs
 
   /** An inbox event of the instance is visible now. */
@@ -176,6 +180,7 @@ final class Dispatcher implements HubWork.Followups {
     }
     work.stepCommitted(lease, step, now);
     reportActions(step);
+    work.tracing.episodeCommitted(lease.episode.workItem(), lease.episode.newEvents(), step, now);
     if (StepPlanner.processedEvents(lease.episode, response) < lease.episode.newEvents().size()) {
       work.wake(key); // the events the worker left go out with the next episode
     }
@@ -228,10 +233,9 @@ final class Dispatcher implements HubWork.Followups {
     Lease lease = completion.lease();
     InstanceKey key = id.key();
     Optional<ActivityTask> completed;
+    long now = clock.millis();
     try {
-      completed =
-          store.completeActivity(
-              key, id.taskId(), completion.executionId(), result, clock.millis());
+      completed = store.completeActivity(key, id.taskId(), completion.executionId(), result, now);
     } catch (RuntimeException e) {
       if (lease != null) {
         work.activityNotRecorded(lease);
@@ -242,7 +246,13 @@ final class Dispatcher implements HubWork.Followups {
     work.activityRecorded(completion, id, completed.isPresent());
     if (completed.isPresent()) {
       waiters.touched(key);
-      work.metrics.activityCompleted(key, id.taskId(), clock.millis());
+      work.metrics.activityCompleted(key, id.taskId(), now);
+      if (lease != null) {
+        PendingActivity attempt = lease.activity;
+        work.tracing.activityAttemptEnded(
+            completed.get(), attempt.deliveries + 1, attempt.dispatchedAt, now, "completed");
+      }
+      work.tracing.activityCompleted(completed.get(), result, now);
     } else {
       log.debug("Ignored a repeated or late completion of activity {} of {}", id.taskId(), key);
     }
@@ -285,6 +295,11 @@ final class Dispatcher implements HubWork.Followups {
     List<Lease> expired = work.expire(now);
     for (Lease lease : expired) {
       work.metrics.leaseExpired(hub(), lease.kind.name().toLowerCase(java.util.Locale.ROOT));
+      if (lease.activity != null) {
+        PendingActivity attempt = lease.activity;
+        work.tracing.activityAttemptEnded(
+            attempt.task, attempt.deliveries, attempt.dispatchedAt, now, "lease expired");
+      }
       log.warn(
           "Lease on {} work item of {} held by {} expired; gave it back",
           lease.kind,

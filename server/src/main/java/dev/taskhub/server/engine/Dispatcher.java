@@ -502,6 +502,7 @@ final class Dispatcher implements HubWork.Followups {
           try {
             histories.forget(key);
             store.applyStep(step);
+            work.tracing.episodeCommitted(episode.workItem(), episode.newEvents(), step, now);
           } catch (RuntimeException e) {
             log.error("Could not fail poisoned instance {}", key, e);
           }

@@ -9,9 +9,13 @@ import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.TaskOrchestration;
 import com.microsoft.durabletask.TaskOrchestrationFactory;
+import dev.taskhub.protocol.ActivityResponse;
 import dev.taskhub.protocol.CreateInstanceRequest;
+import dev.taskhub.protocol.OrchestratorAction;
+import dev.taskhub.protocol.ScheduleTaskAction;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TraceContext;
+import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.server.engine.Tracing;
 import dev.taskhub.server.testing.OfficialSdk;
 import dev.taskhub.server.testing.TestScheduler;
@@ -158,6 +162,68 @@ class TracingTest {
         .isGreaterThanOrEqualTo(fireAt.getEpochSecond() * 1_000_000_000L + fireAt.getNano());
     assertThat(timer.getStartEpochNanos()).isGreaterThanOrEqualTo(instance.getStartEpochNanos());
     assertThat(event.getStartEpochNanos()).isGreaterThanOrEqualTo(instance.getStartEpochNanos());
+  }
+
+  @Test
+  void eachDispatchOfAnActivityIsAnAttemptAndTheWorkerIsToldTheActivitysSpan() throws Exception {
+    server =
+        TestScheduler.builder()
+            .config(c -> c.withLeaseTimeout(Duration.ofMillis(300)))
+            .tracing(OtelTracing.exportingTo(exporter))
+            .start();
+    RawSidecar sidecar = new RawSidecar(server.channel());
+    String traceId = "0af7651916cd43dd8448eb211c80319c";
+    try (HandDrivenWorker first = HandDrivenWorker.connect(server.channel())) {
+      sidecar
+          .call()
+          .startInstance(
+              CreateInstanceRequest.newBuilder()
+                  .setInstanceId("attempts-1")
+                  .setName("by-hand")
+                  .setParentTraceContext(
+                      TraceContext.newBuilder()
+                          .setTraceParent("00-" + traceId + "-b7ad6b7169203331-01"))
+                  .build());
+      assertThat(first.next().hasOrchestratorRequest()).isTrue();
+      sidecar.answer(
+          "attempts-1",
+          OrchestratorAction.newBuilder()
+              .setId(0)
+              .setScheduleTask(ScheduleTaskAction.newBuilder().setName("work"))
+              .build());
+      WorkItem unanswered = first.next();
+      assertThat(unanswered.hasActivityRequest()).isTrue();
+
+      try (HandDrivenWorker second = HandDrivenWorker.connect(server.channel())) {
+        WorkItem again = second.next(Duration.ofSeconds(10)); // once the first lease expired
+        String told = again.getActivityRequest().getParentTraceContext().getTraceParent();
+        sidecar
+            .call()
+            .completeActivityTask(
+                ActivityResponse.newBuilder()
+                    .setInstanceId("attempts-1")
+                    .setTaskId(0)
+                    .setCompletionToken(again.getCompletionToken())
+                    .setResult(StringValue.of("1"))
+                    .build());
+
+        SpanData activity = awaitSpan(named("activity work"));
+        assertThat(told).isEqualTo("00-" + traceId + "-" + activity.getSpanId() + "-01");
+        assertThat(unanswered.getActivityRequest().getParentTraceContext().getTraceParent())
+            .isEqualTo(told);
+        SpanData episode = spans(named("episode by-hand")).getFirst();
+        assertThat(activity.getParentSpanId())
+            .as("the instance's span (not ended yet), the episode's parent too")
+            .isEqualTo(episode.getParentSpanId());
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> spans(named("attempt work")).size() == 2);
+        assertThat(spans(named("attempt work")))
+            .allMatch(childOf(activity))
+            .extracting(span -> span.getAttributes().get(AttributeKey.stringKey("taskhub.outcome")))
+            .containsExactlyInAnyOrder("lease expired", "completed");
+      }
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.taskhub.server.config.ServerConfig;
 import dev.taskhub.server.engine.Engine;
 import dev.taskhub.server.engine.SystemTimers;
 import dev.taskhub.server.engine.Timers;
+import dev.taskhub.server.engine.Tracing;
 import dev.taskhub.server.grpc.GrpcEndpoint;
 import dev.taskhub.server.http.HttpEndpoint;
 import dev.taskhub.server.security.Authenticator;
@@ -14,6 +15,7 @@ import dev.taskhub.server.security.Tls;
 import dev.taskhub.server.store.Store;
 import dev.taskhub.server.store.postgres.PostgresLocation;
 import dev.taskhub.server.store.sqlite.SqliteStore;
+import dev.taskhub.server.tracing.OtelTracing;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -36,10 +38,18 @@ public final class TaskhubServer implements AutoCloseable {
   private final GrpcEndpoint grpc;
   private final HttpEndpoint http;
   private final Tls tls;
+  private final Tracing tracing;
 
   private TaskhubServer(
-      Timers timers, Store store, Engine engine, GrpcEndpoint grpc, HttpEndpoint http, Tls tls) {
+      Timers timers,
+      Store store,
+      Engine engine,
+      GrpcEndpoint grpc,
+      HttpEndpoint http,
+      Tls tls,
+      Tracing tracing) {
     this.timers = timers;
+    this.tracing = tracing;
     this.store = store;
     this.engine = engine;
     this.grpc = grpc;
@@ -57,6 +67,17 @@ public final class TaskhubServer implements AutoCloseable {
    * it stops): a test's settable clock drives every timer, lease and heartbeat of the server.
    */
   public static TaskhubServer start(ServerConfig config, Timers timers) {
+    return start(
+        config,
+        timers,
+        config.otlpEndpoint() == null ? Tracing.NONE : OtelTracing.otlp(config.otlpEndpoint()));
+  }
+
+  /**
+   * Like {@link #start(ServerConfig, Timers)}, with spans going to {@code tracing} whatever the
+   * config's OTLP endpoint says (tests: an in-memory exporter); the server closes it when it stops.
+   */
+  public static TaskhubServer start(ServerConfig config, Timers timers, Tracing tracing) {
     InetAddress listen = Exposure.listenAddress(config);
     Authenticator authenticator = Exposure.authenticator(config, timers.clock());
     Optional<Tls> tls = Tls.from(config);
@@ -73,6 +94,7 @@ public final class TaskhubServer implements AutoCloseable {
       store = openStore(config);
       engine = new Engine(config, store, timers);
     }
+    engine.traceTo(tracing);
     engine.start();
     GrpcEndpoint grpc =
         new GrpcEndpoint(config, engine, timers.clock(), authenticator, listen, tls).start();
@@ -92,7 +114,10 @@ public final class TaskhubServer implements AutoCloseable {
         config.storeForDisplay(),
         engine.hubs(),
         engine.nodeId().map(id -> ", cluster node " + id).orElse(""));
-    return new TaskhubServer(timers, store, engine, grpc, http, tls.orElse(null));
+    if (tracing != Tracing.NONE) {
+      log.info("Tracing: spans exported to {}", config.otlpEndpoint());
+    }
+    return new TaskhubServer(timers, store, engine, grpc, http, tls.orElse(null), tracing);
   }
 
   private static Store openStore(ServerConfig config) {
@@ -135,10 +160,16 @@ public final class TaskhubServer implements AutoCloseable {
     return engine;
   }
 
+  /** Where spans go: {@link Tracing#NONE} without an OTLP endpoint. */
+  public Tracing tracing() {
+    return tracing;
+  }
+
   /** Ends worker streams with UNAVAILABLE, stops listening, then closes the store. */
   @Override
   public void close() {
     engine.close();
+    tracing.close();
     timers.close();
     grpc.close();
     if (http != null) {

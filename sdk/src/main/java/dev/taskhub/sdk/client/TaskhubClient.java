@@ -22,11 +22,13 @@ import dev.taskhub.protocol.SuspendRequest;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub;
 import dev.taskhub.protocol.TerminateRequest;
+import dev.taskhub.protocol.TraceContext;
 import dev.taskhub.sdk.CallHeaders;
 import dev.taskhub.sdk.ConnectionSettings;
 import dev.taskhub.sdk.DataConverter;
 import dev.taskhub.sdk.JacksonDataConverter;
 import dev.taskhub.sdk.TaskhubException;
+import dev.taskhub.sdk.TraceContexts;
 import dev.taskhub.sdk.entity.EntityInstanceId;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -138,6 +140,10 @@ public final class TaskhubClient implements AutoCloseable {
     }
     if (options.startAt() != null) {
       request.setScheduledStartTimestamp(timestamp(options.startAt()));
+    }
+    TraceContext caller = TraceContexts.current();
+    if (caller != null) {
+      request.setParentTraceContext(caller); // the instance's spans join the caller's trace
     }
     return call("StartInstance", s -> s.startInstance(request.build())).getInstanceId();
   }

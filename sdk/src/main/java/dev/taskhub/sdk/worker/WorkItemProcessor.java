@@ -16,6 +16,7 @@ import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlock
 import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.sdk.DataConverter;
 import dev.taskhub.sdk.FailureDetails;
+import dev.taskhub.sdk.TraceContexts;
 import dev.taskhub.sdk.entity.EntityExecutor;
 import dev.taskhub.sdk.orchestration.OrchestrationExecutor;
 import io.grpc.StatusRuntimeException;
@@ -179,9 +180,15 @@ final class WorkItemProcessor {
                     false)
                 .toProto());
       } else {
-        Object result = activity.run(new RequestContext(request, converter));
-        if (result != null) {
-          response.setResult(StringValue.of(converter.serialize(result)));
+        // The scheduler names the activity's span: the application's spans become its children.
+        TraceContexts.Entered traced = TraceContexts.enter(request.getParentTraceContext());
+        try {
+          Object result = activity.run(new RequestContext(request, converter));
+          if (result != null) {
+            response.setResult(StringValue.of(converter.serialize(result)));
+          }
+        } finally {
+          traced.close();
         }
       }
     } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {

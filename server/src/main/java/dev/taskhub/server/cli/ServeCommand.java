@@ -5,6 +5,7 @@ import dev.taskhub.server.TaskhubServer;
 import dev.taskhub.server.config.OidcSettings;
 import dev.taskhub.server.config.RetentionPolicy;
 import dev.taskhub.server.config.ServerConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -199,6 +200,15 @@ public final class ServeCommand implements Callable<Integer> {
   String retention = "";
 
   @Option(
+      names = "--otlp-endpoint",
+      paramLabel = "URL",
+      description =
+          "Export OpenTelemetry traces over OTLP/HTTP (protobuf) to this collector URL, e.g."
+              + " http://localhost:4318 (its /v1/traces unless the URL has a path). Env"
+              + " TASKHUB_OTLP_ENDPOINT. Default: no traces")
+  String otlpEndpoint = System.getenv("TASKHUB_OTLP_ENDPOINT");
+
+  @Option(
       names = "--metrics-open",
       description = "Serve /metrics without credentials when authentication is on.")
   boolean metricsOpen;
@@ -226,6 +236,9 @@ public final class ServeCommand implements Callable<Integer> {
     TaskhubServer server;
     try {
       config = config.withRetention(RetentionPolicy.parse(retention));
+      if (otlpEndpoint != null && !otlpEndpoint.isBlank()) {
+        config = config.withOtlpEndpoint(URI.create(otlpEndpoint.strip()));
+      }
       if (oidcIssuer != null || oidcAudience != null) {
         if (oidcIssuer == null || oidcAudience == null) {
           throw new IllegalArgumentException("--oidc-issuer and --oidc-audience go together");

@@ -1,5 +1,6 @@
 package dev.taskhub.server.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +41,10 @@ import java.util.function.Consumer;
  * @param tlsKey PEM (PKCS#8) private key of {@code tlsCert}, or null
  * @param tlsClientCa PEM CA certificates client certificates must chain to (mTLS), or null
  * @param oidc OpenID Connect JWTs accepted as bearer tokens, or null
+ * @param retention how long ended instances are kept, per final status
+ * @param otlpEndpoint where traces are exported over OTLP/HTTP (protobuf), an {@code http} or
+ *     {@code https} URL; a URL without a path gets the collector's {@code /v1/traces}; null (the
+ *     default) traces nothing
  */
 public record ServerConfig(
     String store,
@@ -64,7 +69,8 @@ public record ServerConfig(
     Path tlsKey,
     Path tlsClientCa,
     OidcSettings oidc,
-    RetentionPolicy retention) {
+    RetentionPolicy retention,
+    URI otlpEndpoint) {
 
   public static final String MEMORY_STORE = ":memory:";
   public static final int MAX_INSTANCE_ID_LENGTH = 100;
@@ -91,10 +97,30 @@ public record ServerConfig(
     if (nodeLease.toMillis() < 400) {
       throw new IllegalArgumentException("nodeLease must be at least 400 ms, was " + nodeLease);
     }
+    otlpEndpoint = otlpEndpoint == null ? null : otlpTracesUrl(otlpEndpoint);
     if (dbPasswordFile != null && !isPostgres(store)) {
       throw new IllegalArgumentException(
           "dbPasswordFile applies to a PostgreSQL store only; the store is " + store);
     }
+  }
+
+  /**
+   * An OTLP/HTTP endpoint as exporters take it: the collector's traces path when none is given.
+   *
+   * @throws IllegalArgumentException if it is not an absolute http(s) URL with a host
+   */
+  private static URI otlpTracesUrl(URI endpoint) {
+    String scheme = endpoint.getScheme();
+    if (scheme == null
+        || !(scheme.equals("http") || scheme.equals("https"))
+        || endpoint.getHost() == null) {
+      throw new IllegalArgumentException(
+          "otlpEndpoint must be an http:// or https:// URL with a host, was " + endpoint);
+    }
+    String path = endpoint.getRawPath();
+    return path == null || path.isEmpty() || path.equals("/")
+        ? endpoint.resolve("/v1/traces")
+        : endpoint;
   }
 
   /** True when {@code store} names a PostgreSQL database rather than a SQLite file. */
@@ -171,6 +197,8 @@ public record ServerConfig(
         + oidc
         + ", retention="
         + retention
+        + ", otlpEndpoint="
+        + otlpEndpoint
         + "]";
   }
 
@@ -201,7 +229,8 @@ public record ServerConfig(
         null,
         null,
         null,
-        RetentionPolicy.NONE);
+        RetentionPolicy.NONE,
+        null);
   }
 
   /** Defaults for tests: in-memory store, free ports. */
@@ -293,6 +322,11 @@ public record ServerConfig(
     return copy(c -> c.retention = policy);
   }
 
+  /** Exports traces over OTLP/HTTP to {@code endpoint}; null turns tracing off. */
+  public ServerConfig withOtlpEndpoint(URI endpoint) {
+    return copy(c -> c.otlpEndpoint = endpoint);
+  }
+
   /** Whether calls must carry credentials. */
   public boolean authenticates() {
     return authTokens != null || oidc != null;
@@ -330,6 +364,7 @@ public record ServerConfig(
     Path tlsClientCa;
     OidcSettings oidc;
     RetentionPolicy retention;
+    URI otlpEndpoint;
 
     Draft(ServerConfig config) {
       store = config.store;
@@ -355,6 +390,7 @@ public record ServerConfig(
       tlsClientCa = config.tlsClientCa;
       oidc = config.oidc;
       retention = config.retention;
+      otlpEndpoint = config.otlpEndpoint;
     }
 
     ServerConfig build() {
@@ -381,7 +417,8 @@ public record ServerConfig(
           tlsKey,
           tlsClientCa,
           oidc,
-          retention);
+          retention,
+          otlpEndpoint);
     }
   }
 

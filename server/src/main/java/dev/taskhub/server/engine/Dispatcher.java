@@ -91,6 +91,10 @@ final class Dispatcher implements HubWork.Followups {
     work.metrics = metrics;
   }
 
+  void traceTo(Tracing tracing) {
+    work.tracing = tracing;
+  }
+
   // ---------------------------------------------------------------- inputs
 
   /** An inbox event of the instance is visible now. */
@@ -188,6 +192,7 @@ final class Dispatcher implements HubWork.Followups {
     }
     work.stepCommitted(lease, step, now);
     reportActions(step);
+    work.tracing.episodeCommitted(lease.episode.workItem(), lease.episode.newEvents(), step, now);
     if (processed < lease.episode.newEvents().size()) {
       work.wake(key); // the events the worker left go out with the next episode
     }
@@ -240,10 +245,9 @@ final class Dispatcher implements HubWork.Followups {
     Lease lease = completion.lease();
     InstanceKey key = id.key();
     Optional<ActivityTask> completed;
+    long now = clock.millis();
     try {
-      completed =
-          store.completeActivity(
-              key, id.taskId(), completion.executionId(), result, clock.millis());
+      completed = store.completeActivity(key, id.taskId(), completion.executionId(), result, now);
     } catch (RuntimeException e) {
       if (lease != null) {
         work.activityNotRecorded(lease);
@@ -254,7 +258,13 @@ final class Dispatcher implements HubWork.Followups {
     work.activityRecorded(completion, id, completed.isPresent());
     if (completed.isPresent()) {
       waiters.touched(key);
-      work.metrics.activityCompleted(key, id.taskId(), clock.millis());
+      work.metrics.activityCompleted(key, id.taskId(), now);
+      if (lease != null) {
+        PendingActivity attempt = lease.activity;
+        work.tracing.activityAttemptEnded(
+            completed.get(), attempt.deliveries + 1, attempt.dispatchedAt, now, "completed");
+      }
+      work.tracing.activityCompleted(completed.get(), result, now);
     } else {
       log.debug("Ignored a repeated or late completion of activity {} of {}", id.taskId(), key);
     }
@@ -297,6 +307,11 @@ final class Dispatcher implements HubWork.Followups {
     List<Lease> expired = work.expire(now);
     for (Lease lease : expired) {
       work.metrics.leaseExpired(hub(), lease.kind.name().toLowerCase(java.util.Locale.ROOT));
+      if (lease.activity != null) {
+        PendingActivity attempt = lease.activity;
+        work.tracing.activityAttemptEnded(
+            attempt.task, attempt.deliveries, attempt.dispatchedAt, now, "lease expired");
+      }
       log.warn(
           "Lease on {} work item of {} held by {} expired; gave it back",
           lease.kind,
@@ -501,6 +516,7 @@ final class Dispatcher implements HubWork.Followups {
             histories.forget(key);
             warmRuns.forget(key);
             store.applyStep(step);
+            work.tracing.episodeCommitted(episode.workItem(), episode.newEvents(), step, now);
           } catch (RuntimeException e) {
             log.error("Could not fail poisoned instance {}", key, e);
           }

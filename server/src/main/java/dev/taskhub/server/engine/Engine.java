@@ -80,6 +80,9 @@ public final class Engine implements AutoCloseable {
   /** Where every hub's dispatcher reports, hubs created later included. */
   private volatile EngineMetrics metrics = EngineMetrics.NONE;
 
+  private volatile Tracing tracing = Tracing.NONE;
+  private final StepPlanner planner;
+
   /** A scheduler that is the only one on its store. */
   public Engine(ServerConfig config, Store store, Timers timers) {
     this(config, store, timers, Membership.alone());
@@ -96,7 +99,7 @@ public final class Engine implements AutoCloseable {
     this.settings = EngineSettings.from(config);
     this.payloadLimit = new PayloadLimit(config.maxPayloadBytes());
     this.membership = membership;
-    StepPlanner planner = new StepPlanner(payloadLimit);
+    this.planner = new StepPlanner(payloadLimit);
     this.allowHubManagement = config.allowHubManagement();
     this.hubs =
         new TaskHubs(
@@ -108,6 +111,7 @@ public final class Engine implements AutoCloseable {
                   new Dispatcher(
                       hub, store, timers, executor, planner, settings, waiters, membership);
               dispatcher.reportTo(metrics);
+              dispatcher.traceTo(tracing);
               return dispatcher;
             });
     this.entities = new Entities(store, timers, payloadLimit, this::dispatcher);
@@ -791,6 +795,16 @@ public final class Engine implements AutoCloseable {
     store.reportCommitsTo(
         metrics == EngineMetrics.NONE ? CommitListener.NONE : metrics::storeCommitted);
     hubs.dispatchers().forEach(dispatcher -> dispatcher.reportTo(metrics));
+  }
+
+  /**
+   * Sends the ends of spans of every task hub to {@code tracing}: call before {@link #start()}, so
+   * that every activity scheduled is scheduled under a trace context.
+   */
+  public void traceTo(Tracing tracing) {
+    this.tracing = tracing;
+    planner.tracing = tracing;
+    hubs.dispatchers().forEach(dispatcher -> dispatcher.traceTo(tracing));
   }
 
   /** Instances matching {@code filter} by status; statuses with none are absent. */

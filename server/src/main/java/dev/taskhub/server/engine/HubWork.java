@@ -99,6 +99,9 @@ final class HubWork {
 
   volatile EngineMetrics metrics = EngineMetrics.NONE;
 
+  /** Where activity requests get their span's trace context; set before work is dispatched. */
+  volatile Tracing tracing = Tracing.NONE;
+
   HubWork(String hub, Clock clock, long leaseMillis, PoisonControl poison, Followups followups) {
     this.hub = hub;
     this.clock = clock;
@@ -309,10 +312,11 @@ final class HubWork {
     Lease lease = Lease.activity(source.newToken(), stream, pending, clock.millis() + leaseMillis);
     stream.takeActivityCredit();
     leases.hold(lease);
-    metrics.activityDispatched(pending.task.key(), pending.task.taskId(), clock.millis());
+    pending.dispatchedAt = clock.millis();
+    metrics.activityDispatched(pending.task.key(), pending.task.taskId(), pending.dispatchedAt);
     WorkItem item =
         WorkItem.newBuilder()
-            .setActivityRequest(pending.task.request())
+            .setActivityRequest(tracing.dispatching(pending.task))
             .setCompletionToken(lease.token)
             .build();
     return new Dispatch.Activity(stream, item);

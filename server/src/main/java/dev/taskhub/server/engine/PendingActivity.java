@@ -16,6 +16,9 @@ final class PendingActivity {
 
   int deliveries;
 
+  /** When it was last sent to a worker (epoch ms), for the span of that attempt. */
+  long dispatchedAt;
+
   /** Abandons in a row, and the stream of the last: a worker that refused the task. */
   int abandons;
 

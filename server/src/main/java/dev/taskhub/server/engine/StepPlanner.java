@@ -21,6 +21,7 @@ import dev.taskhub.protocol.TaskFailureDetails;
 import dev.taskhub.protocol.TaskScheduledEvent;
 import dev.taskhub.protocol.TimerCreatedEvent;
 import dev.taskhub.protocol.TimerFiredEvent;
+import dev.taskhub.protocol.TraceContext;
 import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.store.ActivityTask;
 import dev.taskhub.server.store.ChildInstance;
@@ -50,6 +51,9 @@ import java.util.UUID;
 final class StepPlanner {
   private final PayloadLimit payloadLimit;
 
+  /** Where activities scheduled without a trace context get one; set once before dispatch. */
+  volatile Tracing tracing = Tracing.NONE;
+
   StepPlanner(PayloadLimit payloadLimit) {
     this.payloadLimit = payloadLimit;
   }
@@ -65,6 +69,7 @@ final class StepPlanner {
       return fail(episode, now, Events.failure("PayloadTooLarge", oversize));
     }
     Plan plan = new Plan(episode, now, processedEvents(episode, response));
+    plan.tracing = tracing;
     if (response.hasOrchestrationTraceContext()) {
       plan.traceContext = response.getOrchestrationTraceContext();
     }
@@ -225,6 +230,19 @@ final class StepPlanner {
     /** The span the worker reports for the orchestration, kept for its later episodes; or null. */
     OrchestrationTraceContext traceContext;
 
+    Tracing tracing = Tracing.NONE;
+
+    /** The trace context of activities the worker scheduled without one, once asked for. */
+    private TraceContext activityParent;
+
+    /** The instance's span as a parent for its activities and children; null with tracing off. */
+    TraceContext instanceSpan() {
+      if (activityParent == null && tracing != Tracing.NONE) {
+        activityParent = tracing.activityParent(episode.workItem(), delivered);
+      }
+      return activityParent;
+    }
+
     Plan(Episode episode, long now) {
       this(episode, now, episode.newEvents().size());
     }
@@ -299,9 +317,11 @@ final class StepPlanner {
       if (task.hasParentTraceContext()) {
         scheduled.setParentTraceContext(task.getParentTraceContext());
         request.setParentTraceContext(task.getParentTraceContext());
+      } else if (instanceSpan() != null) {
+        request.setParentTraceContext(instanceSpan()); // the request only: history keeps the SDK's
       }
       history.add(Events.event(now).setEventId(id).setTaskScheduled(scheduled).build());
-      activities.add(new ActivityTask(key, instance.executionId(), id, request.build()));
+      activities.add(new ActivityTask(key, instance.executionId(), id, request.build(), now));
     }
 
     void createTimer(int id, long fireAt) {
@@ -411,6 +431,8 @@ final class StepPlanner {
       }
       if (create.hasParentTraceContext()) {
         started.setParentTraceContext(create.getParentTraceContext());
+      } else if (instanceSpan() != null) {
+        started.setParentTraceContext(instanceSpan()); // the child's trace joins its parent's
       }
       NewInstance child =
           new NewInstance(

@@ -85,7 +85,8 @@ public interface Store extends AutoCloseable {
    * an instance that has ended, or one for an older generation than the instance's current one.
    *
    * @param executionId the generation the task was scheduled in, or null if the caller cannot tell
-   * @return the completed task when the result was recorded, empty when it was ignored
+   * @return the completed task (with its {@code scheduledAt}) when the result was recorded, empty
+   *     when it was ignored
    * @throws TaskhubException.NotFound if the instance does not exist, or the task never did
    */
   Optional<ActivityTask> completeActivity(

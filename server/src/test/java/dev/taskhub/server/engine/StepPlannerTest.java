@@ -538,7 +538,8 @@ class StepPlannerTest {
                       .setTaskId(0)
                       .putTags("priority", "high")
                       .setParentTraceContext(trace)
-                      .build()));
+                      .build(),
+                  NOW));
       assertThat(step.update().status()).isEqualTo(ORCHESTRATION_STATUS_RUNNING);
       assertThat(step.terminal()).isFalse();
     }

@@ -105,7 +105,8 @@ abstract class DurableStoreContractTest extends StoreContractTest {
     restart();
 
     HistoryEvent result = taskCompleted(0, "\"hello\"", T0 + 2);
-    assertThat(store.completeActivity(key, 0, result, T0 + 2)).contains(activity(key, "exec-1", 0));
+    assertThat(store.completeActivity(key, 0, result, T0 + 2))
+        .contains(new ActivityTask(key, "exec-1", 0, activity(key, "exec-1", 0).request(), T0 + 1));
     OrchestrationWorkItem item = workItem(key, T0 + 2);
     assertThat(events(item.inbox())).containsExactly(result);
     store.applyStep(

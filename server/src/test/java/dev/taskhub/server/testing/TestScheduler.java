@@ -2,7 +2,9 @@ package dev.taskhub.server.testing;
 
 import dev.taskhub.server.TaskhubServer;
 import dev.taskhub.server.config.ServerConfig;
+import dev.taskhub.server.engine.SystemTimers;
 import dev.taskhub.server.engine.Timers;
+import dev.taskhub.server.engine.Tracing;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
@@ -64,7 +66,8 @@ public final class TestScheduler implements AutoCloseable {
       int httpPort,
       Duration nodeLease,
       UnaryOperator<ServerConfig> configure,
-      Timers timers) {}
+      Timers timers,
+      Tracing tracing) {}
 
   private TestScheduler(Spec spec) {
     this.spec = spec;
@@ -79,10 +82,11 @@ public final class TestScheduler implements AutoCloseable {
                       ServerConfig.forTests()
                           .withStore(spec.store())
                           .withPorts(spec.grpcPort(), spec.httpPort())));
+      Timers timers = spec.timers() == null ? SystemTimers.utc() : spec.timers();
       this.server =
-          spec.timers() == null
-              ? TaskhubServer.start(config)
-              : TaskhubServer.start(config, spec.timers());
+          spec.tracing() == null
+              ? TaskhubServer.start(config, timers)
+              : TaskhubServer.start(config, timers, spec.tracing());
     }
   }
 
@@ -283,6 +287,7 @@ public final class TestScheduler implements AutoCloseable {
     private Duration nodeLease;
     private UnaryOperator<ServerConfig> configure;
     private Timers timers;
+    private Tracing tracing;
 
     private Builder() {}
 
@@ -354,6 +359,12 @@ public final class TestScheduler implements AutoCloseable {
       return this;
     }
 
+    /** Where the in-process server's spans go (an in-memory exporter's tracing); it closes it. */
+    public Builder tracing(Tracing spans) {
+      this.tracing = spans;
+      return this;
+    }
+
     /**
      * Starts the scheduler and returns once it listens.
      *
@@ -369,9 +380,9 @@ public final class TestScheduler implements AutoCloseable {
      * that several nodes start at the same moment; an in-process one is ready already.
      */
     public TestScheduler launch() {
-      if (childProcess && (configure != null || timers != null)) {
+      if (childProcess && (configure != null || timers != null || tracing != null)) {
         throw new IllegalStateException(
-            "config(...) and timers(...) apply to in-process schedulers only");
+            "config(...), timers(...) and tracing(...) apply to in-process schedulers only");
       }
       return new TestScheduler(
           new Spec(
@@ -382,7 +393,8 @@ public final class TestScheduler implements AutoCloseable {
               httpPort,
               nodeLease,
               configure == null ? UnaryOperator.identity() : configure,
-              timers));
+              timers,
+              tracing));
     }
   }
 }

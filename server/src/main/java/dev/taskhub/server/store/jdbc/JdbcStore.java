@@ -77,7 +77,7 @@ public final class JdbcStore implements Store {
       UPDATE activities SET completed_at = ?
       WHERE hub = ? AND instance_id = ? AND task_id = ? AND completed_at IS NULL
         AND (CAST(? AS TEXT) IS NULL OR execution_id = ?)
-      RETURNING execution_id, request""";
+      RETURNING execution_id, request, scheduled_at""";
   private static final String SELECT_PENDING_INSTANCES =
       """
       SELECT x.hub, x.instance_id, MIN(x.visible_at), i.name, i.version
@@ -310,7 +310,11 @@ public final class JdbcStore implements Store {
               }
               task =
                   new ActivityTask(
-                      key, rows.getString(1), taskId, ActivityRows.parseRequest(rows.getBytes(2)));
+                      key,
+                      rows.getString(1),
+                      taskId,
+                      ActivityRows.parseRequest(rows.getBytes(2)),
+                      rows.getLong(3));
             }
           }
           try (PreparedStatement insert = connection.prepareStatement(InboxRows.INSERT)) {

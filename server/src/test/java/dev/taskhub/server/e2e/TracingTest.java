@@ -1,0 +1,256 @@
+package dev.taskhub.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.StringValue;
+import com.microsoft.durabletask.DurableTaskClient;
+import com.microsoft.durabletask.OrchestrationMetadata;
+import com.microsoft.durabletask.OrchestrationRuntimeStatus;
+import com.microsoft.durabletask.TaskOrchestration;
+import com.microsoft.durabletask.TaskOrchestrationFactory;
+import dev.taskhub.protocol.ActivityResponse;
+import dev.taskhub.protocol.CreateInstanceRequest;
+import dev.taskhub.protocol.OrchestratorAction;
+import dev.taskhub.protocol.ScheduleTaskAction;
+import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
+import dev.taskhub.protocol.TraceContext;
+import dev.taskhub.protocol.WorkItem;
+import dev.taskhub.server.engine.Tracing;
+import dev.taskhub.server.testing.OfficialSdk;
+import dev.taskhub.server.testing.TestScheduler;
+import dev.taskhub.server.tracing.OtelTracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanId;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scheduler's spans, exported to an in-memory exporter while the official Java SDK 1.5.0 runs
+ * orchestrations over real gRPC: which spans there are, and who is whose parent.
+ */
+class TracingTest {
+  private static final AttributeKey<String> INSTANCE_ID =
+      AttributeKey.stringKey("durabletask.task.instance_id");
+
+  private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
+  private TestScheduler server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void aFanOutOfThreeExportsTheInstanceItsEpisodesAndEachActivityUnderIt() throws Exception {
+    server = TestScheduler.builder().tracing(OtelTracing.exportingTo(exporter)).start();
+    SeedActivities.startWorker(server);
+    DurableTaskClient client = OfficialSdk.client(server);
+
+    String id =
+        client.scheduleNewOrchestrationInstance(
+            SeedActivities.ORCHESTRATOR, List.of("Task1", "Task2", "Task3"));
+    OrchestrationMetadata done = client.waitForInstanceCompletion(id, Duration.ofSeconds(30), true);
+    assertThat(done.getRuntimeStatus()).isEqualTo(OrchestrationRuntimeStatus.COMPLETED);
+
+    SpanData instance = awaitSpan(named("instance " + SeedActivities.ORCHESTRATOR));
+    assertThat(instance.getParentSpanContext().isValid())
+        .as("a root: no caller's context")
+        .isFalse();
+    assertThat(instance.getAttributes().get(INSTANCE_ID)).isEqualTo(id);
+    List<SpanData> spans = exporter.getFinishedSpanItems();
+    assertThat(spans).allMatch(span -> span.getTraceId().equals(instance.getTraceId()));
+
+    List<SpanData> episodes = spans(named("episode " + SeedActivities.ORCHESTRATOR));
+    assertThat(episodes).hasSizeGreaterThanOrEqualTo(2).allMatch(childOf(instance));
+
+    List<SpanData> processes = spans(named("activity " + SeedActivities.PROCESS));
+    assertThat(processes).hasSize(3).allMatch(childOf(instance));
+    assertThat(spans(named("activity " + SeedActivities.AGGREGATE)))
+        .hasSize(1)
+        .allMatch(childOf(instance));
+    for (SpanData activity : processes) {
+      assertThat(activity.getStartEpochNanos())
+          .isGreaterThanOrEqualTo(instance.getStartEpochNanos());
+      assertThat(activity.getEndEpochNanos()).isLessThanOrEqualTo(instance.getEndEpochNanos());
+      assertThat(spans(named("attempt " + SeedActivities.PROCESS).and(childOf(activity))))
+          .as("one dispatch of %s", activity.getAttributes())
+          .hasSize(1);
+    }
+    Map<String, Long> kinds =
+        spans.stream()
+            .collect(
+                Collectors.groupingBy(span -> span.getName().split(" ")[0], Collectors.counting()));
+    assertThat(kinds).containsEntry("instance", 1L).containsEntry("activity", 4L);
+  }
+
+  @Test
+  void theTraceContextACallerSendsIsTheParentOfTheInstanceSpan() throws Exception {
+    server = TestScheduler.builder().tracing(OtelTracing.exportingTo(exporter)).start();
+    SeedActivities.startWorker(server);
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String callerSpan = "00f067aa0ba902b7";
+    String id =
+        TaskHubSidecarServiceGrpc.newBlockingStub(server.channel())
+            .startInstance(
+                CreateInstanceRequest.newBuilder()
+                    .setInstanceId("traced-1")
+                    .setName(SeedActivities.ORCHESTRATOR)
+                    .setInput(StringValue.of("[\"Task1\"]"))
+                    .setParentTraceContext(
+                        TraceContext.newBuilder()
+                            .setTraceParent("00-" + traceId + "-" + callerSpan + "-01")
+                            .setTraceState(StringValue.of("vendor=1")))
+                    .build())
+            .getInstanceId();
+
+    SpanData instance = awaitSpan(named("instance " + SeedActivities.ORCHESTRATOR));
+    assertThat(instance.getAttributes().get(INSTANCE_ID)).isEqualTo(id);
+    assertThat(instance.getTraceId()).isEqualTo(traceId);
+    assertThat(instance.getParentSpanId()).isEqualTo(callerSpan);
+    assertThat(instance.getSpanContext().getTraceState().get("vendor")).isEqualTo("1");
+    assertThat(exporter.getFinishedSpanItems())
+        .allMatch(span -> span.getTraceId().equals(traceId))
+        .filteredOn(named("activity " + SeedActivities.PROCESS))
+        .singleElement()
+        .matches(childOf(instance));
+  }
+
+  @Test
+  void timersAndExternalEventsAreSpansFromCreatedOrRaisedToDelivered() throws Exception {
+    server = TestScheduler.builder().tracing(OtelTracing.exportingTo(exporter)).start();
+    TaskOrchestrationFactory waits =
+        new TaskOrchestrationFactory() {
+          @Override
+          public String getName() {
+            return "waits";
+          }
+
+          @Override
+          public TaskOrchestration create() {
+            return ctx -> {
+              ctx.createTimer(Duration.ofMillis(50)).await();
+              ctx.complete(ctx.waitForExternalEvent("go", String.class).await());
+            };
+          }
+        };
+    OfficialSdk.startWorker(server, waits);
+    DurableTaskClient client = OfficialSdk.client(server);
+
+    String id = client.scheduleNewOrchestrationInstance("waits");
+    client.raiseEvent(id, "go", "now");
+    client.waitForInstanceCompletion(id, Duration.ofSeconds(30), true);
+
+    SpanData instance = awaitSpan(named("instance waits"));
+    SpanData timer = awaitSpan(named("timer"));
+    SpanData event = awaitSpan(named("event go"));
+    assertThat(List.of(timer, event)).allMatch(childOf(instance));
+    Instant fireAt =
+        Instant.parse(timer.getAttributes().get(AttributeKey.stringKey("durabletask.fire_at")));
+    assertThat(timer.getEndEpochNanos())
+        .as("ends when delivered, at its fire time or later")
+        .isGreaterThanOrEqualTo(fireAt.getEpochSecond() * 1_000_000_000L + fireAt.getNano());
+    assertThat(timer.getStartEpochNanos()).isGreaterThanOrEqualTo(instance.getStartEpochNanos());
+    assertThat(event.getStartEpochNanos()).isGreaterThanOrEqualTo(instance.getStartEpochNanos());
+  }
+
+  @Test
+  void eachDispatchOfAnActivityIsAnAttemptAndTheWorkerIsToldTheActivitysSpan() throws Exception {
+    server =
+        TestScheduler.builder()
+            .config(c -> c.withLeaseTimeout(Duration.ofMillis(300)))
+            .tracing(OtelTracing.exportingTo(exporter))
+            .start();
+    RawSidecar sidecar = new RawSidecar(server.channel());
+    String traceId = "0af7651916cd43dd8448eb211c80319c";
+    try (HandDrivenWorker first = HandDrivenWorker.connect(server.channel())) {
+      sidecar
+          .call()
+          .startInstance(
+              CreateInstanceRequest.newBuilder()
+                  .setInstanceId("attempts-1")
+                  .setName("by-hand")
+                  .setParentTraceContext(
+                      TraceContext.newBuilder()
+                          .setTraceParent("00-" + traceId + "-b7ad6b7169203331-01"))
+                  .build());
+      assertThat(first.next().hasOrchestratorRequest()).isTrue();
+      sidecar.answer(
+          "attempts-1",
+          OrchestratorAction.newBuilder()
+              .setId(0)
+              .setScheduleTask(ScheduleTaskAction.newBuilder().setName("work"))
+              .build());
+      WorkItem unanswered = first.next();
+      assertThat(unanswered.hasActivityRequest()).isTrue();
+
+      try (HandDrivenWorker second = HandDrivenWorker.connect(server.channel())) {
+        WorkItem again = second.next(Duration.ofSeconds(10)); // once the first lease expired
+        String told = again.getActivityRequest().getParentTraceContext().getTraceParent();
+        sidecar
+            .call()
+            .completeActivityTask(
+                ActivityResponse.newBuilder()
+                    .setInstanceId("attempts-1")
+                    .setTaskId(0)
+                    .setCompletionToken(again.getCompletionToken())
+                    .setResult(StringValue.of("1"))
+                    .build());
+
+        SpanData activity = awaitSpan(named("activity work"));
+        assertThat(told).isEqualTo("00-" + traceId + "-" + activity.getSpanId() + "-01");
+        assertThat(unanswered.getActivityRequest().getParentTraceContext().getTraceParent())
+            .isEqualTo(told);
+        SpanData episode = spans(named("episode by-hand")).getFirst();
+        assertThat(activity.getParentSpanId())
+            .as("the instance's span (not ended yet), the episode's parent too")
+            .isEqualTo(episode.getParentSpanId());
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> spans(named("attempt work")).size() == 2);
+        assertThat(spans(named("attempt work")))
+            .allMatch(childOf(activity))
+            .extracting(span -> span.getAttributes().get(AttributeKey.stringKey("taskhub.outcome")))
+            .containsExactlyInAnyOrder("lease expired", "completed");
+      }
+    }
+  }
+
+  @Test
+  void withoutAnOtlpEndpointNoTracerIsBuilt() {
+    server = TestScheduler.builder().start();
+    assertThat(server.server().tracing()).isSameAs(Tracing.NONE);
+  }
+
+  private SpanData awaitSpan(Predicate<SpanData> which) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> exporter.getFinishedSpanItems().stream().anyMatch(which));
+    return spans(which).getFirst();
+  }
+
+  private List<SpanData> spans(Predicate<SpanData> which) {
+    return exporter.getFinishedSpanItems().stream().filter(which).toList();
+  }
+
+  private static Predicate<SpanData> named(String name) {
+    return span -> span.getName().equals(name);
+  }
+
+  private static Predicate<SpanData> childOf(SpanData parent) {
+    return span ->
+        span.getTraceId().equals(parent.getTraceId())
+            && span.getParentSpanId().equals(parent.getSpanId())
+            && !span.getParentSpanId().equals(SpanId.getInvalid());
+  }
+}

@@ -274,7 +274,7 @@ public final class Schedules {
     Semaphore slots = new Semaphore(PARALLEL_FIRES);
     List<Future<?>> fires = new ArrayList<>(due.size());
     for (ScheduleRecord schedule : due) {
-      if (hubs.get(schedule.hub()) == null) {
+      if (hubs.find(schedule.hub()).isEmpty()) {
         continue; // a hub this node does not serve (no longer, or not yet)
       }
       slots.acquireUninterruptibly();

@@ -48,6 +48,7 @@ import picocli.CommandLine.Command;
       PurgeCommand.class,
       HubsCommand.class,
       EntityCommand.class,
+      ScheduleCommand.class,
       CompletionCommand.class
     },
     footer = {

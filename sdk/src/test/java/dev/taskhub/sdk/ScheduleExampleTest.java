@@ -45,8 +45,9 @@ class ScheduleExampleTest {
     URI httpApi = URI.create("http://localhost:8082");
     httpApi = URI.create("http://localhost:" + scheduler.httpPort()); // the test's own port
 
-    try (TaskhubSchedules schedules = TaskhubSchedules.connect(settings, httpApi, null);
-        TaskhubClient client = Sdk.client(scheduler)) {
+    TaskhubClient client = Sdk.client(scheduler);
+
+    try (TaskhubSchedules schedules = TaskhubSchedules.connect(settings, httpApi, null)) {
       schedules.create(
           ScheduleSpec.cron("nightly-report", "Report", "0 2 * * *")
               .withTimeZone(ZoneId.of("Europe/Berlin"))

@@ -192,6 +192,20 @@ public final class Main implements Callable<Integer> {
   Integer whilePurging;
 
   @Option(
+      names = "--schedules",
+      paramLabel = "COUNT",
+      description =
+          "Create COUNT schedules firing every minute and report their fire lag p50/p99 (needs a"
+              + " Taskhub scheduler with HTTP on: --http-endpoint).")
+  Integer schedules;
+
+  @Option(
+      names = "--schedule-minutes",
+      paramLabel = "N",
+      description = "--schedules: how many fire minutes to measure. Default: ${DEFAULT-VALUE}")
+  int scheduleMinutes = 2;
+
+  @Option(
       names = "--http-endpoint",
       paramLabel = "HOST:PORT",
       description =
@@ -292,7 +306,18 @@ public final class Main implements Callable<Integer> {
             ? EnumSet.complementOf(EnumSet.of(Workload.all))
             : EnumSet.copyOf(workloads);
     Outcome outcome;
-    if (whilePurging != null) {
+    if (schedules != null) {
+      if (schedules < 1 || scheduleMinutes < 1) {
+        throw invalid("--schedules and --schedule-minutes must be at least 1");
+      }
+      if (httpEndpoint == null || httpEndpoint.isBlank()) {
+        throw invalid("--schedules needs --http-endpoint (the scheduler's HTTP API)");
+      }
+      outcome =
+          new ScheduleBench(
+                  httpEndpoint.strip(), new ScheduleBench.Plan(schedules, scheduleMinutes, taskHub))
+              .run();
+    } else if (whilePurging != null) {
       outcome = whilePurging(targets, measured);
     } else if (worker == Worker.synthetic) {
       if (!chosen.equals(EnumSet.of(Workload.w1)) && !workloads.contains(Workload.all)) {

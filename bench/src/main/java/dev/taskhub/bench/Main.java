@@ -315,7 +315,9 @@ public final class Main implements Callable<Integer> {
       }
       outcome =
           new ScheduleBench(
-                  httpEndpoint.strip(), new ScheduleBench.Plan(schedules, scheduleMinutes, taskHub))
+                  httpEndpoint.strip(),
+                  new ScheduleBench.Plan(
+                      schedules, scheduleMinutes, taskHub == null ? "default" : taskHub))
               .run();
     } else if (whilePurging != null) {
       outcome = whilePurging(targets, measured);

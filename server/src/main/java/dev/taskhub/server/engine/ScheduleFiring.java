@@ -54,7 +54,7 @@ final class ScheduleFiring {
     ScheduleState state = schedule.state();
     if (state.bufferedFireAt() != null && !previousRunning(schedule)) {
       long fireAt = state.bufferedFireAt();
-      schedule = start(schedule, fireAt, state.nextFireAt(), null, now);
+      schedule = start(schedule, fireAt, state.nextFireAt(), null, now, false);
       if (schedule == null) {
         return;
       }
@@ -88,7 +88,7 @@ final class ScheduleFiring {
     Long next = times.nextAfter(fireAt);
     OverlapPolicy overlap = schedule.definition().overlap();
     if (overlap == OverlapPolicy.ALLOW_ALL || !previousRunning(schedule)) {
-      return start(schedule, fireAt, next, state.bufferedFireAt(), now);
+      return start(schedule, fireAt, next, state.bufferedFireAt(), now, true);
     }
     return switch (overlap) {
       case SKIP -> passOver(schedule, state.passedOver(next, null, 1, 0, now));
@@ -101,15 +101,19 @@ final class ScheduleFiring {
             schedule.hub(),
             state.lastInstanceId(),
             "Terminated by schedule " + schedule.scheduleId() + ": its next run is starting");
-        yield start(schedule, fireAt, next, null, now);
+        yield start(schedule, fireAt, next, null, now, true);
       }
       case ALLOW_ALL -> throw new IllegalStateException("started above");
     };
   }
 
-  /** Starts the run of {@code fireAt}; null if the schedule moved meanwhile. */
+  /**
+   * Starts the run of {@code fireAt}; null if the schedule moved meanwhile.
+   *
+   * @param onTime false for a buffered run, late on purpose: its wait is no fire lag
+   */
   private ScheduleRecord start(
-      ScheduleRecord schedule, long fireAt, Long next, Long buffered, long now) {
+      ScheduleRecord schedule, long fireAt, Long next, Long buffered, long now, boolean onTime) {
     String instanceId = ScheduleRuns.instanceId(schedule, fireAt);
     ScheduleRecord advanced =
         schedule.with(schedule.state().started(fireAt, instanceId, next, buffered, now));
@@ -121,7 +125,9 @@ final class ScheduleFiring {
       }
       case STARTED -> {
         effects.started(run);
-        effects.fired(schedule.hub(), Math.max(0, now - fireAt));
+        if (onTime) {
+          effects.fired(schedule.hub(), Math.max(0, now - fireAt));
+        }
       }
       case EXISTED ->
           log.info(

@@ -143,7 +143,7 @@ class ScheduleTest {
                         URI.create("http://localhost:" + server.httpPort() + "/metrics"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
-    assertThat(metrics.body()).contains("taskhub_schedule_lag_seconds_count{hub=\"default\"} 7");
+    assertThat(metrics.body()).contains("taskhub_schedule_lag_seconds_count{hub=\"default\"} 6");
   }
 
   @Test

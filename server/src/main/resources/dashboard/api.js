@@ -53,6 +53,8 @@ const instancePath = (hub, id) => `${hubPath(hub)}/instances/${encodeURIComponen
 const entityPath = (hub, name, key) =>
   `${hubPath(hub)}/entities/${encodeURIComponent(name)}/${encodeURIComponent(key)}`;
 
+const schedulePath = (hub, id) => `${hubPath(hub)}/schedules/${encodeURIComponent(id)}`;
+
 function query(params) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
@@ -85,6 +87,11 @@ export const api = {
   signalEntity: (hub, name, key, operation, input) =>
     call('POST', `${entityPath(hub, name, key)}/signal`, { operation, input }),
   deleteEntityState: (hub, name, key) => call('POST', `${entityPath(hub, name, key)}/delete-state`),
+  schedules: (hub) => call('GET', `${hubPath(hub)}/schedules`),
+  pauseSchedule: (hub, id) => call('POST', `${schedulePath(hub, id)}/pause`),
+  resumeSchedule: (hub, id) => call('POST', `${schedulePath(hub, id)}/resume`),
+  triggerSchedule: (hub, id) => call('POST', `${schedulePath(hub, id)}/trigger`),
+  deleteSchedule: (hub, id) => call('DELETE', schedulePath(hub, id)),
   // EventSource sends no headers: the live route takes the token as a parameter.
   liveUrl: (hub, instanceId) =>
     `${hubPath(hub)}/live${query({ instanceId, access_token: session.token() })}`,

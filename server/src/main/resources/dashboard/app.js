@@ -3,6 +3,7 @@
 //   #/hubs/{hub}/instances/{id}          one instance
 //   #/hubs/{hub}/entities?name=...       the entity list
 //   #/hubs/{hub}/entities/{name}/{key}   one entity
+//   #/hubs/{hub}/schedules               the recurring schedules
 
 import { api, onSessionEnded, session } from './api.js';
 import { completeOidcSignIn, showSignIn } from './signin.js';
@@ -10,6 +11,7 @@ import { h } from './format.js';
 import { renderList } from './list.js';
 import { renderInstance } from './instance.js';
 import { renderEntities, renderEntity } from './entities.js';
+import { renderSchedules } from './schedules.js';
 
 const state = { info: null, cleanup: null, started: false };
 
@@ -39,6 +41,10 @@ export function entitiesHash(hub, params) {
   return `#/hubs/${encodeURIComponent(hub)}/entities${text ? `?${text}` : ''}`;
 }
 
+export function schedulesHash(hub) {
+  return `#/hubs/${encodeURIComponent(hub)}/schedules`;
+}
+
 export function entityHash(hub, name, key) {
   return `#/hubs/${encodeURIComponent(hub)}/entities/${encodeURIComponent(name)}/${encodeURIComponent(key)}`;
 }
@@ -50,7 +56,7 @@ async function route() {
   const view = document.getElementById('view');
   const { parts, params } = parseHash();
   const hubs = state.info.taskHubs;
-  if (parts[0] !== 'hubs' || !parts[1] || !['instances', 'entities'].includes(parts[2])) {
+  if (parts[0] !== 'hubs' || !parts[1] || !['instances', 'entities', 'schedules'].includes(parts[2])) {
     location.replace(listHash(state.info.defaultHub));
     return;
   }
@@ -63,6 +69,10 @@ async function route() {
   select.value = hub;
   showSections(hub, parts[2]);
   const context = { hub, readOnly: state.info.readOnly || !canChange(), params };
+  if (parts[2] === 'schedules') {
+    state.cleanup = renderSchedules(view, context);
+    return;
+  }
   if (parts[2] === 'entities') {
     state.cleanup = parts.length > 4
       ? renderEntity(view, { ...context, name: parts[3], key: parts.slice(4).join('/') })
@@ -74,9 +84,13 @@ async function route() {
     : renderList(view, context);
 }
 
-/** The Orchestrations | Entities links of the hub, the current one marked. */
+/** The Orchestrations | Entities | Schedules links of the hub, the current one marked. */
 function showSections(hub, current) {
-  const links = [['instances', 'Orchestrations', listHash(hub)], ['entities', 'Entities', entitiesHash(hub)]];
+  const links = [
+    ['instances', 'Orchestrations', listHash(hub)],
+    ['entities', 'Entities', entitiesHash(hub)],
+    ['schedules', 'Schedules', schedulesHash(hub)],
+  ];
   document.getElementById('sections').replaceChildren(...links.map(([section, label, href]) =>
     h('a', { href, 'aria-current': section === current ? 'page' : null, 'data-section': section }, label)));
 }

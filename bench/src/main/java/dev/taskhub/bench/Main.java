@@ -254,6 +254,20 @@ public final class Main implements Callable<Integer> {
   Integer whilePurging;
 
   @Option(
+      names = "--schedules",
+      paramLabel = "COUNT",
+      description =
+          "Create COUNT schedules firing every minute and report their fire lag p50/p99 (needs a"
+              + " Taskhub scheduler with HTTP on: --http-endpoint).")
+  Integer schedules;
+
+  @Option(
+      names = "--schedule-minutes",
+      paramLabel = "N",
+      description = "--schedules: how many fire minutes to measure. Default: ${DEFAULT-VALUE}")
+  int scheduleMinutes = 2;
+
+  @Option(
       names = "--http-endpoint",
       paramLabel = "HOST:PORT",
       description =
@@ -362,6 +376,22 @@ public final class Main implements Callable<Integer> {
     workloads.forEach(w -> chosen.addAll(w == Workload.all ? WORKER_WORKLOADS : Set.of(w)));
     Set<Workload> ofWorker = EnumSet.copyOf(chosen);
     ofWorker.retainAll(WORKER_WORKLOADS);
+    if (schedules != null) {
+      if (schedules < 1 || scheduleMinutes < 1) {
+        throw invalid("--schedules and --schedule-minutes must be at least 1");
+      }
+      if (httpEndpoint == null || httpEndpoint.isBlank()) {
+        throw invalid("--schedules needs --http-endpoint (the scheduler's HTTP API)");
+      }
+      Outcome scheduled =
+          new ScheduleBench(
+                  httpEndpoint.strip(),
+                  new ScheduleBench.Plan(
+                      schedules, scheduleMinutes, taskHub == null ? "default" : taskHub))
+              .run();
+      writeSummary(scheduled);
+      return scheduled.exitStatus();
+    }
     List<Outcome> outcomes = new ArrayList<>();
     if (whilePurging != null) {
       outcomes.add(whilePurging(targets, measured));

@@ -49,6 +49,7 @@ import picocli.CommandLine.Command;
       PurgeCommand.class,
       HubsCommand.class,
       EntityCommand.class,
+      ScheduleCommand.class,
       CompletionCommand.class
     },
     footer = {

@@ -69,4 +69,25 @@ public class TaskhubException extends RuntimeException {
       super(message, cause);
     }
   }
+
+  /** No recurring schedule has the given id (in the connected task hub). */
+  public static final class ScheduleNotFound extends TaskhubException {
+    public ScheduleNotFound(String message) {
+      super(message);
+    }
+  }
+
+  /** A schedule was created with the id of one the task hub has. */
+  public static final class ScheduleAlreadyExists extends TaskhubException {
+    public ScheduleAlreadyExists(String message) {
+      super(message);
+    }
+  }
+
+  /** The scheduler refused a request as invalid; the message says which field and why. */
+  public static final class InvalidRequest extends TaskhubException {
+    public InvalidRequest(String message) {
+      super(message);
+    }
+  }
 }

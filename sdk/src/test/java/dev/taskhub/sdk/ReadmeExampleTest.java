@@ -17,7 +17,8 @@ class ReadmeExampleTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "Writing workflows in Java, FanOutFanInExampleTest.java",
-    "Durable entities in Java, EntityExampleTest.java"
+    "Durable entities in Java, EntityExampleTest.java",
+    "Schedules, ScheduleExampleTest.java"
   })
   void theReadmeExampleAppearsInOrderInItsExampleTest(String section, String file)
       throws IOException {

@@ -76,6 +76,7 @@ public final class Engine implements AutoCloseable {
   private final boolean allowHubManagement;
   private final Entities entities;
   private final Retention retention;
+  private final Schedules schedules;
 
   /** Where every hub's dispatcher reports, hubs created later included. */
   private volatile EngineMetrics metrics = EngineMetrics.NONE;
@@ -116,6 +117,7 @@ public final class Engine implements AutoCloseable {
             });
     this.entities = new Entities(store, timers, payloadLimit, this::dispatcher);
     this.retention = new Retention(store, clock, config.retention(), this::hubs, executor);
+    this.schedules = new Schedules(store, clock, executor, hubs, new ScheduleEffects());
   }
 
   /**
@@ -130,6 +132,30 @@ public final class Engine implements AutoCloseable {
         HEALTH_PING_MILLIS,
         () -> hubs.dispatchers().forEach(d -> d.pingIdleStreams(HEALTH_PING_MILLIS)));
     retention.start(timers);
+    schedules.start(timers);
+  }
+
+  /** What a schedule's fire does beyond the store: wake the run, end the previous one. */
+  private final class ScheduleEffects implements ScheduleFiring.Effects {
+    @Override
+    public void started(NewInstance run) {
+      waiters.changed(run.key());
+      dispatcher(run.key().hub()).wake(run.key(), new WorkName(run.name(), run.version()));
+    }
+
+    @Override
+    public void terminate(String hub, String instanceId, String reason) {
+      try {
+        Engine.this.terminate(hub, instanceId, StringValue.of(reason), false);
+      } catch (TaskhubException.NotFound e) {
+        // purged meanwhile: nothing left to end
+      }
+    }
+
+    @Override
+    public void fired(String hub, long lagMillis) {
+      metrics.scheduleFired(hub, lagMillis);
+    }
   }
 
   /** The id of this node among several sharing the store, or empty when it is alone. */
@@ -675,6 +701,11 @@ public final class Engine implements AutoCloseable {
 
   public void abandonEntity(String hub, String completionToken) {
     dispatcher(hub).abandon(completionToken, Lease.Kind.ENTITY);
+  }
+
+  /** Recurring schedules per hub, and the loop that fires them. */
+  public Schedules schedules() {
+    return schedules;
   }
 
   /** Retention policies per hub, and the purger that applies them. */

@@ -27,6 +27,9 @@ public interface EngineMetrics {
   /** Retention deleted {@code count} ended instances of this status (with their children). */
   default void retentionPurged(String hub, OrchestrationStatus status, int count) {}
 
+  /** A schedule's run for a fire time started {@code lagMillis} after that time. */
+  default void scheduleFired(String hub, long lagMillis) {}
+
   /** A worker's answer applied {@code count} actions of one kind (entity operations included). */
   default void actionsApplied(String hub, String kind, int count) {}
 
@@ -96,6 +99,13 @@ public interface EngineMetrics {
       public void storeCommitted(int units, long nanos) {
         for (EngineMetrics sink : copy) {
           sink.storeCommitted(units, nanos);
+        }
+      }
+
+      @Override
+      public void scheduleFired(String hub, long lagMillis) {
+        for (EngineMetrics sink : copy) {
+          sink.scheduleFired(hub, lagMillis);
         }
       }
 

@@ -133,6 +133,7 @@ public final class HttpEndpoint implements AutoCloseable {
     new DurableFunctionsRoutes(engine, actions).register(app);
     new EntityRoutes(engine, actions).register(app);
     new RetentionRoutes(engine, actions).register(app);
+    new ScheduleRoutes(engine, actions).register(app);
     new SignInRoute(config).register(app);
   }
 

@@ -34,6 +34,7 @@ public final class PrometheusMetrics implements EngineMetrics {
   private final Counter orchestrationsCompleted;
   private final Counter activitiesCompleted;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> scheduleLag = new ConcurrentHashMap<>();
   private final Timer stepLatency;
   private final MultiGauge instancesByStatus;
   private final MultiGauge queueDepth;
@@ -115,6 +116,20 @@ public final class PrometheusMetrics implements EngineMetrics {
   public void storeCommitted(int units, long nanos) {
     commitLatency.record(nanos, TimeUnit.NANOSECONDS);
     commitUnits.record(units);
+  }
+
+  @Override
+  public void scheduleFired(String hub, long lagMillis) {
+    scheduleLag
+        .computeIfAbsent(
+            hub,
+            key ->
+                Timer.builder("taskhub.schedule.lag")
+                    .description("How long after its fire time a schedule's run was started")
+                    .tag("hub", key)
+                    .publishPercentileHistogram()
+                    .register(registry))
+        .record(lagMillis, TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -187,6 +187,48 @@ public interface Store extends AutoCloseable {
   /** Sets a hub's retention policy (its text form), or removes it with null. */
   void setRetentionPolicy(String hub, String policy, long now);
 
+  // ---------------------------------------------------------------- recurring schedules
+
+  /** The hub's schedules, by id. */
+  List<ScheduleRecord> schedules(String hub);
+
+  /** The schedule, or empty if the hub has none of that id. */
+  Optional<ScheduleRecord> findSchedule(String hub, String scheduleId);
+
+  /**
+   * Stores a new schedule.
+   *
+   * @throws TaskhubException.AlreadyExists if the hub has a schedule of that id
+   */
+  void createSchedule(ScheduleRecord schedule);
+
+  /**
+   * Replaces a schedule's definition and state if its stored revision is {@code expectedRevision}.
+   *
+   * @return false if the schedule is gone or its revision moved; nothing is written then
+   */
+  boolean updateSchedule(ScheduleRecord schedule, long expectedRevision);
+
+  /** Deletes a schedule (its runs are left alone); false if there was none. */
+  boolean deleteSchedule(String hub, String scheduleId);
+
+  /**
+   * Schedules of every hub with work at {@code now}: not paused, and a fire time due or a buffered
+   * one waiting; earliest fire time first, at most {@code limit}.
+   */
+  List<ScheduleRecord> dueSchedules(long now, int limit);
+
+  /**
+   * Starts one run of a schedule in one transaction: writes {@code advanced} if the stored revision
+   * is {@code expectedRevision}, and creates {@code run} unless an instance of its id exists. So a
+   * fire time whose run was created is never fired again, and a fire taken by two nodes at once
+   * starts one run.
+   *
+   * @return {@link ScheduleFire#LOST} (nothing written) if the revision moved or the schedule is
+   *     gone
+   */
+  ScheduleFire fireSchedule(ScheduleRecord advanced, long expectedRevision, NewInstance run);
+
   // ---------------------------------------------------------------- durable entities
 
   /**

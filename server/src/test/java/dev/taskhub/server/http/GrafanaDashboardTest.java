@@ -26,6 +26,7 @@ class GrafanaDashboardTest {
           "taskhub_lease_expiries_total",
           "taskhub_poison_failures_total",
           "taskhub_retention_purged_total",
+          "taskhub_schedule_lag_seconds_bucket",
           "taskhub_backlog_age_seconds");
 
   private static HttpDriver server;

@@ -41,6 +41,11 @@ class ReadOnlyModeTest {
     assertRefused(server.post(v1 + "/events/approval", "\"x\""));
     assertRefused(server.delete(v1));
     assertRefused(server.delete("/api/v1/hubs/default/instances?status=COMPLETED"));
+    assertRefused(
+        server.post(
+            "/api/v1/hubs/default/schedules",
+            "{\"id\": \"n\", \"orchestration\": \"R\", \"interval\": \"1h\"}"));
+    assertThat(server.get("/api/v1/hubs/default/schedules").status()).isEqualTo(200);
     String df = "/runtime/webhooks/durabletask/instances/read-only-1";
     assertRefused(server.post(df + "/terminate", null));
     assertRefused(server.post(df + "/raiseEvent/approval", "\"x\""));

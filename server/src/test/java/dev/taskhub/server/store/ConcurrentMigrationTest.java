@@ -31,7 +31,7 @@ class ConcurrentMigrationTest {
 
       assertThat(nodes.get(1).findInstance(key)).isPresent();
       assertThat(TestPostgres.query(location, "SELECT version FROM schema_version"))
-          .containsExactly("8");
+          .containsExactly("9");
       assertThat(
               TestPostgres.query(
                   location,
@@ -44,6 +44,7 @@ class ConcurrentMigrationTest {
               "nodes",
               "relayed_completions",
               "retention_policies",
+              "schedules",
               "schema_version",
               "task_hubs");
     } finally {

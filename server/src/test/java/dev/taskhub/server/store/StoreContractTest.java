@@ -66,7 +66,8 @@ import org.junit.jupiter.api.Test;
  * <p>Over 500 lines on purpose: the whole contract sits in one class so that a new database runs
  * all of it by adding one small subclass, as db-scheduler's {@code CompatibilityTest} does.
  */
-abstract class StoreContractTest implements EntityStoreContract, RetentionStoreContract {
+abstract class StoreContractTest
+    implements EntityStoreContract, RetentionStoreContract, ScheduleStoreContract {
   /** The store under test, opened before each test and closed after it. */
   protected Store store;
 

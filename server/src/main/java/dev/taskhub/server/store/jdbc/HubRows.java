@@ -13,7 +13,7 @@ import java.util.TreeMap;
 final class HubRows {
   /** Every table keyed by hub, children before the instances they belong to. */
   private static final List<String> HUB_TABLES =
-      List.of("history", "inbox", "activities", "instances", "retention_policies");
+      List.of("history", "inbox", "activities", "instances", "retention_policies", "schedules");
 
   private HubRows() {}
 

@@ -26,6 +26,8 @@ import dev.taskhub.server.store.OrchestrationStep;
 import dev.taskhub.server.store.OrchestrationWorkItem;
 import dev.taskhub.server.store.PendingWork;
 import dev.taskhub.server.store.PurgeResult;
+import dev.taskhub.server.store.ScheduleFire;
+import dev.taskhub.server.store.ScheduleRecord;
 import dev.taskhub.server.store.Statuses;
 import dev.taskhub.server.store.Store;
 import dev.taskhub.server.store.TimeRange;
@@ -484,6 +486,65 @@ public final class JdbcStore implements Store {
         connection -> {
           HubRows.setRetentionPolicy(connection, hub, policy, now);
           return null;
+        });
+  }
+
+  @Override
+  public List<ScheduleRecord> schedules(String hub) {
+    return transactions.read(connection -> ScheduleRows.list(connection, hub));
+  }
+
+  @Override
+  public Optional<ScheduleRecord> findSchedule(String hub, String scheduleId) {
+    return transactions.read(connection -> ScheduleRows.find(connection, hub, scheduleId));
+  }
+
+  @Override
+  public void createSchedule(ScheduleRecord schedule) {
+    transactions.write(
+        connection -> {
+          if (ScheduleRows.find(connection, schedule.hub(), schedule.scheduleId()).isPresent()) {
+            throw new TaskhubException.AlreadyExists(
+                "Task hub '"
+                    + schedule.hub()
+                    + "' already has a schedule with ID '"
+                    + schedule.scheduleId()
+                    + "'");
+          }
+          ScheduleRows.insert(connection, schedule);
+          return null;
+        });
+  }
+
+  @Override
+  public boolean updateSchedule(ScheduleRecord schedule, long expectedRevision) {
+    return transactions.write(
+        connection -> ScheduleRows.update(connection, schedule, expectedRevision));
+  }
+
+  @Override
+  public boolean deleteSchedule(String hub, String scheduleId) {
+    return transactions.write(connection -> ScheduleRows.delete(connection, hub, scheduleId));
+  }
+
+  @Override
+  public List<ScheduleRecord> dueSchedules(long now, int limit) {
+    return transactions.read(connection -> ScheduleRows.due(connection, now, limit));
+  }
+
+  @Override
+  public ScheduleFire fireSchedule(
+      ScheduleRecord advanced, long expectedRevision, NewInstance run) {
+    return transactions.write(
+        connection -> {
+          if (!ScheduleRows.update(connection, advanced, expectedRevision)) {
+            return ScheduleFire.LOST;
+          }
+          if (selectInstance(connection, run.key()).isPresent()) {
+            return ScheduleFire.EXISTED;
+          }
+          insertInstance(connection, run);
+          return ScheduleFire.STARTED;
         });
   }
 

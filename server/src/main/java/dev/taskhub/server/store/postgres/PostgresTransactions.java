@@ -70,7 +70,8 @@ public final class PostgresTransactions implements Transactions {
           "V5__activity_names.sql",
           "V6__task_hubs.sql",
           "V7__entities.sql",
-          "V8__retention_policies.sql");
+          "V8__retention_policies.sql",
+          "V9__schedules.sql");
 
   /** The advisory lock key of schema migrations: "taskhub" in ASCII. */
   private static final long SCHEMA_LOCK_KEY = 0x7461736b687562L;

@@ -30,7 +30,8 @@ public final class SqliteTransactions implements Transactions {
           "V4__activity_names.sql",
           "V5__task_hubs.sql",
           "V6__entities.sql",
-          "V7__retention_policies.sql");
+          "V7__retention_policies.sql",
+          "V8__schedules.sql");
   private static final int READERS = 4;
 
   private final GroupCommitWriter writer;

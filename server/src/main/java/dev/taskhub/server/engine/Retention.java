@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +45,7 @@ public final class Retention {
   private final Clock clock;
   private final RetentionPolicy defaults;
   private final Supplier<List<String>> hubs;
-  private final Executor executor;
-  private final AtomicBoolean running = new AtomicBoolean();
-  private volatile boolean again;
+  private final CoalescedPasses passes;
   volatile EngineMetrics metrics = EngineMetrics.NONE;
 
   Retention(
@@ -61,7 +58,7 @@ public final class Retention {
     this.clock = clock;
     this.defaults = defaults;
     this.hubs = hubs;
-    this.executor = executor;
+    this.passes = new CoalescedPasses(executor, this::pass);
   }
 
   void start(Timers timers) {
@@ -90,24 +87,7 @@ public final class Retention {
 
   /** Starts a pass unless one runs; one that runs then goes round once more. */
   void runSoon() {
-    again = true;
-    if (!running.compareAndSet(false, true)) {
-      return;
-    }
-    executor.execute(
-        () -> {
-          try {
-            while (again) {
-              again = false;
-              pass();
-            }
-          } finally {
-            running.set(false);
-          }
-          if (again) {
-            runSoon();
-          }
-        });
+    passes.request();
   }
 
   /** One pass over every hub; returns how many instances it deleted. */

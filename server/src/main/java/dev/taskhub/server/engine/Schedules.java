@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -50,8 +49,7 @@ public final class Schedules {
   private final ScheduleFiring firing;
   private final ScheduleFiring.Effects effects;
   private final TaskHubs hubs;
-  private final AtomicBoolean running = new AtomicBoolean();
-  private volatile boolean again;
+  private final CoalescedPasses passes;
 
   Schedules(
       Store store,
@@ -62,6 +60,7 @@ public final class Schedules {
     this.store = store;
     this.clock = clock;
     this.executor = executor;
+    this.passes = new CoalescedPasses(executor, this::pass);
     this.hubs = hubs;
     this.effects = effects;
     this.firing = new ScheduleFiring(store, effects);
@@ -241,24 +240,7 @@ public final class Schedules {
 
   /** Starts a pass unless one runs; one that runs then goes round once more. */
   void runSoon() {
-    again = true;
-    if (!running.compareAndSet(false, true)) {
-      return;
-    }
-    executor.execute(
-        () -> {
-          try {
-            while (again) {
-              again = false;
-              pass();
-            }
-          } finally {
-            running.set(false);
-          }
-          if (again) {
-            runSoon();
-          }
-        });
+    passes.request();
   }
 
   /** Fires every due schedule of a served hub; returns how many it looked at. */

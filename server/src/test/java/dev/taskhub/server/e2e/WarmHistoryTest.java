@@ -85,25 +85,21 @@ class WarmHistoryTest {
   }
 
   private void answer(WorkItem episode, OrchestratorAction... actions) {
-    sidecar
-        .call()
-        .completeOrchestratorTask(
-            OrchestratorResponse.newBuilder()
-                .setInstanceId(episode.getOrchestratorRequest().getInstanceId())
-                .setCompletionToken(episode.getCompletionToken())
-                .addAllActions(List.of(actions))
-                .build());
+    complete(answerTo(episode).addAllActions(List.of(actions)));
   }
 
   private void askForHistory(WorkItem episode) {
-    sidecar
-        .call()
-        .completeOrchestratorTask(
-            OrchestratorResponse.newBuilder()
-                .setInstanceId(episode.getOrchestratorRequest().getInstanceId())
-                .setCompletionToken(episode.getCompletionToken())
-                .setRequiresHistory(true)
-                .build());
+    complete(answerTo(episode).setRequiresHistory(true));
+  }
+
+  private static OrchestratorResponse.Builder answerTo(WorkItem episode) {
+    return OrchestratorResponse.newBuilder()
+        .setInstanceId(episode.getOrchestratorRequest().getInstanceId())
+        .setCompletionToken(episode.getCompletionToken());
+  }
+
+  private void complete(OrchestratorResponse.Builder response) {
+    sidecar.call().completeOrchestratorTask(response.build());
   }
 
   /** A timer far in the future: its TimerCreated is history the worker's own action recorded. */

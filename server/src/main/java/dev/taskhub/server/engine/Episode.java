@@ -1,6 +1,7 @@
 package dev.taskhub.server.engine;
 
 import com.google.protobuf.StringValue;
+import com.google.protobuf.Value;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationTraceContext;
 import dev.taskhub.protocol.OrchestratorEntityParameters;
@@ -32,7 +33,7 @@ record Episode(
   /** The request with the instance's whole history as past events. */
   EpisodeRequest fullRequest() {
     List<HistoryEvent> past = Events.replayable(workItem.history());
-    return new EpisodeRequest(base.toBuilder().addAllPastEvents(past).build(), past.size(), false);
+    return new EpisodeRequest(base.toBuilder().addAllPastEvents(past).build(), past.size());
   }
 
   /**
@@ -46,10 +47,9 @@ record Episode(
         base.toBuilder()
             .addAllPastEvents(unseen)
             .putProperties(
-                PAST_EVENTS_FROM,
-                com.google.protobuf.Value.newBuilder().setNumberValue(pastEventIndex).build())
+                PAST_EVENTS_FROM, Value.newBuilder().setNumberValue(pastEventIndex).build())
             .build();
-    return new EpisodeRequest(request, pastEventIndex + unseen.size(), true);
+    return new EpisodeRequest(request, pastEventIndex + unseen.size());
   }
 
   /**

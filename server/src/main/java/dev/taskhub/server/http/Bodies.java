@@ -38,7 +38,16 @@ final class Bodies {
     if (!body.isObject()) {
       throw new TaskhubException.InvalidArgument("The request body must be a JSON object");
     }
-    JsonNode value = body.get(name);
+    return text(body, name);
+  }
+
+  /**
+   * A string field of a JSON object, or null when it is absent or null.
+   *
+   * @throws TaskhubException.InvalidArgument if it is not a string
+   */
+  static String text(JsonNode object, String name) {
+    JsonNode value = object.get(name);
     if (value == null || value.isNull()) {
       return null;
     }

@@ -54,17 +54,17 @@ final class ScheduleJson {
                     "Unknown field '" + name + "'; a schedule has " + String.join(", ", FIELDS));
               }
             });
-    String interval = text(body, "interval");
-    String overlap = text(body, "overlap");
-    String window = text(body, "catchUpWindow");
-    String zone = text(body, "timeZone");
+    String interval = Bodies.text(body, "interval");
+    String overlap = Bodies.text(body, "overlap");
+    String window = Bodies.text(body, "catchUpWindow");
+    String zone = Bodies.text(body, "timeZone");
     JsonNode input = body.get("input");
     try {
       return new ScheduleDefinition(
-          text(body, "orchestration"),
-          text(body, "version"),
+          Bodies.text(body, "orchestration"),
+          Bodies.text(body, "version"),
           input == null || input.isNull() ? null : input.toString(),
-          text(body, "cron"),
+          Bodies.text(body, "cron"),
           interval == null ? null : duration("interval", interval).toMillis(),
           zone == null ? "UTC" : zone,
           instant(body, "startAt"),
@@ -77,7 +77,7 @@ final class ScheduleJson {
   }
 
   static String id(JsonNode body) {
-    return body == null || !body.isObject() ? null : text(body, "id");
+    return body == null || !body.isObject() ? null : Bodies.text(body, "id");
   }
 
   static ObjectNode of(ScheduleRecord schedule) {
@@ -111,19 +111,8 @@ final class ScheduleJson {
     return json;
   }
 
-  private static String text(JsonNode body, String name) {
-    JsonNode value = body.get(name);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isTextual()) {
-      throw new TaskhubException.InvalidArgument(name + " must be a string");
-    }
-    return value.asText();
-  }
-
   private static Long instant(JsonNode body, String name) {
-    String text = text(body, name);
+    String text = Bodies.text(body, name);
     if (text == null) {
       return null;
     }

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Int32Value;
-import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.CreateInstanceRequest;
 import dev.taskhub.protocol.GetWorkItemsRequest;
 import dev.taskhub.protocol.HistoryEvent;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorResponse;
-import dev.taskhub.protocol.RaiseEventRequest;
 import dev.taskhub.protocol.StreamInstanceHistoryRequest;
 import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.server.testing.TestScheduler;
@@ -58,17 +56,6 @@ class NumEventsProcessedTest {
             .build());
   }
 
-  private void raise(String id, String name) {
-    sidecar
-        .call()
-        .raiseEvent(
-            RaiseEventRequest.newBuilder()
-                .setInstanceId(id)
-                .setName(name)
-                .setInput(StringValue.of("\"" + name + "\""))
-                .build());
-  }
-
   private void answer(WorkItem episode, Integer processed) {
     OrchestratorResponse.Builder response =
         OrchestratorResponse.newBuilder()
@@ -94,9 +81,9 @@ class NumEventsProcessedTest {
         .startInstance(
             CreateInstanceRequest.newBuilder().setInstanceId(id).setName("waiter").build());
     WorkItem first = worker.next();
-    raise(id, "a");
-    raise(id, "b");
-    raise(id, "c");
+    sidecar.raise(id, "a");
+    sidecar.raise(id, "b");
+    sidecar.raise(id, "c");
     answer(first, null);
     WorkItem second = worker.next();
     assertThat(raisedNames(second.getOrchestratorRequest().getNewEventsList()))

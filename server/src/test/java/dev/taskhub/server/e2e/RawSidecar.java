@@ -7,6 +7,7 @@ import dev.taskhub.protocol.OrchestrationState;
 import dev.taskhub.protocol.OrchestrationStatus;
 import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.OrchestratorResponse;
+import dev.taskhub.protocol.RaiseEventRequest;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub;
 import io.grpc.Channel;
@@ -39,6 +40,17 @@ final class RawSidecar {
         .setId(actionId)
         .setCompleteOrchestration(complete)
         .build();
+  }
+
+  /** Raises event {@code name} at the instance, with its name as a JSON string for data. */
+  void raise(String instanceId, String name) {
+    call()
+        .raiseEvent(
+            RaiseEventRequest.newBuilder()
+                .setInstanceId(instanceId)
+                .setName(name)
+                .setInput(StringValue.of("\"" + name + "\""))
+                .build());
   }
 
   /** The instance's status now. */

@@ -4,8 +4,8 @@ import dev.taskhub.server.TaskhubException;
 import dev.taskhub.server.store.CommitListener;
 import dev.taskhub.server.store.jdbc.SqlWork;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -93,15 +93,15 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private void commit(List<Unit<?>> batch) {
     long started = System.nanoTime();
-    try (Statement statement = connection.createStatement()) {
+    try {
       for (Unit<?> unit : batch) {
-        statement.execute("SAVEPOINT unit");
+        execute("SAVEPOINT unit");
         try {
           unit.runOn(connection);
-          statement.execute("RELEASE unit");
+          execute("RELEASE unit");
         } catch (SQLException | RuntimeException e) {
-          statement.execute("ROLLBACK TO unit");
-          statement.execute("RELEASE unit");
+          execute("ROLLBACK TO unit");
+          execute("RELEASE unit");
           unit.failure = e;
         }
       }
@@ -122,6 +122,12 @@ final class GroupCommitWriter implements AutoCloseable {
     commits.committed(batch.size(), System.nanoTime() - started);
     for (Unit<?> unit : batch) {
       unit.finish();
+    }
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.execute();
     }
   }
 

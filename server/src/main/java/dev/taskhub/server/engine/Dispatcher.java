@@ -196,7 +196,7 @@ final class Dispatcher implements HubWork.Followups {
     if (processed < lease.episode.newEvents().size()) {
       work.wake(key); // the events the worker left go out with the next episode
     }
-    waiters.changed(key);
+    waiters.changedTo(key, step.update().status());
     dispatch();
   }
 

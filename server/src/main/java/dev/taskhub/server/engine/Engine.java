@@ -374,8 +374,8 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Blocks until the instance satisfies {@code condition} or does not exist, woken by state
-   * changes.
+   * Blocks until the instance is in a status {@code awaited} accepts or does not exist, woken by
+   * state changes (only by those that may end the wait).
    *
    * @throws TaskhubException.DeadlineExceeded at {@code deadlineMillis} (capped at the max wait)
    * @throws TaskhubException.Cancelled when {@code cancelled} turns true (call {@link
@@ -384,15 +384,15 @@ public final class Engine implements AutoCloseable {
   public Optional<InstanceRecord> waitFor(
       String hub,
       String instanceId,
-      Predicate<InstanceRecord> condition,
+      Predicate<OrchestrationStatus> awaited,
       long deadlineMillis,
       BooleanSupplier cancelled) {
     InstanceKey key = new InstanceKey(hub, instanceId);
     long deadline = Math.min(deadlineMillis, clock.millis() + settings.maxWaitMillis());
     while (true) {
-      CompletableFuture<Void> change = waiters.nextChange(key);
+      CompletableFuture<Void> change = waiters.nextChange(key, awaited);
       Optional<InstanceRecord> instance = store.findInstance(key);
-      if (instance.isEmpty() || condition.test(instance.get())) {
+      if (instance.isEmpty() || awaited.test(instance.get().status())) {
         waiters.forget(key, change);
         return instance;
       }

@@ -67,6 +67,7 @@ import dev.taskhub.server.store.InstancePage;
 import dev.taskhub.server.store.InstancePageRequest;
 import dev.taskhub.server.store.InstanceRecord;
 import dev.taskhub.server.store.PurgeResult;
+import dev.taskhub.server.store.Statuses;
 import dev.taskhub.server.store.TimeRange;
 import io.grpc.Context;
 import io.grpc.Deadline;
@@ -190,20 +191,17 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
         "WaitForInstanceStart",
         observer,
         () ->
-            waitFor(
-                request,
-                instance -> instance.status() != OrchestrationStatus.ORCHESTRATION_STATUS_PENDING));
+            waitFor(request, status -> status != OrchestrationStatus.ORCHESTRATION_STATUS_PENDING));
   }
 
   @Override
   public void waitForInstanceCompletion(
       GetInstanceRequest request, StreamObserver<GetInstanceResponse> observer) {
-    unary(
-        "WaitForInstanceCompletion", observer, () -> waitFor(request, InstanceRecord::isTerminal));
+    unary("WaitForInstanceCompletion", observer, () -> waitFor(request, Statuses::isTerminal));
   }
 
   private GetInstanceResponse waitFor(
-      GetInstanceRequest request, Predicate<InstanceRecord> condition) {
+      GetInstanceRequest request, Predicate<OrchestrationStatus> awaited) {
     String hub = hub();
     String instanceId = Validation.instanceId(request.getInstanceId());
     Context context = Context.current();
@@ -216,7 +214,7 @@ final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServi
     context.addListener(wake, Runnable::run);
     try {
       Optional<InstanceRecord> instance =
-          engine.waitFor(hub, instanceId, condition, deadlineMillis, context::isCancelled);
+          engine.waitFor(hub, instanceId, awaited, deadlineMillis, context::isCancelled);
       return States.response(instance, request.getGetInputsAndOutputs());
     } finally {
       context.removeListener(wake);

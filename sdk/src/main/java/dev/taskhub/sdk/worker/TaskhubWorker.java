@@ -108,6 +108,9 @@ public final class TaskhubWorker implements AutoCloseable {
     this.stream =
         new WorkItemStream(
             TaskHubSidecarServiceGrpc.newStub(channel)
+                // The stream's callbacks only queue work items for their threads: running them on
+                // the transport's own thread spares a hand-off per work item.
+                .withExecutor(Runnable::run)
                 .withInterceptors(streamHeaders)
                 .withMaxInboundMessageSize(ConnectionSettings.MAX_INBOUND_MESSAGE_BYTES),
             TaskHubSidecarServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor),

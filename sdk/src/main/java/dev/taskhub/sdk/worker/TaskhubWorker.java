@@ -244,7 +244,9 @@ public final class TaskhubWorker implements AutoCloseable {
     private final Map<String, Activity> activities = new HashMap<>();
     private final Map<String, Supplier<? extends Entity>> entities = new HashMap<>();
     private DataConverter converter = new JacksonDataConverter();
-    private int maxConcurrentActivities = 100;
+    // As the .NET Durable Task SDK: activities mostly wait (on I/O, on other services), and with
+    // 100 the worker left a W1 fan-out waiting for credit it could have used.
+    private int maxConcurrentActivities = 100 * Runtime.getRuntime().availableProcessors();
     private int maxConcurrentOrchestrations =
         Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     private int maxConcurrentEntities = maxConcurrentOrchestrations;
@@ -378,7 +380,7 @@ public final class TaskhubWorker implements AutoCloseable {
       return this;
     }
 
-    /** Activities run at once, each on a virtual thread (default 100). */
+    /** Activities run at once, each on a virtual thread (default 100 per processor). */
     public Builder maxConcurrentActivities(int max) {
       this.maxConcurrentActivities = positive("maxConcurrentActivities", max);
       return this;

@@ -264,7 +264,9 @@ public final class Schedules {
           executor.submit(
               () -> {
                 try {
-                  firing.fire(schedule, now);
+                  // Its own time, not the pass's: the run is stamped when it is created, so its
+                  // createdAt and the fire lag count the wait for a slot behind other fires.
+                  firing.fire(schedule, clock.millis());
                 } catch (TaskhubException | IllegalArgumentException e) {
                   log.warn(
                       "Schedule {} of task hub {} not fired: {}",

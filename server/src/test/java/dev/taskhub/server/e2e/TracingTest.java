@@ -10,6 +10,8 @@ import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.TaskOrchestration;
 import com.microsoft.durabletask.TaskOrchestrationFactory;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService;
+import dev.taskhub.protocol.AbandonActivityTaskRequest;
+import dev.taskhub.protocol.AbandonOrchestrationTaskRequest;
 import dev.taskhub.protocol.ActivityResponse;
 import dev.taskhub.protocol.CreateInstanceRequest;
 import dev.taskhub.protocol.OrchestratorAction;
@@ -288,6 +290,62 @@ class TracingTest {
     assertThat(completed.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
     assertThat(completed.getAttributes().get(ATTEMPT)).isEqualTo(2L);
     assertThat(vanished.getEndEpochNanos()).isLessThanOrEqualTo(completed.getStartEpochNanos());
+  }
+
+  @Test
+  void anAbandonedEpisodeAndAnAbandonedActivityAreErrorSpansUnderTheirParents() throws Exception {
+    server = TestScheduler.builder().tracing(OtelTracing.exportingTo(exporter)).start();
+    RawSidecar sidecar = new RawSidecar(server.channel());
+    try (HandDrivenWorker worker = HandDrivenWorker.connect(server.channel())) {
+      sidecar
+          .call()
+          .startInstance(
+              CreateInstanceRequest.newBuilder()
+                  .setInstanceId("abandon-1")
+                  .setName("by-hand")
+                  .build());
+      WorkItem refused = worker.next();
+      sidecar
+          .call()
+          .abandonTaskOrchestratorWorkItem(
+              AbandonOrchestrationTaskRequest.newBuilder()
+                  .setCompletionToken(refused.getCompletionToken())
+                  .build());
+      assertThat(worker.next().hasOrchestratorRequest()).isTrue(); // again, at once
+      sidecar.answer(
+          "abandon-1",
+          OrchestratorAction.newBuilder()
+              .setId(0)
+              .setScheduleTask(ScheduleTaskAction.newBuilder().setName("work"))
+              .build());
+      WorkItem activity = worker.next();
+      sidecar
+          .call()
+          .abandonTaskActivityWorkItem(
+              AbandonActivityTaskRequest.newBuilder()
+                  .setCompletionToken(activity.getCompletionToken())
+                  .build());
+
+      SpanData abandonedEpisode = awaitSpan(named("episode by-hand").and(outcome("abandoned")));
+      SpanData answered =
+          spans(named("episode by-hand")).stream()
+              .filter(outcome("abandoned").negate())
+              .findFirst()
+              .orElseThrow();
+      assertThat(abandonedEpisode.getParentSpanId())
+          .as("the instance's span, as for the episode answered")
+          .isEqualTo(answered.getParentSpanId());
+      assertThat(abandonedEpisode.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+      assertThat(abandonedEpisode.getStatus().getDescription()).isEqualTo("abandoned");
+
+      SpanData abandonedAttempt = awaitSpan(named("attempt work").and(outcome("abandoned")));
+      String activitySpan =
+          activity.getActivityRequest().getParentTraceContext().getTraceParent().split("-")[2];
+      assertThat(abandonedAttempt.getParentSpanId()).isEqualTo(activitySpan);
+      assertThat(abandonedAttempt.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+      assertThat(abandonedAttempt.getStatus().getDescription()).isEqualTo("abandoned");
+      assertThat(abandonedAttempt.getAttributes().get(ATTEMPT)).isEqualTo(1L);
+    }
   }
 
   @Test

@@ -134,9 +134,10 @@ final class Dispatcher implements HubWork.Followups {
 
   /** The stream ended: everything it held goes back to the queues at once. */
   void removeStream(WorkerStream stream) {
-    int givenBack = work.removeStream(stream);
-    if (givenBack >= 0) {
-      log.info("Worker {} disconnected; {} work items given back", stream, givenBack);
+    List<Lease> givenBack = work.removeStream(stream);
+    if (givenBack != null) {
+      log.info("Worker {} disconnected; {} work items given back", stream, givenBack.size());
+      AttemptSpans.givenBack(work.tracing, givenBack, clock.millis(), "worker gone");
       dispatch();
     }
   }
@@ -262,7 +263,11 @@ final class Dispatcher implements HubWork.Followups {
       if (lease != null) {
         PendingActivity attempt = lease.activity;
         work.tracing.activityAttemptEnded(
-            completed.get(), attempt.deliveries + 1, attempt.dispatchedAt, now, "completed");
+            completed.get(),
+            attempt.deliveries + attempt.abandons + 1,
+            attempt.dispatchedAt,
+            now,
+            "completed");
       }
       work.tracing.activityCompleted(completed.get(), result, now);
     } else {
@@ -298,20 +303,17 @@ final class Dispatcher implements HubWork.Followups {
    * @throws TaskhubException.NotFound if no such item is out
    */
   void abandon(String token, Lease.Kind kind) {
-    work.abandon(token, kind);
+    Lease lease = work.abandon(token, kind);
+    AttemptSpans.givenBack(work.tracing, List.of(lease), clock.millis(), "abandoned");
     dispatch();
   }
 
   /** Gives back every lease past its expiry; their streams get nothing new until they answer. */
   void expireLeases(long now) {
     List<Lease> expired = work.expire(now);
+    AttemptSpans.givenBack(work.tracing, expired, now, "lease expired");
     for (Lease lease : expired) {
       work.metrics.leaseExpired(hub(), lease.kind.name().toLowerCase(java.util.Locale.ROOT));
-      if (lease.activity != null) {
-        PendingActivity attempt = lease.activity;
-        work.tracing.activityAttemptEnded(
-            attempt.task, attempt.deliveries, attempt.dispatchedAt, now, "lease expired");
-      }
       log.warn(
           "Lease on {} work item of {} held by {} expired; gave it back",
           lease.kind,
@@ -494,7 +496,7 @@ final class Dispatcher implements HubWork.Followups {
         () -> {
           long now = clock.millis();
           warmRuns.forget(key); // a server step may rewrite the history (rewind)
-          OrchestrationStep step = serverSteps.apply(key, pending.step(), now);
+          OrchestrationStep step = serverSteps.apply(key, pending.step(), now, work.tracing);
           work.serverStepRan(key, step, now);
           waiters.changed(key);
           if (step != null) {

@@ -117,7 +117,7 @@ public final class Engine implements AutoCloseable {
             });
     this.entities = new Entities(store, timers, payloadLimit, this::dispatcher);
     this.retention = new Retention(store, clock, config.retention(), this::hubs, executor);
-    this.schedules = new Schedules(store, clock, executor, hubs, new ScheduleEffects());
+    this.schedules = new Schedules(store, timers, executor, hubs, new ScheduleEffects());
   }
 
   /**
@@ -132,7 +132,7 @@ public final class Engine implements AutoCloseable {
         HEALTH_PING_MILLIS,
         () -> hubs.dispatchers().forEach(d -> d.pingIdleStreams(HEALTH_PING_MILLIS)));
     retention.start(timers);
-    schedules.start(timers);
+    schedules.start();
   }
 
   /** What a schedule's fire does beyond the store: wake the run, end the previous one. */

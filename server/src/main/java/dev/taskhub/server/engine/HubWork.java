@@ -161,22 +161,22 @@ final class HubWork {
   /**
    * The stream ended: everything it held goes back to the queues at once.
    *
-   * @return how many items it gave back, or -1 if it had ended before
+   * @return the leases it gave back, or null if it had ended before
    */
-  synchronized int removeStream(WorkerStream stream) {
+  synchronized List<Lease> removeStream(WorkerStream stream) {
     if (stream.closed) {
-      return -1;
+      return null;
     }
     stream.closed = true;
     streams.remove(stream);
     if (!streams.isEmpty() && !source.keepsUnhostedWork()) {
       handBackUnhosted();
     }
-    int givenBack = 0;
+    List<Lease> givenBack = new ArrayList<>();
     for (Lease lease : List.copyOf(stream.leases)) {
       if (!lease.completing) {
         giveBack(lease);
-        givenBack++;
+        givenBack.add(lease);
       }
     }
     if (streams.isEmpty()) {
@@ -568,9 +568,10 @@ final class HubWork {
   /**
    * Gives an item back at its worker's request.
    *
+   * @return its lease, now released
    * @throws TaskhubException.NotFound if no such item is out
    */
-  synchronized void abandon(String token, Lease.Kind kind) {
+  synchronized Lease abandon(String token, Lease.Kind kind) {
     Lease lease = leases.forAbandon(token, kind);
     if (lease == null) {
       throw new TaskhubException.NotFound(
@@ -593,7 +594,7 @@ final class HubWork {
     } else {
       PendingActivity pending = lease.activity;
       if (pending.done) {
-        return;
+        return lease;
       }
       pending.abandons++;
       pending.abandonedBy = lease.stream;
@@ -604,6 +605,7 @@ final class HubWork {
         followups.requeueAt(pending, retryAt);
       }
     }
+    return lease;
   }
 
   /** An abandoned activity's backoff is over: back in line (unless it was done meanwhile). */

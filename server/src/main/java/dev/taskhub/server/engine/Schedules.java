@@ -11,6 +11,7 @@ import dev.taskhub.server.store.Store;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -24,12 +25,16 @@ import org.slf4j.LoggerFactory;
  * Recurring schedules: each starts an orchestration on a cron expression or an interval, as its
  * overlap policy and catch-up window say (see {@link ScheduleFiring}).
  *
- * <p>A pass runs every {@value #PASS_MILLIS} ms and at once after a change, one at a time on every
- * node: it reads the due schedules of every hub from the store and fires up to {@value
- * #PARALLEL_FIRES} of them at once (so SQLite's group commit batches their writes). Nothing is kept
- * between passes: the store's {@code next_fire_at} says what is due, so a restart fires what came
- * due while it was down (within the catch-up window), and guarded writes make several nodes fire a
- * fire time once.
+ * <p>A pass runs one at a time on every node: it reads the due schedules of every hub from the
+ * store and fires up to {@value #PARALLEL_FIRES} of them at once (so SQLite's group commit batches
+ * their writes), then arms the node's {@link ScheduleAlarm} for the earliest fire time left in the
+ * store. So a pass runs when a fire time comes (and when a change here moved one sooner), at once
+ * after a change, {@value #RETRY_MILLIS} ms after a pass that found due work (a buffered run waits
+ * for its predecessor to end; the store failed), and every {@value #SAFETY_POLL_MILLIS} ms whatever
+ * happens: that poll is what picks up schedules created or changed on other nodes. Nothing is kept
+ * between passes but the alarm's time: the store's {@code next_fire_at} says what is due, so a
+ * restart fires what came due while it was down (within the catch-up window), and guarded writes
+ * make several nodes fire a fire time once.
  *
  * <p>Every change through this class is a read, a decision and a write guarded by the revision
  * read, retried when a pass moved the schedule in between.
@@ -37,7 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class Schedules {
   private static final Logger log = LoggerFactory.getLogger(Schedules.class);
 
-  static final long PASS_MILLIS = 1_000;
+  static final long SAFETY_POLL_MILLIS = 5_000;
+  static final long RETRY_MILLIS = 1_000;
   static final int DUE_PER_PASS = 10_000;
   static final int PARALLEL_FIRES = 64;
   private static final int CHANGE_ATTEMPTS = 20;
@@ -50,24 +56,35 @@ public final class Schedules {
   private final ScheduleFiring.Effects effects;
   private final TaskHubs hubs;
   private final CoalescedPasses passes;
+  private final Timers timers;
+  private final ScheduleAlarm alarm;
+
+  /**
+   * Whether the latest pass found due work (or could not look): then a buffered run may be waiting
+   * for its predecessor to end, so the next pass comes a tick later, not at the next poll.
+   */
+  private volatile boolean dueSeen;
 
   Schedules(
       Store store,
-      Clock clock,
+      Timers timers,
       ExecutorService executor,
       TaskHubs hubs,
       ScheduleFiring.Effects effects) {
     this.store = store;
-    this.clock = clock;
+    this.timers = timers;
+    this.clock = timers.clock();
     this.executor = executor;
     this.passes = new CoalescedPasses(executor, this::pass);
+    this.alarm = new ScheduleAlarm(timers, this::runSoon);
     this.hubs = hubs;
     this.effects = effects;
     this.firing = new ScheduleFiring(store, effects);
   }
 
-  void start(Timers timers) {
-    timers.every(PASS_MILLIS, this::runSoon);
+  void start() {
+    timers.every(SAFETY_POLL_MILLIS, this::runSoon);
+    timers.every(RETRY_MILLIS, this::retryIfDueSeen);
     runSoon();
   }
 
@@ -108,7 +125,7 @@ public final class Schedules {
             new ScheduleState(false, times.nextAfter(now), null, null, null, 0, 0, 0, now, now, 0));
     store.createSchedule(schedule);
     log.info("Schedule {} of task hub {} created", scheduleId, hub);
-    runSoon();
+    armFor(schedule); // its first fire time is after now: nothing for a pass to do before it
     return schedule;
   }
 
@@ -185,6 +202,7 @@ public final class Schedules {
       if (outcome == ScheduleFire.STARTED) {
         effects.started(run);
         log.info("Schedule {} of task hub {} triggered: {}", scheduleId, hub, instanceId);
+        armFor(advanced);
         return instanceId;
       }
     }
@@ -209,6 +227,7 @@ public final class Schedules {
       ScheduleRecord schedule = get(hub, scheduleId);
       ScheduleRecord changed = change.apply(schedule);
       if (store.updateSchedule(changed, schedule.state().revision())) {
+        armFor(changed);
         runSoon();
         return changed;
       }
@@ -243,16 +262,63 @@ public final class Schedules {
     passes.request();
   }
 
-  /** Fires every due schedule of a served hub; returns how many it looked at. */
+  private void armFor(ScheduleRecord schedule) {
+    Long next = schedule.state().nextFireAt();
+    if (next != null && !schedule.state().paused()) {
+      alarm.arm(next);
+    }
+  }
+
+  /** Fires every due schedule of a served hub, then arms the alarm; returns how many it saw. */
   int pass() {
-    List<ScheduleRecord> due;
     long now = clock.millis();
+    List<ScheduleRecord> due = fireDue(now);
+    armNext(now);
+    return due.size();
+  }
+
+  /**
+   * Arms the alarm for the store's earliest fire time. One that has passed is work this pass left
+   * (a hub served elsewhere, a failed fire, more than {@value #DUE_PER_PASS} due): the retry tick
+   * takes it, rather than an alarm ringing at once in a loop.
+   */
+  private void armNext(long now) {
+    OptionalLong next;
+    try {
+      next = store.nextScheduleFireAt();
+    } catch (TaskhubException e) {
+      log.warn("Schedules' next fire time not read: {}", e.getMessage());
+      return; // the safety poll runs the next pass
+    }
+    if (next.isEmpty()) {
+      return;
+    }
+    if (next.getAsLong() > now) {
+      alarm.arm(next.getAsLong());
+    } else {
+      dueSeen = true;
+    }
+  }
+
+  /** The retry tick: a pass a second after one that found work, until one finds none. */
+  private void retryIfDueSeen() {
+    if (dueSeen) {
+      runSoon();
+    }
+  }
+
+  /** Fires the due schedules of served hubs; returns them (empty if the store failed). */
+  private List<ScheduleRecord> fireDue(long now) {
+    List<ScheduleRecord> due;
     try {
       due = store.dueSchedules(now, DUE_PER_PASS);
     } catch (TaskhubException e) {
       log.warn("Schedule pass skipped: {}", e.getMessage());
-      return 0;
+      dueSeen = true;
+      return List.of();
     }
+    // Set before firing: a buffered run this pass records is then retried by the next tick.
+    dueSeen = !due.isEmpty();
     Semaphore slots = new Semaphore(PARALLEL_FIRES);
     List<Future<?>> fires = new ArrayList<>(due.size());
     for (ScheduleRecord schedule : due) {
@@ -264,7 +330,9 @@ public final class Schedules {
           executor.submit(
               () -> {
                 try {
-                  firing.fire(schedule, now);
+                  // Its own time, not the pass's: the run is stamped when it is created, so its
+                  // createdAt and the fire lag count the wait for a slot behind other fires.
+                  firing.fire(schedule, clock.millis());
                 } catch (TaskhubException | IllegalArgumentException e) {
                   log.warn(
                       "Schedule {} of task hub {} not fired: {}",
@@ -286,6 +354,6 @@ public final class Schedules {
         log.warn("Schedule fire failed", e.getCause());
       }
     }
-    return due.size();
+    return due;
   }
 }

@@ -27,12 +27,13 @@ final class ServerSteps {
   }
 
   /**
-   * Plans and commits {@code serverStep} on the instance.
+   * Plans and commits {@code serverStep} on the instance, and tells {@code tracing} what it
+   * committed.
    *
    * @return the committed step, or null if there was nothing to do or it failed (logged; nothing
    *     was applied then)
    */
-  OrchestrationStep apply(InstanceKey key, ServerStep serverStep, long now) {
+  OrchestrationStep apply(InstanceKey key, ServerStep serverStep, long now, Tracing tracing) {
     try {
       // Server steps rewrite or end the history: the cached one goes either way.
       histories.forget(key);
@@ -44,6 +45,7 @@ final class ServerSteps {
       if (step != null) {
         store.applyStep(step);
         log.info("Applied a server-side step to {}: now {}", key, step.update().status());
+        tracing.serverStepCommitted(loaded.get(), step, now);
       }
       return step;
     } catch (RuntimeException e) {

@@ -63,9 +63,36 @@ public interface Tracing {
       long committedAt) {}
 
   /**
-   * One dispatch of an activity ended: its result was recorded, or its lease expired.
+   * One dispatch of an episode ended without its answer being committed: its lease expired, its
+   * worker abandoned it or went away. The episode's span, from dispatch to {@code endedAt}, with an
+   * error status and the reason.
    *
-   * @param outcome {@code completed} or {@code lease expired}
+   * @param workItem what the episode was built from
+   * @param delivered the episode's new events ({@code OrchestratorStarted} first, stamped when the
+   *     episode was built for dispatch)
+   * @param reason {@code lease expired}, {@code abandoned} or {@code worker gone}
+   */
+  default void episodeAbandoned(
+      OrchestrationWorkItem workItem, List<HistoryEvent> delivered, long endedAt, String reason) {}
+
+  /**
+   * A step the server decided itself (no worker's answer: a termination of an instance no worker
+   * runs, a rewind) was committed: when it ended the instance, the execution's span, with its final
+   * status.
+   *
+   * @param workItem the instance as loaded for the step
+   * @param step what was committed (its history holds the events it consumed)
+   * @param committedAt when it was committed (epoch ms)
+   */
+  default void serverStepCommitted(
+      OrchestrationWorkItem workItem, OrchestrationStep step, long committedAt) {}
+
+  /**
+   * One dispatch of an activity ended: its result was recorded, or it was given back.
+   *
+   * @param attempt which dispatch of the activity this was, from 1
+   * @param outcome {@code completed}, or why it was given back: {@code lease expired}, {@code
+   *     abandoned} or {@code worker gone} (an error status then)
    */
   default void activityAttemptEnded(
       ActivityTask task, int attempt, long dispatchedAt, long endedAt, String outcome) {}

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -217,6 +218,12 @@ public interface Store extends AutoCloseable {
    * one waiting; earliest fire time first, at most {@code limit}.
    */
   List<ScheduleRecord> dueSchedules(long now, int limit);
+
+  /**
+   * The earliest fire time of any schedule of any hub that is not paused (due or not), so a node
+   * can wake when it comes; empty if no schedule has one.
+   */
+  OptionalLong nextScheduleFireAt();
 
   /**
    * Starts one run of a schedule in one transaction: writes {@code advanced} if the stored revision

@@ -41,13 +41,15 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * caller's span (CreateInstanceRequest.parentTraceContext), or a trace of the instance's own
- * └─ instance NAME          ExecutionStarted → the step that ended the execution
- *    ├─ episode NAME        each episode: built for dispatch → answer committed
+ * └─ instance NAME          ExecutionStarted → the step that ended the execution (a worker's, or
+ *    │                      the server's: a termination no worker ran, a poison failure)
+ *    ├─ episode NAME        each episode: built for dispatch → answer committed, or given back
+ *    │                      (lease expired, abandoned, worker gone: an error status and the reason)
  *    ├─ timer               TimerCreated → delivered in an episode
  *    ├─ event EVENT         EventRaised → delivered in an episode
  *    ├─ (SDK's span of the schedule, if it sent one)
  *    │  └─ activity NAME    scheduled → completion committed
- *    │     ├─ attempt NAME  each dispatch → completed, or its lease expired
+ *    │     ├─ attempt NAME  each dispatch → completed, or given back (as episodes are)
  *    │     └─ (worker's span of the run: ActivityRequest.parentTraceContext names this one)
  *    └─ instance CHILD      sub-orchestrations, in the same trace
  * </pre>
@@ -151,6 +153,52 @@ public final class OtelTracing implements Tracing {
     guarded(
         "episode of " + workItem.instance().key(),
         () -> traceEpisode(workItem, delivered, step, committedAt));
+  }
+
+  @Override
+  public void episodeAbandoned(
+      OrchestrationWorkItem workItem, List<HistoryEvent> delivered, long endedAt, String reason) {
+    guarded(
+        "abandoned episode of " + workItem.instance().key(),
+        () -> {
+          HistoryEvent started = Executions.started(workItem, delivered);
+          if (started == null) {
+            return;
+          }
+          String name = started.getExecutionStarted().getName();
+          Span span =
+              start(
+                  "episode " + name,
+                  instanceContext(workItem, started),
+                  nanos(delivered.get(0).getTimestamp()),
+                  instanceAttributes(
+                          workItem.instance().key(),
+                          workItem.instance().executionId(),
+                          name,
+                          "orchestration")
+                      .put(NEW_EVENTS, delivered.size())
+                      .put(OUTCOME, reason));
+          span.setStatus(StatusCode.ERROR, reason);
+          span.end(millisToNanos(endedAt), TimeUnit.NANOSECONDS);
+        });
+  }
+
+  @Override
+  public void serverStepCommitted(
+      OrchestrationWorkItem workItem, OrchestrationStep step, long committedAt) {
+    if (!step.terminal()) {
+      return; // a rewind: the execution goes on, and so does its span
+    }
+    guarded(
+        "server-side end of " + workItem.instance().key(),
+        () -> {
+          HistoryEvent started = Executions.started(workItem, step.history());
+          OrchestrationStatus ended = Executions.endedStatus(step);
+          if (started != null && ended != null) {
+            traceInstance(
+                workItem, started, instanceContext(workItem, started), ended, committedAt);
+          }
+        });
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -144,6 +145,35 @@ class ScheduleTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(metrics.body()).contains("taskhub_schedule_lag_seconds_count{hub=\"default\"} 6");
+  }
+
+  @Test
+  void aRunStartsWhenTheClockReachesItsFireTimeNotAtTheNextPoll() {
+    // The polls and retry ticks come at .400 of a second; fire times are whole seconds.
+    timers = new SettableTimers(Instant.parse("2026-12-01T08:00:00.400Z"));
+    startServer();
+    api.create(
+        """
+        {"id": "soon", "orchestration": "Report", "interval": "1m",
+         "startAt": "2026-12-01T08:00:02Z"}""");
+
+    timers.advance(Duration.ofMillis(1_600)); // to 08:00:02.000 exactly, and no further
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> exists("soon-20261201T080002Z"));
+    assertThat(awaitSchedule("soon", s -> s.get("runs").asLong() == 1).get("nextRunAt").asText())
+        .isEqualTo("2026-12-01T08:01:02Z");
+
+    // An update that brings the next fire time closer re-arms the timer for it.
+    JsonNode updated =
+        api.expect(
+            200,
+            "PUT",
+            "/soon",
+            """
+            {"orchestration": "Report", "interval": "3s", "startAt": "2026-12-01T08:00:02Z",
+             "overlap": "allow_all"}""");
+    assertThat(updated.get("nextRunAt").asText()).isEqualTo("2026-12-01T08:00:05Z");
+    timers.advance(Duration.ofSeconds(3)); // to 08:00:05.000 exactly
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> exists("soon-20261201T080005Z"));
   }
 
   @Test

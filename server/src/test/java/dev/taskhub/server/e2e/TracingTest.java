@@ -9,11 +9,15 @@ import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.TaskOrchestration;
 import com.microsoft.durabletask.TaskOrchestrationFactory;
+import com.microsoft.durabletask.implementation.protobuf.OrchestratorService;
+import dev.taskhub.protocol.AbandonActivityTaskRequest;
+import dev.taskhub.protocol.AbandonOrchestrationTaskRequest;
 import dev.taskhub.protocol.ActivityResponse;
 import dev.taskhub.protocol.CreateInstanceRequest;
 import dev.taskhub.protocol.OrchestratorAction;
 import dev.taskhub.protocol.ScheduleTaskAction;
 import dev.taskhub.protocol.TaskHubSidecarServiceGrpc;
+import dev.taskhub.protocol.TerminateRequest;
 import dev.taskhub.protocol.TraceContext;
 import dev.taskhub.protocol.WorkItem;
 import dev.taskhub.server.engine.Tracing;
@@ -22,24 +26,32 @@ import dev.taskhub.server.testing.TestScheduler;
 import dev.taskhub.server.tracing.OtelTracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanId;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The scheduler's spans, exported to an in-memory exporter while the official Java SDK 1.5.0 runs
- * orchestrations over real gRPC: which spans there are, and who is whose parent.
+ * The scheduler's spans, exported to an in-memory exporter while the official Java SDK 1.5.0 (or a
+ * raw-protocol worker driven by the test) runs orchestrations over real gRPC: which spans there
+ * are, and who is whose parent, including for what the server ends itself (a termination, a
+ * dispatch given back).
  */
 class TracingTest {
   private static final AttributeKey<String> INSTANCE_ID =
       AttributeKey.stringKey("durabletask.task.instance_id");
+  private static final AttributeKey<String> STATUS =
+      AttributeKey.stringKey("durabletask.runtime_status");
+  private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("taskhub.outcome");
+  private static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("taskhub.attempt");
 
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
   private TestScheduler server;
@@ -227,6 +239,210 @@ class TracingTest {
   }
 
   @Test
+  void aWorkerThatVanishesMidActivityLeavesAnAttemptWithAnErrorUnderTheActivity() throws Exception {
+    server = TestScheduler.builder().tracing(OtelTracing.exportingTo(exporter)).start();
+    RawSidecar sidecar = new RawSidecar(server.channel());
+    try (HandDrivenWorker first = HandDrivenWorker.connect(server.channel())) {
+      sidecar
+          .call()
+          .startInstance(
+              CreateInstanceRequest.newBuilder()
+                  .setInstanceId("vanish-1")
+                  .setName("by-hand")
+                  .build());
+      assertThat(first.next().hasOrchestratorRequest()).isTrue();
+      sidecar.answer(
+          "vanish-1",
+          OrchestratorAction.newBuilder()
+              .setId(0)
+              .setScheduleTask(ScheduleTaskAction.newBuilder().setName("work"))
+              .build());
+      assertThat(first.next().hasActivityRequest()).isTrue();
+
+      try (HandDrivenWorker second = HandDrivenWorker.connect(server.channel())) {
+        first.disconnect(); // mid-activity, no answer: the activity goes back at once
+        WorkItem again = second.next();
+        sidecar
+            .call()
+            .completeActivityTask(
+                ActivityResponse.newBuilder()
+                    .setInstanceId("vanish-1")
+                    .setTaskId(0)
+                    .setCompletionToken(again.getCompletionToken())
+                    .setResult(StringValue.of("1"))
+                    .build());
+        assertThat(second.next().hasOrchestratorRequest()).isTrue();
+        sidecar.answer("vanish-1", RawSidecar.complete(1, "\"done\""));
+      }
+    }
+
+    SpanData instance = awaitSpan(named("instance by-hand"));
+    SpanData activity = awaitSpan(named("activity work"));
+    assertThat(activity).matches(childOf(instance));
+    await().atMost(Duration.ofSeconds(10)).until(() -> spans(named("attempt work")).size() == 2);
+    List<SpanData> attempts = spans(named("attempt work"));
+    assertThat(attempts).allMatch(childOf(activity));
+    SpanData vanished = attempts.stream().filter(outcome("worker gone")).findFirst().orElseThrow();
+    assertThat(vanished.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(vanished.getStatus().getDescription()).isEqualTo("worker gone");
+    assertThat(vanished.getAttributes().get(ATTEMPT)).isEqualTo(1L);
+    SpanData completed = attempts.stream().filter(outcome("completed")).findFirst().orElseThrow();
+    assertThat(completed.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+    assertThat(completed.getAttributes().get(ATTEMPT)).isEqualTo(2L);
+    assertThat(vanished.getEndEpochNanos()).isLessThanOrEqualTo(completed.getStartEpochNanos());
+  }
+
+  @Test
+  void anAbandonedEpisodeAndAnAbandonedActivityAreErrorSpansUnderTheirParents() throws Exception {
+    server = TestScheduler.builder().tracing(OtelTracing.exportingTo(exporter)).start();
+    RawSidecar sidecar = new RawSidecar(server.channel());
+    try (HandDrivenWorker worker = HandDrivenWorker.connect(server.channel())) {
+      sidecar
+          .call()
+          .startInstance(
+              CreateInstanceRequest.newBuilder()
+                  .setInstanceId("abandon-1")
+                  .setName("by-hand")
+                  .build());
+      WorkItem refused = worker.next();
+      sidecar
+          .call()
+          .abandonTaskOrchestratorWorkItem(
+              AbandonOrchestrationTaskRequest.newBuilder()
+                  .setCompletionToken(refused.getCompletionToken())
+                  .build());
+      assertThat(worker.next().hasOrchestratorRequest()).isTrue(); // again, at once
+      sidecar.answer(
+          "abandon-1",
+          OrchestratorAction.newBuilder()
+              .setId(0)
+              .setScheduleTask(ScheduleTaskAction.newBuilder().setName("work"))
+              .build());
+      WorkItem activity = worker.next();
+      sidecar
+          .call()
+          .abandonTaskActivityWorkItem(
+              AbandonActivityTaskRequest.newBuilder()
+                  .setCompletionToken(activity.getCompletionToken())
+                  .build());
+
+      SpanData abandonedEpisode = awaitSpan(named("episode by-hand").and(outcome("abandoned")));
+      SpanData answered =
+          spans(named("episode by-hand")).stream()
+              .filter(outcome("abandoned").negate())
+              .findFirst()
+              .orElseThrow();
+      assertThat(abandonedEpisode.getParentSpanId())
+          .as("the instance's span, as for the episode answered")
+          .isEqualTo(answered.getParentSpanId());
+      assertThat(abandonedEpisode.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+      assertThat(abandonedEpisode.getStatus().getDescription()).isEqualTo("abandoned");
+
+      SpanData abandonedAttempt = awaitSpan(named("attempt work").and(outcome("abandoned")));
+      String activitySpan =
+          activity.getActivityRequest().getParentTraceContext().getTraceParent().split("-")[2];
+      assertThat(abandonedAttempt.getParentSpanId()).isEqualTo(activitySpan);
+      assertThat(abandonedAttempt.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+      assertThat(abandonedAttempt.getStatus().getDescription()).isEqualTo("abandoned");
+      assertThat(abandonedAttempt.getAttributes().get(ATTEMPT)).isEqualTo(1L);
+    }
+  }
+
+  @Test
+  void aTerminationTheServerRunsEndsTheInstanceSpanAndAnEpisodeLeftUnansweredIsAnError()
+      throws Exception {
+    server = TestScheduler.builder().tracing(OtelTracing.exportingTo(exporter)).start();
+    RawSidecar sidecar = new RawSidecar(server.channel());
+    try (HandDrivenWorker worker = HandDrivenWorker.connect(server.channel())) {
+      sidecar
+          .call()
+          .startInstance(
+              CreateInstanceRequest.newBuilder()
+                  .setInstanceId("ends-1")
+                  .setName("by-hand")
+                  .build());
+      assertThat(worker.next().hasOrchestratorRequest()).isTrue();
+      sidecar.answer("ends-1"); // nothing to do yet: running, waiting for an event
+      sidecar.raise("ends-1", "go");
+      assertThat(worker.next().hasOrchestratorRequest()).isTrue();
+      worker.disconnect(); // before answering it
+    }
+    SpanData unanswered = awaitSpan(named("episode by-hand").and(outcome("worker gone")));
+
+    // No worker is connected: the server ends the instance itself.
+    sidecar
+        .call()
+        .terminateInstance(
+            TerminateRequest.newBuilder()
+                .setInstanceId("ends-1")
+                .setOutput(StringValue.of("\"enough\""))
+                .build());
+
+    SpanData instance = awaitSpan(named("instance by-hand"));
+    assertThat(instance.getAttributes().get(STATUS)).isEqualTo("TERMINATED");
+    assertThat(instance.getParentSpanContext().isValid()).isFalse();
+    assertThat(spans(named("episode by-hand"))).hasSize(2).allMatch(childOf(instance));
+    assertThat(unanswered.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(unanswered.getStatus().getDescription()).isEqualTo("worker gone");
+    assertThat(unanswered.getEndEpochNanos()).isLessThanOrEqualTo(instance.getEndEpochNanos());
+  }
+
+  @Test
+  void theOfficialJavaSdkSendsNoTraceContextSoEachInstanceIsATraceOfItsOwn() throws Exception {
+    // Its 1.5.0 protocol has no parentTraceContext field to send one in, nor one to receive.
+    assertThat(
+            OrchestratorService.CreateInstanceRequest.getDescriptor()
+                .findFieldByName("parentTraceContext"))
+        .isNull();
+    assertThat(
+            OrchestratorService.ScheduleTaskAction.getDescriptor()
+                .findFieldByName("parentTraceContext"))
+        .isNull();
+    assertThat(
+            OrchestratorService.ActivityRequest.getDescriptor()
+                .findFieldByName("parentTraceContext"))
+        .isNull();
+    server = TestScheduler.builder().tracing(OtelTracing.exportingTo(exporter)).start();
+    SeedActivities.startWorker(server);
+    DurableTaskClient client = OfficialSdk.client(server);
+
+    List<String> ids =
+        List.of(
+            client.scheduleNewOrchestrationInstance(SeedActivities.ORCHESTRATOR, List.of("Task1")),
+            client.scheduleNewOrchestrationInstance(
+                SeedActivities.ORCHESTRATOR, List.of("Task2", "Task3")));
+    for (String id : ids) {
+      client.waitForInstanceCompletion(id, Duration.ofSeconds(30), false);
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> spans(named("instance " + SeedActivities.ORCHESTRATOR)).size() == 2);
+    Map<String, List<SpanData>> byInstance =
+        exporter.getFinishedSpanItems().stream()
+            .collect(Collectors.groupingBy(span -> span.getAttributes().get(INSTANCE_ID)));
+    assertThat(byInstance).containsOnlyKeys(ids);
+    Map<String, String> traces =
+        byInstance.entrySet().stream()
+            .collect(
+                Collectors.toMap(
+                    Map.Entry::getKey, entry -> entry.getValue().getFirst().getTraceId()));
+    assertThat(Set.copyOf(traces.values())).as("one trace per instance").hasSize(2);
+    byInstance.forEach(
+        (id, spans) -> {
+          SpanData instance =
+              spans.stream()
+                  .filter(named("instance " + SeedActivities.ORCHESTRATOR))
+                  .findFirst()
+                  .orElseThrow();
+          assertThat(instance.getParentSpanContext().isValid()).as("a root").isFalse();
+          assertThat(spans).allMatch(span -> span.getTraceId().equals(instance.getTraceId()));
+          assertThat(spans.stream().filter(span -> span.getName().startsWith("activity ")))
+              .allMatch(childOf(instance));
+        });
+  }
+
+  @Test
   void withoutAnOtlpEndpointNoTracerIsBuilt() {
     server = TestScheduler.builder().start();
     assertThat(server.server().tracing()).isSameAs(Tracing.NONE);
@@ -241,6 +457,10 @@ class TracingTest {
 
   private List<SpanData> spans(Predicate<SpanData> which) {
     return exporter.getFinishedSpanItems().stream().filter(which).toList();
+  }
+
+  private static Predicate<SpanData> outcome(String outcome) {
+    return span -> outcome.equals(span.getAttributes().get(OUTCOME));
   }
 
   private static Predicate<SpanData> named(String name) {

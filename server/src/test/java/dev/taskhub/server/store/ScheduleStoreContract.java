@@ -85,6 +85,19 @@ interface ScheduleStoreContract {
   }
 
   @Test
+  default void theNextFireTimeIsTheEarliestOfTheSchedulesNotPaused() {
+    assertThat(store().nextScheduleFireAt()).isEmpty();
+    store().createSchedule(schedule("ended", null));
+    assertThat(store().nextScheduleFireAt()).isEmpty();
+    ScheduleRecord paused = schedule("paused", T0 + 1_000);
+    store().createSchedule(paused.with(paused.state().withPaused(true, T0 + 1_000, T0)));
+    store().createSchedule(schedule("later", T0 + 60_000));
+    store().createSchedule(schedule("sooner", T0 + 2_000));
+
+    assertThat(store().nextScheduleFireAt()).hasValue(T0 + 2_000);
+  }
+
+  @Test
   default void aFireCreatesTheRunAndMovesTheScheduleInOneGuardedWrite() {
     ScheduleRecord nightly = schedule("nightly", T0);
     store().createSchedule(nightly);

@@ -45,6 +45,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -530,6 +531,11 @@ public final class JdbcStore implements Store {
   @Override
   public List<ScheduleRecord> dueSchedules(long now, int limit) {
     return transactions.read(connection -> ScheduleRows.due(connection, now, limit));
+  }
+
+  @Override
+  public OptionalLong nextScheduleFireAt() {
+    return transactions.read(ScheduleRows::nextFireAt);
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The {@code schedules} rows: one per schedule, its definition and firing state. */
 final class ScheduleRows {
@@ -38,6 +39,12 @@ final class ScheduleRows {
           + """
            WHERE paused = 0 AND (next_fire_at <= ? OR buffered_fire_at IS NOT NULL)
           ORDER BY next_fire_at, hub, schedule_id LIMIT ?""";
+  // Walks schedules_by_next_fire from its start: no sort, and it stops at the first unpaused row.
+  private static final String NEXT_FIRE =
+      """
+      SELECT next_fire_at FROM schedules
+       WHERE paused = 0 AND next_fire_at IS NOT NULL
+      ORDER BY next_fire_at LIMIT 1""";
 
   private ScheduleRows() {}
 
@@ -64,6 +71,13 @@ final class ScheduleRows {
       select.setLong(1, now);
       select.setInt(2, limit);
       return read(select);
+    }
+  }
+
+  static OptionalLong nextFireAt(Connection connection) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(NEXT_FIRE);
+        ResultSet rows = select.executeQuery()) {
+      return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
     }
   }
 

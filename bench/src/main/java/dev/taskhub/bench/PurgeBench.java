@@ -45,6 +45,8 @@ final class PurgeBench {
    * @param n W1's fan-out size
    * @param policy the hub's retention policy while it purges, e.g. {@code terminated=1s}
    * @param drainLimit how long to wait for the purger to remove the rest at its own pace
+   * @param filled the hub holds the old instances already ({@link OldInstancesFile} wrote them
+   *     before the scheduler started); else the bench creates them ({@link OldInstances})
    */
   record Plan(
       int old,
@@ -54,6 +56,7 @@ final class PurgeBench {
       Duration timeout,
       String policy,
       Duration drainLimit,
+      boolean filled,
       CpuSample.Processes measured) {}
 
   private final Endpoint target;
@@ -96,7 +99,17 @@ final class PurgeBench {
     try {
       http.clearRetention();
       long kept = http.instances(TERMINATED);
-      prepare(channel, kept);
+      if (plan.filled()) {
+        if (kept < plan.old()) {
+          throw new BenchException(
+              "The hub holds " + kept + " TERMINATED instances, fewer than " + plan.old());
+        }
+        kept -= plan.old();
+        System.out.printf(
+            "Old instances: %d in the store before the scheduler started%n", plan.old());
+      } else {
+        prepare(channel, kept);
+      }
       try (SyntheticWorker worker = SyntheticWorker.connect(List.of(target), settings)) {
         for (int i = 1; i <= plan.warmup(); i++) {
           measure(driver, worker, "warmup=" + i);

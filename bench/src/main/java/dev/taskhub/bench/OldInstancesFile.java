@@ -9,6 +9,7 @@ import dev.taskhub.server.config.ServerConfig;
 import dev.taskhub.server.engine.Engine;
 import dev.taskhub.server.engine.SystemTimers;
 import dev.taskhub.server.store.InstanceRecord;
+import dev.taskhub.server.store.Statuses;
 import dev.taskhub.server.store.Store;
 import dev.taskhub.server.store.sqlite.SqliteStore;
 import java.nio.file.Path;
@@ -127,7 +128,7 @@ final class OldInstancesFile {
       // The engine ends it on its executor: wait for that.
       long deadline = System.currentTimeMillis() + ENDED_PATIENCE.toMillis();
       if (engine
-          .waitFor(HUB, id, InstanceRecord::isTerminal, deadline, () -> false)
+          .waitFor(HUB, id, Statuses::isTerminal, deadline, () -> false)
           .filter(InstanceRecord::isTerminal)
           .isEmpty()) {
         throw new BenchException("The template instance did not end in " + ENDED_PATIENCE);

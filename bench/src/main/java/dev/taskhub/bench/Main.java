@@ -255,6 +255,13 @@ public final class Main implements Callable<Integer> {
   Integer whilePurging;
 
   @Option(
+      names = "--old-instances-filled",
+      description =
+          "--while-purging: the hub holds the COUNT old instances already (bench/run wrote them"
+              + " into the store file before the scheduler started); do not create them.")
+  boolean oldInstancesFilled;
+
+  @Option(
       names = "--schedules",
       paramLabel = "COUNT",
       description =
@@ -586,6 +593,7 @@ public final class Main implements Callable<Integer> {
             timeout,
             purgePolicy,
             drainLimit,
+            oldInstancesFilled,
             measured);
     return new PurgeBench(targets.getFirst(), httpEndpoint.strip(), settings, plan).run();
   }

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <ol>
  *   <li>Fills the hub with {@code old} TERMINATED instances ({@link OldInstances}) before the
- *       worker connects, and waits until {@code /metrics} counts them all.
+ *       worker connects, and waits until {@code /metrics} counts them all; or, when {@code
+ *       bench/run} wrote them into the store file before the scheduler started ({@link
+ *       OldInstancesFile}), checks that it counts them.
  *   <li>Warm-up runs, then {@code runs} pairs: an <em>idle</em> run (the hub has no policy of its
  *       own, so the server's keeps everything; the bench first waits until the count of old
  *       instances stands still) and a <em>purging</em> run (the hub's policy is {@code policy}, set
@@ -25,10 +27,10 @@ import java.util.concurrent.TimeUnit;
  *       if the purger did what its side says: nothing purged during an idle run, something during a
  *       purging run; a pair with a run that does not count is left out, and printed so.
  *   <li>Then the policy stays, and the purger removes the rest at its own pace (a pass every 10 s
- *       of at most 50 x 100 instances per hub and status). Once the pass the change started has
- *       ended, W1 runs {@code runs} times back to back (<em>own pace</em>: each run shows whether a
- *       pass overlapped it), then the purge is timed until none are left or {@code drainLimit} has
- *       passed, then W1 runs {@code runs} times more on the emptied store.
+ *       of at most 5,000 x 20 instances per hub and status; passes follow each other while there is
+ *       more). W1 runs {@code runs} times back to back at once (<em>own pace</em>: each run shows
+ *       whether the purger removed any during it), then the purge is timed until none are left or
+ *       {@code drainLimit} has passed, then W1 runs {@code runs} times more on the emptied store.
  * </ol>
  *
  * The counts come from {@code /metrics} ({@code taskhub_instances}), scraped between runs, never
@@ -45,6 +47,8 @@ final class PurgeBench {
    * @param n W1's fan-out size
    * @param policy the hub's retention policy while it purges, e.g. {@code terminated=1s}
    * @param drainLimit how long to wait for the purger to remove the rest at its own pace
+   * @param filled the hub holds the old instances already ({@link OldInstancesFile} wrote them
+   *     before the scheduler started); else the bench creates them ({@link OldInstances})
    */
   record Plan(
       int old,
@@ -54,6 +58,7 @@ final class PurgeBench {
       Duration timeout,
       String policy,
       Duration drainLimit,
+      boolean filled,
       CpuSample.Processes measured) {}
 
   private final Endpoint target;
@@ -96,7 +101,17 @@ final class PurgeBench {
     try {
       http.clearRetention();
       long kept = http.instances(TERMINATED);
-      prepare(channel, kept);
+      if (plan.filled()) {
+        if (kept < plan.old()) {
+          throw new BenchException(
+              "The hub holds " + kept + " TERMINATED instances, fewer than " + plan.old());
+        }
+        kept -= plan.old();
+        System.out.printf(
+            "Old instances: %d in the store before the scheduler started%n", plan.old());
+      } else {
+        prepare(channel, kept);
+      }
       try (SyntheticWorker worker = SyntheticWorker.connect(List.of(target), settings)) {
         for (int i = 1; i <= plan.warmup(); i++) {
           measure(driver, worker, "warmup=" + i);
@@ -110,7 +125,9 @@ final class PurgeBench {
         long drainBegin = System.nanoTime();
         CpuSample drainCpu = CpuSample.take(plan.measured());
         long drainStart = http.instances(TERMINATED) - kept;
-        quietCount(); // the pass the change started: from here on, only the 10 s timer's
+        // No wait for the pass the change started: with a large backlog the 10 s timer's passes
+        // follow it without a break (each asks for the next while it runs) until the hub is empty,
+        // and the own-pace runs are meant to run beside them.
         for (int run = 1; run <= plan.runs(); run++) {
           long before = http.instances(TERMINATED);
           ownPace.add(measure(driver, worker, "own-pace run=" + run));

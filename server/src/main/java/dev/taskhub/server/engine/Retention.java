@@ -23,19 +23,21 @@ import org.slf4j.LoggerFactory;
  * every restart sees it) or else {@code --retention}'s.
  *
  * <p>A pass runs every {@value #PASS_MILLIS} ms and at once after a policy changes, one at a time.
- * It purges in batches of {@value #BATCH} instances, each its own short transaction, pausing after
- * each as long as it took (so the hot path keeps at least half of the store's writer), at most
- * {@value #BATCHES_PER_PASS} batches per hub and status, then leaves the rest to the next pass. It
- * keeps no state between passes: the store's completion times say what is due, so a restart in the
- * middle of a purge loses nothing and the next pass removes the rest. Running instances and
- * entities are never touched (only final statuses match); an instance's ended sub-orchestrations go
- * with it.
+ * It purges in batches of {@value #BATCH} instances, each its own short transaction, at most
+ * {@value #BATCHES_PER_PASS} batches per hub and status, then leaves the rest to the next pass.
+ * Batches are the store's background work ({@link Store#purgeEnded}): on SQLite they run only when
+ * no hot-path commit is queued and, while commits keep coming, only a few per second; on PostgreSQL
+ * each is followed by a pause as long as it took. So the batches are small: a step commit may wait
+ * for one. Progress is reported after each batch. It keeps no state between passes: the store's
+ * completion times say what is due, so a restart in the middle of a purge loses nothing and the
+ * next pass removes the rest. Running instances and entities are never touched (only final statuses
+ * match); an instance's ended sub-orchestrations go with it.
  */
 public final class Retention {
   private static final Logger log = LoggerFactory.getLogger(Retention.class);
 
-  static final int BATCH = 100;
-  static final int BATCHES_PER_PASS = 1_000;
+  static final int BATCH = 20;
+  static final int BATCHES_PER_PASS = 5_000;
   static final long PASS_MILLIS = 10_000;
 
   /** A hub's policy and whether it is the hub's own (else the server's default). */
@@ -111,31 +113,20 @@ public final class Retention {
     return total;
   }
 
-  /**
-   * Waits as long as the last batch took: the purge then has at most half of the store's writer,
-   * and the hot path's commits get the rest (flat out, it cost W1 about 20% of its throughput).
-   */
-  private static void pause(long nanos) {
-    try {
-      Thread.sleep(java.time.Duration.ofNanos(nanos));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   private int purge(String hub, OrchestrationStatus status, long endedBy) {
     InstanceFilter due =
         new InstanceFilter(hub, Set.of(status), TimeRange.ANY, new TimeRange(0, endedBy), "", "");
     int deleted = 0;
     try {
       for (int batch = 0; batch < BATCHES_PER_PASS; batch++) {
-        long started = System.nanoTime();
         PurgeResult result = store.purgeEnded(due, BATCH);
-        deleted += result.deleted();
+        if (result.deleted() > 0) {
+          deleted += result.deleted();
+          metrics.retentionPurged(hub, status, result.deleted());
+        }
         if (result.complete()) {
           break;
         }
-        pause(System.nanoTime() - started);
       }
     } catch (TaskhubException e) {
       log.warn("Retention purge of {} {} instances stopped: {}", hub, status, e.getMessage());
@@ -147,7 +138,6 @@ public final class Retention {
           status.name().replace("ORCHESTRATION_STATUS_", "").toLowerCase(java.util.Locale.ROOT),
           hub,
           java.time.Instant.ofEpochMilli(endedBy));
-      metrics.retentionPurged(hub, status, deleted);
     }
     return deleted;
   }

@@ -176,7 +176,8 @@ public interface Store extends AutoCloseable {
    * One batch of a retention purge, in one transaction: deletes up to {@code limit} ended instances
    * matching {@code filter} (statuses other than final ones match nothing), each with its ended
    * descendants. Sub-orchestrations match only once their parent is gone: they are kept as long as
-   * their parent's history, and go with it.
+   * their parent's history, and go with it. It is background work: it yields to the hot path's
+   * writes (waiting for them, or pausing after itself), so it may take longer than the deletes.
    *
    * @return how many instances were deleted, complete when fewer than {@code limit} matched
    */

@@ -464,7 +464,7 @@ public final class JdbcStore implements Store {
             filter.tags(),
             filter.versions());
     PurgeBatch batch =
-        transactions.write(
+        transactions.writeInBackground(
             connection -> {
               List<String> ids = InstanceQueries.ids(connection, ended, limit, true);
               int deleted = 0;

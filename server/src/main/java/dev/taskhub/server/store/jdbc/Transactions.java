@@ -29,6 +29,30 @@ public interface Transactions extends AutoCloseable {
   }
 
   /**
+   * Like {@link #write}, for background work that must not take the hot path's capacity (the
+   * retention purger's batches): it yields to foreground units, and may therefore wait, and return,
+   * later. Keep each unit small.
+   *
+   * <p>This default, for databases with many writers (PostgreSQL, shared by several nodes), cannot
+   * see their load: it runs the unit at once and then waits as long as it took, so one background
+   * caller keeps the database at most half as busy as running flat out, in small steps with pauses
+   * between them. SQLite's single writer overrides it with a lane that runs background units only
+   * when no foreground unit is queued.
+   *
+   * @throws TaskhubException.StoreUnavailable if the database failed
+   */
+  default <T> T writeInBackground(SqlWork<T> work) {
+    long started = System.nanoTime();
+    T result = write(work);
+    try {
+      Thread.sleep(java.time.Duration.ofNanos(System.nanoTime() - started));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return result;
+  }
+
+  /**
    * Runs read-only {@code work} on one consistent snapshot.
    *
    * @throws TaskhubException.StoreUnavailable if the database failed

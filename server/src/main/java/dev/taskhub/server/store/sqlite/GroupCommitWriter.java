@@ -12,6 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private final Connection connection;
   private final BlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
+  private final BackgroundLane<Unit<?>> background = new BackgroundLane<>();
   private final Thread thread;
   private volatile boolean closing;
   volatile CommitListener commits = CommitListener.NONE;
@@ -49,6 +51,10 @@ final class GroupCommitWriter implements AutoCloseable {
       }
       queue.add(unit);
     }
+    return await(unit);
+  }
+
+  private static <T> T await(Unit<T> unit) {
     boolean interrupted = false;
     try {
       while (true) {
@@ -71,17 +77,49 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #submit}, for background work: the unit runs only when no foreground unit is
+   * queued, alone in its own commit, and under load at most one per {@value
+   * BackgroundLane#OVERDUE_MILLIS} ms ({@link BackgroundLane}). Keep such units small: a foreground
+   * unit may wait for one.
+   */
+  <T> T submitInBackground(SqlWork<T> work) {
+    Unit<T> unit = new Unit<>(work);
+    synchronized (this) {
+      if (closing) {
+        throw new TaskhubException.StoreUnavailable("The store is closed", null);
+      }
+      background.add(unit);
+      queue.add(Unit.WAKE);
+    }
+    return await(unit);
+  }
+
+  /** Foreground units queued and not yet taken (tests watch it). */
+  int queued() {
+    return (int) queue.stream().filter(unit -> unit != Unit.WAKE).count();
+  }
+
   private void run() {
     List<Unit<?>> batch = new ArrayList<>();
-    while (!closing || !queue.isEmpty()) {
+    while (!closing || !queue.isEmpty() || !background.isEmpty()) {
       try {
-        Unit<?> first = queue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        Unit<?> first = queue.poll(background.pollMillis(100), TimeUnit.MILLISECONDS);
+        if (first == Unit.WAKE) {
+          continue;
+        }
         if (first == null) {
+          background.runIfDue(unit -> commit(List.of(unit)));
           continue;
         }
         batch.add(first);
         queue.drainTo(batch, MAX_UNITS_PER_COMMIT - 1);
+        batch.removeIf(unit -> unit == Unit.WAKE);
         commit(batch);
+        background.foregroundCommitted();
+        if (queue.isEmpty()) {
+          background.runIfDue(unit -> commit(List.of(unit)));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -145,6 +183,9 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private static final class Unit<T> {
+    /** Queued with a background unit, to wake a writer waiting for foreground work; never run. */
+    static final Unit<Void> WAKE = new Unit<>(connection -> null);
+
     final SqlWork<T> work;
     final CompletableFuture<T> result = new CompletableFuture<>();
     T value;

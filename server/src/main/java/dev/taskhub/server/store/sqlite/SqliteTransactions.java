@@ -111,6 +111,12 @@ public final class SqliteTransactions implements Transactions {
     return writer.submit(work);
   }
 
+  /** {@inheritDoc} Here: the writer's background lane ({@link BackgroundLane}), without pauses. */
+  @Override
+  public <T> T writeInBackground(SqlWork<T> work) {
+    return writer.submitInBackground(work);
+  }
+
   @Override
   public <T> T read(SqlWork<T> work) {
     if (readers == null) {

@@ -209,9 +209,9 @@ public final class Main implements Callable<Integer> {
       names = "--warmup",
       description =
           "Unmeasured runs first (W1 at the largest N): they connect the worker and let both JVMs"
-              + " compile the hot paths (W2 needs about six to reach its steady rate)."
+              + " compile the hot paths (W2 needs about eight to reach its steady rate)."
               + " Default: ${DEFAULT-VALUE}")
-  int warmup = 6;
+  int warmup = 10;
 
   @Option(
       names = "--timeout",

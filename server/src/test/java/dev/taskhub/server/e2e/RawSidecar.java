@@ -2,6 +2,7 @@ package dev.taskhub.server.e2e;
 
 import com.google.protobuf.StringValue;
 import dev.taskhub.protocol.CompleteOrchestrationAction;
+import dev.taskhub.protocol.CreateInstanceRequest;
 import dev.taskhub.protocol.GetInstanceRequest;
 import dev.taskhub.protocol.OrchestrationState;
 import dev.taskhub.protocol.OrchestrationStatus;
@@ -40,6 +41,13 @@ final class RawSidecar {
         .setId(actionId)
         .setCompleteOrchestration(complete)
         .build();
+  }
+
+  /** Starts an instance of orchestration {@code name}, without input. */
+  void start(String instanceId, String name) {
+    call()
+        .startInstance(
+            CreateInstanceRequest.newBuilder().setInstanceId(instanceId).setName(name).build());
   }
 
   /** Raises event {@code name} at the instance, with its name as a JSON string for data. */

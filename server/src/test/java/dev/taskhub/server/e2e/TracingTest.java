@@ -243,13 +243,7 @@ class TracingTest {
     server = TestScheduler.builder().tracing(OtelTracing.exportingTo(exporter)).start();
     RawSidecar sidecar = new RawSidecar(server.channel());
     try (HandDrivenWorker first = HandDrivenWorker.connect(server.channel())) {
-      sidecar
-          .call()
-          .startInstance(
-              CreateInstanceRequest.newBuilder()
-                  .setInstanceId("vanish-1")
-                  .setName("by-hand")
-                  .build());
+      sidecar.start("vanish-1", "by-hand");
       assertThat(first.next().hasOrchestratorRequest()).isTrue();
       sidecar.answer(
           "vanish-1",
@@ -297,13 +291,7 @@ class TracingTest {
     server = TestScheduler.builder().tracing(OtelTracing.exportingTo(exporter)).start();
     RawSidecar sidecar = new RawSidecar(server.channel());
     try (HandDrivenWorker worker = HandDrivenWorker.connect(server.channel())) {
-      sidecar
-          .call()
-          .startInstance(
-              CreateInstanceRequest.newBuilder()
-                  .setInstanceId("abandon-1")
-                  .setName("by-hand")
-                  .build());
+      sidecar.start("abandon-1", "by-hand");
       WorkItem refused = worker.next();
       sidecar
           .call()
@@ -354,13 +342,7 @@ class TracingTest {
     server = TestScheduler.builder().tracing(OtelTracing.exportingTo(exporter)).start();
     RawSidecar sidecar = new RawSidecar(server.channel());
     try (HandDrivenWorker worker = HandDrivenWorker.connect(server.channel())) {
-      sidecar
-          .call()
-          .startInstance(
-              CreateInstanceRequest.newBuilder()
-                  .setInstanceId("ends-1")
-                  .setName("by-hand")
-                  .build());
+      sidecar.start("ends-1", "by-hand");
       assertThat(worker.next().hasOrchestratorRequest()).isTrue();
       sidecar.answer("ends-1"); // nothing to do yet: running, waiting for an event
       sidecar.raise("ends-1", "go");

@@ -163,7 +163,8 @@ final class SdkDriver {
     }
   }
 
-  private static void check(OrchestrationMetadata done, long expected) {
+  /** Fails the run unless the instance completed (a failure says how it ended). */
+  static void requireCompleted(OrchestrationMetadata done) {
     if (done.status() != OrchestrationStatus.COMPLETED) {
       throw new BenchException(
           "Instance "
@@ -172,6 +173,10 @@ final class SdkDriver {
               + done.status()
               + done.failure().map(failure -> ": " + failure).orElse(""));
     }
+  }
+
+  private static void check(OrchestrationMetadata done, long expected) {
+    requireCompleted(done);
     String actual = done.serializedOutput();
     if (!Long.toString(expected).equals(actual)) {
       throw new BenchException(

@@ -9,7 +9,6 @@ import dev.taskhub.samples.fanout.SampleConfig;
 import dev.taskhub.samples.fanout.WorkSimulator;
 import dev.taskhub.sdk.TaskhubException;
 import dev.taskhub.sdk.client.OrchestrationMetadata;
-import dev.taskhub.sdk.client.OrchestrationStatus;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -180,14 +179,7 @@ final class SeedBench {
 
   /** The seed's summary of its 3 default items, all processed. */
   private static void check(OrchestrationMetadata done) {
-    if (done.status() != OrchestrationStatus.COMPLETED) {
-      throw new BenchException(
-          "Instance "
-              + done.instanceId()
-              + " ended "
-              + done.status()
-              + done.failure().map(failure -> ": " + failure).orElse(""));
-    }
+    SdkDriver.requireCompleted(done);
     JsonNode summary;
     try {
       summary = JSON.readTree(done.serializedOutput());

@@ -31,7 +31,7 @@ class ConcurrentMigrationTest {
 
       assertThat(nodes.get(1).findInstance(key)).isPresent();
       assertThat(TestPostgres.query(location, "SELECT version FROM schema_version"))
-          .containsExactly("9");
+          .containsExactly("10");
       assertThat(
               TestPostgres.query(
                   location,

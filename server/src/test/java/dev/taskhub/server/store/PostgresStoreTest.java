@@ -49,7 +49,7 @@ class PostgresStoreTest extends DurableStoreContractTest {
 
     assertThat(schema()).isEqualTo(schemaBefore);
     assertThat(TestPostgres.query(location, "SELECT version FROM schema_version"))
-        .containsExactly("9");
+        .containsExactly("10");
     assertThat(store.findInstance(key)).isPresent();
   }
 

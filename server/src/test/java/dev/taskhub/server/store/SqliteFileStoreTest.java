@@ -49,7 +49,7 @@ class SqliteFileStoreTest extends DurableStoreContractTest {
     store.close();
 
     assertThat(schema()).isEqualTo(schemaBefore);
-    assertThat(query("SELECT version FROM schema_version")).containsExactly("8");
+    assertThat(query("SELECT version FROM schema_version")).containsExactly("9");
     store = reopenStore();
     assertThat(store.findInstance(key)).isPresent();
   }

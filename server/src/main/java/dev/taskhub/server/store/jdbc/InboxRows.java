@@ -23,6 +23,10 @@ final class InboxRows {
       INSERT INTO inbox (hub, instance_id, execution_id, visible_at, event)
       SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM instances WHERE hub = ? AND instance_id = ?)""";
 
+  /** Deletes one consumed row; {@link #delete} runs it for each. */
+  static final String DELETE_CONSUMED =
+      "DELETE FROM inbox WHERE id = ? AND hub = ? AND instance_id = ?";
+
   private static final String SELECT_VISIBLE =
       """
       SELECT id, execution_id, visible_at, event FROM inbox
@@ -96,9 +100,7 @@ final class InboxRows {
     if (ids.isEmpty()) {
       return;
     }
-    try (PreparedStatement delete =
-        connection.prepareStatement(
-            "DELETE FROM inbox WHERE id = ? AND hub = ? AND instance_id = ?")) {
+    try (PreparedStatement delete = connection.prepareStatement(DELETE_CONSUMED)) {
       for (long id : ids) {
         delete.setLong(1, id);
         delete.setString(2, key.hub());

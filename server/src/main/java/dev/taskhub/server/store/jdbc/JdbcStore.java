@@ -75,7 +75,7 @@ public final class JdbcStore implements Store {
       WHERE hub = ? AND instance_id = ? AND execution_id = ? AND history_length = ?""";
   private static final String SELECT_ACTIVITY =
       "SELECT 1 FROM activities WHERE hub = ? AND instance_id = ? AND task_id = ?";
-  private static final String COMPLETE_OPEN_ACTIVITY =
+  static final String COMPLETE_OPEN_ACTIVITY =
       """
       UPDATE activities SET completed_at = ?
       WHERE hub = ? AND instance_id = ? AND task_id = ? AND completed_at IS NULL

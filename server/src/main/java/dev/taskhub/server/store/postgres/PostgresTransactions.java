@@ -71,7 +71,8 @@ public final class PostgresTransactions implements Transactions {
           "V6__task_hubs.sql",
           "V7__entities.sql",
           "V8__retention_policies.sql",
-          "V9__schedules.sql");
+          "V9__schedules.sql",
+          "V10__open_activities_by_key.sql");
 
   /** The advisory lock key of schema migrations: "taskhub" in ASCII. */
   private static final long SCHEMA_LOCK_KEY = 0x7461736b687562L;

@@ -31,7 +31,8 @@ public final class SqliteTransactions implements Transactions {
           "V5__task_hubs.sql",
           "V6__entities.sql",
           "V7__retention_policies.sql",
-          "V8__schedules.sql");
+          "V8__schedules.sql",
+          "V9__open_activities_by_key.sql");
   private static final int READERS = 4;
 
   /**
